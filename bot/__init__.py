@@ -1,0 +1,1 @@
+"""The conversation: settings, the turn pipeline, procedures, drafting, records and the CLI."""

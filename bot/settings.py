@@ -1,0 +1,106 @@
+"""One settings object, read from ``CSBOT_*`` environment variables.
+
+Every stage receives the settings it needs as an argument; nothing reads the environment on its
+own. ``CSBOT_HOME`` (default ``./.csbot``) holds the index, the databases and the keys, so a test or
+a benchmark can point the whole product at a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Nothing in the product may reach the internet at run time. These are set before any
+# huggingface / chromadb import so that a missing local file fails loudly instead of downloading.
+OFFLINE_ENVIRONMENT = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+def enforce_offline_environment() -> None:
+    """Set the offline switches unless the operator has set them explicitly."""
+    for key, value in OFFLINE_ENVIRONMENT.items():
+        os.environ.setdefault(key, value)
+
+
+class Settings(BaseSettings):
+    """Configuration of one csbot installation (environment variables ``CSBOT_*``)."""
+
+    model_config = SettingsConfigDict(env_prefix="CSBOT_", extra="ignore")
+
+    home: Path = Field(default=Path(".csbot"), description="Folder for index, databases and keys")
+
+    # Records (written record of every exchange). SQLite in CSBOT_HOME unless a URL is given.
+    db_url: str | None = Field(default=None, description="SQLAlchemy URL, e.g. postgresql+psycopg://...")
+    vault_db_url: str | None = Field(default=None, description="Separate store for the PII vault")
+
+    # Retrieval
+    embed_model: str | None = Field(
+        default=None, description="sentence-transformers model directory; default: the shipped model"
+    )
+    chroma_url: str | None = Field(default=None, description="Chroma server URL (scale-out); default: on disk")
+    bm25_weight: float = 1.0
+    dense_weight: float = 0.0
+    top_k: int = 5
+
+    # Drafting
+    drafter: Literal["template", "llm"] = "template"
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout_s: float = 30.0
+    llm_max_retries: int = 1
+    llm_max_prompt_tokens: int = 6000
+
+    # Guardrails and procedure
+    pii_operator: Literal["placeholder", "mask", "redact", "hash"] = "placeholder"
+    vault_key: str | None = Field(default=None, description="base64 AES-256 key; default: generated in home")
+    escalate_after_turns: int = 8
+
+    # Web app
+    host: str = "127.0.0.1"
+    port: int = 7860
+    secret_key: str | None = Field(default=None, description="session signing key; default: generated")
+
+    @property
+    def records_url(self) -> str:
+        return self.db_url or f"sqlite:///{(self.home / 'records.db').resolve()}"
+
+    @property
+    def vault_url(self) -> str:
+        return self.vault_db_url or f"sqlite:///{(self.home / 'vault.db').resolve()}"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+    @cached_property
+    def keys_dir(self) -> Path:
+        path = self.home / "keys"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def key_file_secret(self, name: str, nbytes: int = 32) -> bytes:
+        """A random secret kept in ``CSBOT_HOME/keys/<name>``, created on first use (mode 0600)."""
+        path = self.keys_dir / name
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(secrets.token_bytes(nbytes))
+        return path.read_bytes()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings from the environment, with explicit overrides winning."""
+    enforce_offline_environment()
+    return Settings(**overrides)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""The evaluation suite QA staff run over dialogue sets."""

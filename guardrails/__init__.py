@@ -1,0 +1,1 @@
+"""Deterministic rules around every message: personal-data masking, input rails, output rails."""
