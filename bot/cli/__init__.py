@@ -35,6 +35,18 @@ def build_app() -> typer.Typer:
         add_completion=False,
         pretty_exceptions_enable=False,
     )
+
+    @app.callback()
+    def root() -> None:
+        """csbot: a lawful customer-service chatbot (客服机器人)."""
+
+    @app.command()
+    def version() -> None:
+        """Print csbot's version."""
+        from importlib.metadata import version as package_version
+
+        typer.echo(package_version("csbot"))
+
     for module_name in COMMAND_MODULES:
         try:
             module = importlib.import_module(module_name)
