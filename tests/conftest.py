@@ -23,8 +23,13 @@ for _key, _value in OFFLINE_ENVIRONMENT.items():
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """No test sees an operator's CSBOT_*, API keys or proxies; CSBOT_HOME is a fresh folder."""
+    """No test sees an operator's CSBOT_*, API keys or proxies; CSBOT_HOME is a fresh folder.
+
+    ``CSBOT_TEST_*`` variables (set by .ci/run, e.g. the PostgreSQL URL) are kept.
+    """
     for key in list(os.environ):
+        if key.startswith("CSBOT_TEST_"):
+            continue  # test infrastructure (e.g. CSBOT_TEST_PG_URL), not product configuration
         if key.startswith(("CSBOT_", "OPENAI_")) or key.lower() in {"http_proxy", "https_proxy", "all_proxy"}:
             monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("CSBOT_HOME", str(tmp_path / "csbot-home"))
