@@ -1,0 +1,229 @@
+"""Read dialogue files (YAML), validate them against eval/schema.json, and say where a file is wrong.
+
+Every error reads ``file:line: message`` so QA staff can jump to the line. YAML is composed into
+nodes first (not loaded) so each value keeps the line it was written on; the JSON Schema then
+checks the shape, and the error path is mapped back to a line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from eval.models import Dialogue, ExpectationSpec, TurnSpec
+
+SCHEMA_PATH = Path(__file__).with_name("schema.json")
+MAX_FILE_BYTES = 1_000_000
+DIALOGUE_SUFFIXES = (".yaml", ".yml")
+
+Path_ = tuple[str | int, ...]
+_SCALARS = yaml.constructor.SafeConstructor()  # resolves plain scalars: ints, booleans, null, strings
+
+
+class DialogueError(ValueError):
+    """A dialogue file cannot be used; ``str()`` is ``file:line: message``."""
+
+    def __init__(self, path: Path | str, line: int, message: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        super().__init__(f"{self.path}:{line}: {message}")
+
+
+@lru_cache(maxsize=1)
+def load_schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def _node_to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: Path) -> Any:
+    """Turn a composed YAML node into plain data, noting the (1-based) line of every value."""
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise DialogueError(file, key_node.start_mark.line + 1, "mapping keys must be plain text")
+            key = key_node.value
+            if key in result:
+                raise DialogueError(file, key_node.start_mark.line + 1, f"duplicate key {key!r}")
+            result[key] = _node_to_python(value_node, (*path, key), lines, file)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_node_to_python(item, (*path, index), lines, file) for index, item in enumerate(node.value)]
+    return _SCALARS.construct_object(node, deep=True)
+
+
+def _compose(text: str, file: Path) -> tuple[Any, dict[Path_, int]]:
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        raise DialogueError(file, line, f"not valid YAML: {error.problem or error}") from None
+    except yaml.YAMLError as error:
+        raise DialogueError(file, 1, f"not valid YAML: {error}") from None
+    if not nodes or nodes[0] is None:
+        raise DialogueError(file, 1, "the file is empty; a dialogue needs id, description and turns")
+    if len(nodes) > 1:
+        raise DialogueError(file, nodes[1].start_mark.line + 1, "one dialogue per file (found a second document)")
+    lines: dict[Path_, int] = {}
+    return _node_to_python(nodes[0], (), lines, file), lines
+
+
+def _line_for(path: Sequence[str | int], lines: dict[Path_, int]) -> int:
+    """The line of the deepest written value on ``path`` (an unknown key: its parent)."""
+    key: Path_ = tuple(path)
+    while key and key not in lines:
+        key = key[:-1]
+    return lines.get(key, 1)
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    where = "/".join(str(part) for part in error.absolute_path) or "top level"
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        known = ", ".join(sorted(error.schema.get("properties", {})))
+        path = list(error.absolute_path)
+        noun = "expectation" if path and path[-1] == "expect" else "key"
+        return f"{where}: unknown {noun} {', '.join(map(repr, extra))} (known: {known})"
+    return f"{where}: {error.message}"
+
+
+def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """For a failed ``oneOf``, the alternative that got furthest says best what is wrong."""
+    while error.validator in ("oneOf", "anyOf") and error.context:
+        error = max(error.context, key=lambda sub: (len(sub.absolute_path), sub.validator != "type"))
+    return error
+
+
+def _validate(data: Any, lines: dict[Path_, int], file: Path) -> None:
+    validator = jsonschema.Draft202012Validator(load_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: (_line_for(e.absolute_path, lines), e.message))
+    if errors:
+        first = _deepest(errors[0])
+        raise DialogueError(file, _line_for(_extra_key_path(first), lines), _schema_message(first))
+
+
+def _extra_key_path(error: jsonschema.ValidationError) -> Path_:
+    """For an unknown key, point at the key itself rather than at its mapping."""
+    path: Path_ = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        if extra:
+            return (*path, extra[0])
+    return path
+
+
+def _check_regexes(data: dict[str, Any], lines: dict[Path_, int], file: Path) -> None:
+    """A regex that does not compile is a file error, not a failed expectation at run time."""
+    blocks: list[tuple[Path_, dict[str, Any]]] = [(("expect",), data.get("expect") or {})]
+    blocks += [(("turns", i, "expect"), turn.get("expect") or {}) for i, turn in enumerate(data["turns"])]
+    for base, expect in blocks:
+        for name in ("must_contain", "must_not_contain"):
+            items = expect.get(name)
+            for index, item in enumerate(items if isinstance(items, list) else [items]):
+                if isinstance(item, dict):
+                    try:
+                        re.compile(item["regex"])
+                    except re.error as error:
+                        line = _line_for((*base, name, index) if isinstance(items, list) else (*base, name), lines)
+                        raise DialogueError(file, line, f"{name}: bad regex: {error}") from None
+
+
+def _specs(expect: dict[str, Any] | None, base: Path_, lines: dict[Path_, int], turn: int | None) -> tuple:
+    return tuple(
+        ExpectationSpec(name=name, value=value, line=_line_for((*base, name), lines), turn=turn)
+        for name, value in (expect or {}).items()
+    )
+
+
+def _build(data: dict[str, Any], lines: dict[Path_, int], file: Path) -> Dialogue:
+    settings = data.get("settings") or {}
+    turns = tuple(
+        TurnSpec(
+            text=turn["user"],
+            line=_line_for(("turns", index), lines),
+            expect=_specs(turn.get("expect"), ("turns", index, "expect"), lines, index),
+        )
+        for index, turn in enumerate(data["turns"])
+    )
+    return Dialogue(
+        id=data["id"],
+        description=data["description"].strip(),
+        path=file,
+        line=_line_for(("id",), lines),
+        turns=turns,
+        tags=tuple(data.get("tags") or ()),
+        drafter=settings.get("drafter"),
+        procedure=settings.get("procedure"),
+        pii=tuple(data.get("pii") or ()),
+        expect=_specs(data.get("expect"), ("expect",), lines, None),
+    )
+
+
+def parse_dialogue(text: str, file: Path | str = "<string>") -> Dialogue:
+    """Parse one dialogue from YAML text; raises ``DialogueError`` naming file and line."""
+    path = Path(file)
+    data, lines = _compose(text, path)
+    if not isinstance(data, dict):
+        raise DialogueError(path, 1, "a dialogue file must be a mapping with id, description and turns")
+    _validate(data, lines, path)
+    _check_regexes(data, lines, path)
+    return _build(data, lines, path)
+
+
+def load_dialogue(file: Path | str) -> Dialogue:
+    """Read and parse one dialogue file (UTF-8, at most 1 MB)."""
+    path = Path(file)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise DialogueError(path, 0, f"cannot read the file: {error.strerror or error}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise DialogueError(path, 1, f"file is larger than {MAX_FILE_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise DialogueError(path, line, "not UTF-8 text (a binary file?)") from None
+    return parse_dialogue(text, path)
+
+
+def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
+    """Files as given, folders expanded to their *.yaml / *.yml files (sorted, recursive)."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in DIALOGUE_SUFFIXES and p.is_file()))
+        else:
+            files.append(path)
+    return files
+
+
+def load_dialogues(paths: Iterable[Path | str]) -> tuple[list[Dialogue], list[DialogueError]]:
+    """Load every dialogue; bad files are returned as errors and do not stop the others."""
+    dialogues: list[Dialogue] = []
+    errors: list[DialogueError] = []
+    seen: dict[str, Dialogue] = {}
+    for file in expand_paths(paths):
+        try:
+            dialogue = load_dialogue(file)
+        except DialogueError as error:
+            errors.append(error)
+            continue
+        if dialogue.id in seen:
+            first = seen[dialogue.id]
+            message = f"duplicate id {dialogue.id!r} (first in {first.location})"
+            errors.append(DialogueError(file, dialogue.line, message))
+            continue
+        seen[dialogue.id] = dialogue
+        dialogues.append(dialogue)
+    return dialogues, errors
