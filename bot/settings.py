@@ -71,6 +71,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 7860
     secret_key: str | None = Field(default=None, description="session signing key; default: generated")
+    rate_limit_per_minute: int = Field(default=30, description="public endpoints: requests per client per minute")
 
     @property
     def records_url(self) -> str:
