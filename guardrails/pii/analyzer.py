@@ -1,0 +1,57 @@
+"""``detect()``: normalise, run the recognisers, resolve overlaps, map spans back.
+
+Overlap rule (deterministic, stated once): a validated match (checksum, date) beats an unvalidated
+one; then the longer span wins; then the higher score; then the type listed earlier in
+``pii.yaml``'s ``priority``; then the earlier start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from guardrails.pii.config import load_config, type_spec
+from guardrails.pii.normalize import normalize
+from guardrails.pii.recognizer import Candidate
+from guardrails.pii.registry import RecognizerRegistry, default_registry
+from guardrails.types import Entity
+
+
+def resolve_overlaps(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """Keep a set of non-overlapping candidates, chosen by the rule in the module docstring."""
+    rank = {name: index for index, name in enumerate(load_config().priority)}
+    ordered = sorted(
+        candidates,
+        key=lambda c: (not c.validated, -(c.end - c.start), -c.score, rank.get(c.type, len(rank)), c.start),
+    )
+    kept: list[Candidate] = []
+    for candidate in ordered:
+        if all(candidate.end <= other.start or candidate.start >= other.end for other in kept):
+            kept.append(candidate)
+    return sorted(kept, key=lambda c: c.start)
+
+
+def detect(
+    text: str, types: Collection[str] | None = None, *, registry: RecognizerRegistry | None = None
+) -> list[Entity]:
+    """Personal data in ``text``; offsets index the ORIGINAL text, overlaps resolved, sorted by start."""
+    if not text:
+        return []
+    normalized = normalize(text)
+    candidates: list[Candidate] = []
+    for recognizer in (registry or default_registry()).for_types(types):
+        candidates.extend(recognizer.analyze(normalized.text))
+    entities: list[Entity] = []
+    for candidate in resolve_overlaps(candidates):
+        start, end = normalized.span(candidate.start, candidate.end)
+        entities.append(
+            Entity(
+                type=candidate.type,
+                start=start,
+                end=end,
+                score=candidate.score,
+                sensitive=type_spec(candidate.type).sensitive,
+                recognizer=candidate.recognizer,
+                value=text[start:end],
+            )
+        )
+    return entities

@@ -1,0 +1,60 @@
+"""Placeholders that stay the same within one conversation: 13812345678 is [手机号1] every time.
+
+The book remembers which value got which number only through a keyed HMAC of the value's
+canonical form, so ``to_dict()`` can be stored with the conversation without storing personal
+data. Phone numbers are a small space: an unkeyed hash could be reversed by trying them all, hence
+the key, which lives with the settings' secrets and never in the dict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from guardrails.pii.config import type_spec
+
+BOOK_VERSION = 1
+
+
+class PlaceholderBook:
+    """Per-conversation map from (type, canonical value) to a typed, numbered placeholder."""
+
+    def __init__(self, key: bytes | None = None) -> None:
+        self._key = key or secrets.token_bytes(32)
+        self._entries: dict[str, str] = {}
+        self._counters: dict[str, int] = {}
+
+    def _digest(self, entity_type: str, canonical: str) -> str:
+        message = f"{entity_type}\x1f{canonical}".encode()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+
+    def placeholder(self, entity_type: str, canonical: str) -> str:
+        """The placeholder for this value, allocating the next number on first sight."""
+        digest = self._digest(entity_type, canonical)
+        existing = self._entries.get(digest)
+        if existing is not None:
+            return existing
+        number = self._counters.get(entity_type, 0) + 1
+        self._counters[entity_type] = number
+        placeholder = f"[{type_spec(entity_type).label}{number}]"
+        self._entries[digest] = placeholder
+        return placeholder
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-safe form holding HMACs and placeholders only, never a value."""
+        return {"version": BOOK_VERSION, "counters": dict(self._counters), "entries": dict(self._entries)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], key: bytes | None = None) -> PlaceholderBook:
+        """Restore a book; pass the same ``key`` it was built with or known values get new numbers."""
+        if not isinstance(data, dict) or data.get("version") != BOOK_VERSION:
+            raise ValueError(f"not a placeholder book of version {BOOK_VERSION}")
+        book = cls(key)
+        book._counters = {str(k): int(v) for k, v in dict(data.get("counters", {})).items()}
+        book._entries = {str(k): str(v) for k, v in dict(data.get("entries", {})).items()}
+        return book

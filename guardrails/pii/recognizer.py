@@ -1,0 +1,160 @@
+"""The base recogniser: named patterns, a validator with three answers, and context words.
+
+Modelled on Presidio's ``PatternRecognizer``. Chinese has no spaces, so context is looked for in a
+window of characters before the match instead of a window of tokens. The nearest context word
+wins: a supporting word (手机, 身份证) raises the score, a contradicting one (订单号, 快递单号) drops
+the match, so ``订单号：110101199003071234`` survives even when its digits happen to pass a checksum.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+CONTEXT_WINDOW = 12  # characters before the match searched for context words
+CONTEXT_BOOST = 0.35
+MIN_SCORE = 0.5  # a candidate below this (after context) is not reported
+MASK_CHAR = "*"
+
+# Numbers embedded in longer alphanumeric runs are never personal data on their own.
+DIGIT_LEFT = r"(?<![0-9A-Za-z])"
+DIGIT_RIGHT = r"(?![0-9A-Za-z])"
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One named regular expression with the score a bare match gets."""
+
+    name: str
+    regex: str
+    score: float
+    flags: int = 0
+    compiled: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "compiled", re.compile(self.regex, self.flags))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A match in the NORMALISED text, before mapping back and overlap resolution."""
+
+    type: str
+    start: int
+    end: int
+    score: float
+    recognizer: str
+    validated: bool
+
+
+class Recognizer:
+    """Base class: subclasses set ``type``, ``patterns`` and may override ``validate``/``canonical``.
+
+    ``validate`` answers True (checked: score 1.0), False (drop) or None (no opinion).
+    ``context`` and ``negative_context`` come from ``guardrails/config/pii.yaml`` unless given.
+    ``requires_context`` makes a bare match worthless (QQ numbers are just digits).
+    """
+
+    type: str = ""
+    name: str = ""
+    patterns: Sequence[Pattern] = ()
+    requires_context: bool = False
+
+    def __init__(
+        self,
+        *,
+        context: Iterable[str] = (),
+        negative_context: Iterable[str] = (),
+        deny_list: Iterable[str] = (),
+        patterns: Sequence[Pattern] | None = None,
+        type: str | None = None,
+        name: str | None = None,
+    ) -> None:
+        if type is not None:
+            self.type = type
+        if name is not None:
+            self.name = name
+        if patterns is not None:
+            self.patterns = tuple(patterns)
+        self.name = self.name or f"{self.type}_recognizer"
+        self.context = tuple(sorted(set(context), key=len, reverse=True))
+        self.negative_context = tuple(sorted(set(negative_context), key=len, reverse=True))
+        self.deny_list = frozenset(deny_list)
+        self._context_re = _words_regex(self.context)
+        self._negative_re = _words_regex(self.negative_context)
+
+    def validate(self, value: str) -> bool | None:
+        """True: verified (checksum, date); False: not this type; None: no opinion."""
+        return None
+
+    def canonical(self, value: str) -> str:
+        """The form under which two spellings of the same value are the same (for placeholders)."""
+        return value
+
+    def partial_mask(self, canonical: str, prefix: int, suffix: int) -> str:
+        """The "mask" operator's output for this kind (138****5678); overridden where format matters."""
+        return partial_mask(canonical, prefix, suffix)
+
+    def analyze(self, text: str) -> list[Candidate]:
+        """All candidates of this type in normalised ``text``."""
+        found: list[Candidate] = []
+        for pattern in self.patterns:
+            for match in pattern.compiled.finditer(text):
+                candidate = self._score(text, match, pattern)
+                if candidate is not None:
+                    found.append(candidate)
+        return found
+
+    def _score(self, text: str, match: re.Match[str], pattern: Pattern) -> Candidate | None:
+        start, end = match.span("value") if "value" in pattern.compiled.groupindex else match.span()
+        value = text[start:end]
+        if not value or value in self.deny_list:
+            return None
+        verdict = self.validate(value)
+        if verdict is False:
+            return None
+        support = self.context_support(text, start)
+        if support is False:
+            return None
+        if self.requires_context and support is not True:
+            return None
+        score = 1.0 if verdict else pattern.score
+        if support:
+            score = min(1.0, score + CONTEXT_BOOST)
+        if score < MIN_SCORE:
+            return None
+        return Candidate(self.type, start, end, score, self.name, bool(verdict))
+
+    def context_support(self, text: str, start: int) -> bool | None:
+        """The nearest context word before ``start``: True supporting, False contradicting, None none."""
+        window = text[max(0, start - CONTEXT_WINDOW) : start]
+        positive = _last_hit(self._context_re, window)
+        negative = _last_hit(self._negative_re, window)
+        if positive < 0 and negative < 0:
+            return None
+        return positive > negative
+
+
+def partial_mask(canonical: str, prefix: int, suffix: int) -> str:
+    """Keep ``prefix`` and ``suffix`` characters, star the rest (at least one character starred)."""
+    if len(canonical) <= prefix + suffix:
+        return MASK_CHAR * len(canonical)
+    tail = canonical[len(canonical) - suffix :] if suffix else ""
+    return canonical[:prefix] + MASK_CHAR * (len(canonical) - prefix - suffix) + tail
+
+
+def _words_regex(words: Sequence[str]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+
+
+def _last_hit(regex: re.Pattern[str] | None, window: str) -> int:
+    """End position of the last occurrence of any word in ``window`` (-1 if none)."""
+    if regex is None:
+        return -1
+    last = -1
+    for match in regex.finditer(window):
+        last = match.end()
+    return last

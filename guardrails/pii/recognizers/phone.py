@@ -1,0 +1,35 @@
+"""Mainland mobile numbers: 11 digits starting 13-19, optional +86/0086, spaces or hyphens.
+
+Full-width digits are handled by normalisation. A number glued to other letters or digits is not
+a phone (it is part of an order number, a serial, a longer card number). The country code is part
+of the match so that masking removes it as well.
+"""
+
+from __future__ import annotations
+
+import re
+
+from guardrails.pii.recognizer import DIGIT_RIGHT, Pattern, Recognizer
+
+_SEP = r"[ -]?"
+_COUNTRY = re.compile(r"^(?:\(?(?:\+|00)?86\)?[ -]?)")
+
+
+class PhoneRecognizer(Recognizer):
+    type = "phone"
+    name = "cn_mobile"
+    patterns = (
+        Pattern(
+            "mobile",
+            r"(?<![0-9A-Za-z+(])(?:(?:\+|00)86" + _SEP + r"|\(\+?86\)" + _SEP + r")?"
+            r"1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4}" + DIGIT_RIGHT,
+            0.7,
+        ),
+    )
+
+    def validate(self, value: str) -> bool | None:
+        digits = re.sub(r"\D", "", _COUNTRY.sub("", value))
+        return None if len(digits) == 11 else False
+
+    def canonical(self, value: str) -> str:
+        return re.sub(r"\D", "", _COUNTRY.sub("", value))
