@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -45,7 +46,7 @@ SUCCESSOR_KEYWORDS: dict[tuple[str, int], str] = {
 }
 
 
-def _load() -> list[dict[str, object]]:
+def _load() -> list[dict[str, Any]]:
     return yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))["laws"]
 
 
@@ -73,7 +74,7 @@ def _article_text(db: sqlite3.Connection, law: str, number: int) -> str | None:
     return None if row is None else row[0]
 
 
-def _label(law: dict[str, object]) -> str:
+def _label(law: dict[str, Any]) -> str:
     return str(law["aliases"][0])
 
 
@@ -85,7 +86,7 @@ def test_the_file_lists_the_nine_laws_the_civil_code_repealed() -> None:
 
 
 @pytest.mark.parametrize("law", LAWS, ids=_label)
-def test_every_law_entry_is_complete(law: dict[str, object]) -> None:
+def test_every_law_entry_is_complete(law: dict[str, Any]) -> None:
     assert law["aliases"] and all(isinstance(alias, str) and alias for alias in law["aliases"])
     date.fromisoformat(str(law["repealed_on"]))
     assert law["successor"] and law["source"]
@@ -95,19 +96,19 @@ def test_every_law_entry_is_complete(law: dict[str, object]) -> None:
 
 @pytest.mark.parametrize("law", LAWS, ids=_label)
 def test_when_a_law_is_listed_as_repealed_then_laws_db_has_no_version_in_force(
-    law: dict[str, object], laws_db: sqlite3.Connection
+    law: dict[str, Any], laws_db: sqlite3.Connection
 ) -> None:
     assert IN_FORCE not in _law_statuses(laws_db, str(law["name"]))
 
 
 @pytest.mark.parametrize("law", LAWS, ids=_label)
-def test_every_successor_law_is_in_force(law: dict[str, object], laws_db: sqlite3.Connection) -> None:
+def test_every_successor_law_is_in_force(law: dict[str, Any], laws_db: sqlite3.Connection) -> None:
     assert IN_FORCE in _law_statuses(laws_db, str(law["successor"]))
 
 
 @pytest.mark.parametrize("law", LAWS, ids=_label)
 def test_the_repealing_article_named_as_source_names_the_repealed_law(
-    law: dict[str, object], laws_db: sqlite3.Connection
+    law: dict[str, Any], laws_db: sqlite3.Connection
 ) -> None:
     match = re.fullmatch(r"《(.+)》第([零一二三四五六七八九十百千]+)条", str(law["source"]))
     assert match, f"source {law['source']!r} is not a 《law》第N条 citation"
@@ -123,7 +124,7 @@ def _iso_dates(text: str) -> set[str]:
 
 @pytest.mark.parametrize(("law", "mapping"), MAPPINGS, ids=[f"{_label(law)}{m['old']}" for law, m in MAPPINGS])
 def test_every_successor_article_exists_in_force_and_says_the_same_thing(
-    law: dict[str, object], mapping: dict[str, object], laws_db: sqlite3.Connection
+    law: dict[str, Any], mapping: dict[str, Any], laws_db: sqlite3.Connection
 ) -> None:
     assert mapping["source"] and mapping["topic"]
     texts = [_article_text(laws_db, str(law["successor"]), int(number)) for number in mapping["new"]]
