@@ -1,0 +1,157 @@
+"""Find statute and policy citations in text and check each against the sources.
+
+Recognised spellings: 《中华人民共和国消费者权益保护法》第二十五条, 《消法》第25条, 消法24条, 电商法 第 59 条,
+民法典第五百八十四条第二款, lists (第二十四条、第二十五条), policy sections 《退换货政策》第3.2条, and a
+wording quoted right after the citation (规定：“……”), which is compared with the article text.
+The output guardrails call :func:`check_citations` on every drafted reply.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from knowledge.numerals import chinese_to_arabic
+from knowledge.policies import PolicyLibrary
+from knowledge.repealed import repealed_laws
+from knowledge.statutes import REPEALED, StatuteStore
+
+_NUM = r"[零〇一二两三四五六七八九十百千万\d]+"
+_ARTICLE = rf"第?\s*(?P<num>{_NUM}|\d+(?:\.\d+)+)\s*条(?:\s*第\s*(?P<para>{_NUM})\s*款)?"
+_CONTINUATION = re.compile(rf"\s*(?:、|，|,|和|及|以及|与|或者|或)\s*(?P<ref>第)\s*(?P<num>{_NUM}|\d+(?:\.\d+)+)\s*条"
+                           rf"(?:\s*第\s*(?P<para>{_NUM})\s*款)?")
+_QUOTE = re.compile(r"^[^“\"「。；\n]{0,12}?[：:，,]?\s*[“\"「](?P<quote>[^”\"」]{2,500})[”\"」]")
+_PUNCT = re.compile(r"[\s，。；：、,.;:“”\"'‘’「」（）()《》！？!?]")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One parsed citation (no checking yet)."""
+
+    start: int
+    end: int
+    raw: str
+    name: str  # the law or document as written, without 《》
+    number: str  # "25" or "3.2"
+    paragraph: int | None
+    quote: str | None
+
+
+@dataclass(frozen=True)
+class CitationCheck:
+    start: int
+    end: int
+    raw: str
+    kind: Literal["statute", "policy"]
+    law: str | None
+    article: int | None
+    paragraph: int | None
+    doc: str | None
+    section: str | None
+    exists: bool
+    in_force: bool
+    repealed: bool
+    successor_law: str | None
+    successor_articles: tuple[int, ...]
+    quote_matches: bool | None
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern[str]:
+    names = "|".join(re.escape(s) for s in StatuteStore.open_default().names.spellings())
+    return re.compile(rf"(?:《\s*(?P<book>[^《》\n]{{1,60}}?)\s*》|(?P<name>{names}))\s*(?:的)?\s*{_ARTICLE}")
+
+
+def find_citations(text: str) -> list[Citation]:
+    """Every citation in ``text``, in order (parse only; no database look-up)."""
+    found: list[Citation] = []
+    for match in _pattern().finditer(text):
+        name = (match.group("book") or match.group("name")).strip()
+        found.append(_citation(text, match, name))
+        position = match.end()
+        while continuation := _CONTINUATION.match(text, position):
+            found.append(_citation(text, continuation, name))
+            position = continuation.end()
+    return found
+
+
+def _citation(text: str, match: re.Match[str], name: str) -> Citation:
+    para = match.group("para")
+    quote = _QUOTE.match(text[match.end() : match.end() + 520])
+    start = match.start("ref") if "ref" in match.re.groupindex else match.start()
+    return Citation(
+        start=start, end=match.end(), raw=text[start : match.end()], name=name, number=match.group("num"),
+        paragraph=chinese_to_arabic(para) if para else None, quote=quote.group("quote") if quote else None,
+    )
+
+
+def check_citations(
+    text: str, store: StatuteStore | None = None, policies: PolicyLibrary | None = None
+) -> list[CitationCheck]:
+    """Check every citation: exists, in force, repealed (with successor), quoted wording matches."""
+    store = store or StatuteStore.open_default()
+    policies = policies if policies is not None else PolicyLibrary.load()
+    return [_check(c, store, policies) for c in find_citations(text)]
+
+
+def _check(citation: Citation, store: StatuteStore, policies: PolicyLibrary) -> CitationCheck:
+    doc = policies.resolve_doc(citation.name)
+    if doc is not None:
+        return _check_policy(citation, doc, policies)
+    law = store.resolve_law(citation.name)
+    number = _article_number(citation.number)
+    base = {
+        "start": citation.start, "end": citation.end, "raw": citation.raw, "kind": "statute", "law": law,
+        "article": number, "paragraph": citation.paragraph, "doc": None, "section": None,
+    }
+    repealed = repealed_laws().get(law or "")
+    if repealed is not None and store.law_status(law or "") == REPEALED:
+        successors = repealed.article_map.get(number or -1, ())
+        return CitationCheck(**base, exists=True, in_force=False, repealed=True,
+                             successor_law=repealed.successor, successor_articles=successors, quote_matches=None)
+    article = store.get(law, number) if law and number else None
+    exists = article is not None and _paragraph_exists(article.text, citation.paragraph)
+    status = store.law_status(law) if law else None
+    quote_ok = quote_matches(citation.quote, article.text) if article is not None and citation.quote else None
+    return CitationCheck(
+        **base, exists=exists, in_force=exists and article is not None and article.in_force,
+        repealed=status == REPEALED, successor_law=None, successor_articles=(), quote_matches=quote_ok,
+    )
+
+
+def _check_policy(citation: Citation, doc: str, policies: PolicyLibrary) -> CitationCheck:
+    section = policies.get(doc, citation.number)
+    quote_ok = quote_matches(citation.quote, section.text) if section is not None and citation.quote else None
+    return CitationCheck(
+        start=citation.start, end=citation.end, raw=citation.raw, kind="policy", law=None, article=None,
+        paragraph=citation.paragraph, doc=doc, section=citation.number, exists=section is not None,
+        in_force=section is not None, repealed=False, successor_law=None, successor_articles=(),
+        quote_matches=quote_ok,
+    )
+
+
+def _article_number(number: str) -> int | None:
+    if "." in number:
+        return None
+    try:
+        return chinese_to_arabic(number)
+    except ValueError:
+        return None
+
+
+def paragraphs(article_text: str) -> list[str]:
+    """The 款 of an article: its lines, without the enumerated items （一）… that belong to a 款."""
+    lines = [line.strip() for line in article_text.splitlines() if line.strip()]
+    return [line for line in lines if not re.match(r"^[（(][一二三四五六七八九十]+[）)]", line)]
+
+
+def _paragraph_exists(article_text: str, paragraph: int | None) -> bool:
+    return paragraph is None or 1 <= paragraph <= len(paragraphs(article_text))
+
+
+def quote_matches(quote: str, source_text: str) -> bool:
+    """True when the quoted wording occurs in the source, ignoring punctuation and whitespace."""
+    wanted = _PUNCT.sub("", quote)
+    return bool(wanted) and wanted in _PUNCT.sub("", source_text)

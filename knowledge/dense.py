@@ -1,0 +1,108 @@
+"""The dense half of the index: vectors from OUR embedder, stored in chromadb.
+
+chromadb's default embedding function downloads a model, so every collection is opened with
+:class:`CsbotEmbeddingFunction`, a thin wrapper around ``knowledge.embedding``'s embedder, and every
+add/query passes explicit vectors. ``settings.chroma_url`` selects a Chroma server instead of disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+
+from bot.settings import Settings
+from knowledge.embedding import Embedder
+
+COLLECTION = "csbot_knowledge"
+_BATCH = 512
+
+
+class CsbotEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Lets chromadb embed with our model if it ever needs to; never the default download."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self.embedder.embed_documents(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        return "csbot"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model": self.embedder.name}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> CsbotEmbeddingFunction:
+        raise ValueError("csbot opens its collections with its own embedder; it is never rebuilt from config")
+
+    def is_legacy(self) -> bool:
+        return False
+
+
+def open_client(settings: Settings) -> Any:
+    """Chroma on disk in ``index_dir/chroma``, or the server at ``settings.chroma_url``."""
+    import chromadb
+
+    chroma_settings = chromadb.Settings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        return chromadb.HttpClient(
+            host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+    path = settings.index_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+class DenseStore:
+    """One chromadb collection of passage vectors with source / law / in-force metadata."""
+
+    def __init__(self, settings: Settings, embedder: Embedder, create: bool = False) -> None:
+        self.embedder = embedder
+        self.client = open_client(settings)
+        function = CsbotEmbeddingFunction(embedder)
+        if create:
+            self.collection = self.client.get_or_create_collection(
+                COLLECTION, embedding_function=function, metadata={"hnsw:space": "cosine", "model": embedder.name}
+            )
+        else:
+            self.collection = self.client.get_collection(COLLECTION, embedding_function=function)
+
+    def reset(self) -> None:
+        """Drop every vector (a full rebuild)."""
+        existing = self.collection.get(include=[])["ids"]
+        for start in range(0, len(existing), 5000):
+            self.collection.delete(ids=existing[start : start + 5000])
+
+    def upsert(self, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict[str, Any]]) -> None:
+        for start in range(0, len(ids), _BATCH):
+            part = slice(start, start + _BATCH)
+            vectors = self.embedder.embed_documents(list(texts[part]))
+            self.collection.upsert(ids=list(ids[part]), embeddings=vectors, metadatas=list(metadatas[part]))
+
+    def delete(self, ids: Sequence[str]) -> None:
+        if ids:
+            self.collection.delete(ids=list(ids))
+
+    def query(self, text: str, n: int, where: dict[str, Any] | None) -> list[str]:
+        """Ids of the ``n`` nearest passages, best first."""
+        vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
+        result = self.collection.query(query_embeddings=[vector], n_results=n, where=where, include=[])
+        return list(result["ids"][0])
+
+
+def where_clause(sources: Sequence[str], laws: Sequence[str], in_force_only: bool) -> dict[str, Any] | None:
+    """chromadb metadata filter for a search."""
+    clauses: list[dict[str, Any]] = [{"source": {"$in": list(sources)}}]
+    if laws:
+        clauses.append({"law": {"$in": list(laws)}})
+    if in_force_only:
+        clauses.append({"in_force": True})
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}

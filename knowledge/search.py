@@ -1,0 +1,153 @@
+"""Hybrid search over the index: BM25 with query expansion, dense vectors, weighted RRF, direct look-up.
+
+The index is loaded once per :class:`Searcher`; a query costs two sparse-matrix products (query
+words, expansion words) over numpy arrays plus, when ``dense_weight > 0``, one embedding and one
+chromadb query. Filters are numpy masks, so no Python loop ever walks all passages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import bm25s
+import numpy as np
+
+from bot.settings import Settings
+from knowledge.citations import find_citations
+from knowledge.expansion import expand
+from knowledge.fusion import weighted_rrf
+from knowledge.index import BM25_DIR, RECORDS, index_exists, load_json
+from knowledge.statutes import StatuteStore
+from knowledge.tokenize import tokenize
+from knowledge.types import Passage, SearchFilters
+
+# Expansion words count half as much as the customer's own words.
+EXPANSION_WEIGHT = 0.5
+# Each side proposes this many candidates for fusion.
+CANDIDATES = 50
+LOOKUP_SCORE = 1.0  # direct article references rank above any fused score (RRF scores are < 0.1)
+SOURCES = ("statute", "policy", "document")
+
+
+class IndexMissingError(RuntimeError):
+    """No index in CSBOT_HOME; the message says how to build one."""
+
+
+class Searcher:
+    """Search one index (``settings.index_dir``), loaded once."""
+
+    def __init__(self, settings: Settings, embedder: Any = None) -> None:
+        if not index_exists(settings):
+            raise IndexMissingError(f"no search index in {settings.index_dir}; run `csbot index build` first")
+        self.settings = settings
+        self.store = StatuteStore.open_default()
+        self.records: list[dict[str, Any]] = load_json(settings.index_dir / RECORDS, default=[])
+        self.bm25 = bm25s.BM25.load(str(settings.index_dir / BM25_DIR))
+        self._row = {rec["id"]: row for row, rec in enumerate(self.records)}
+        self._source = np.array([SOURCES.index(r["source"]) for r in self.records], dtype=np.int8)
+        self._in_force = np.array([bool(r["in_force"]) for r in self.records], dtype=bool)
+        self._law_names = sorted({r["law"] for r in self.records if r["law"]})
+        law_code = {law: code for code, law in enumerate(self._law_names)}
+        self._law = np.array([law_code.get(r["law"], -1) for r in self.records], dtype=np.int32)
+        self._dense: Any = None
+        self._embedder = embedder
+
+    def search(self, query: str, top_k: int = 5, filters: SearchFilters | None = None) -> list[Passage]:
+        """Direct article references first, then the fused BM25 + dense ranking."""
+        filters = filters or SearchFilters()
+        if not query.strip() or top_k <= 0:
+            return []
+        direct = [p for p in self.lookup(query) if self._allowed(p, filters)]
+        seen = {(p.law, p.article) for p in direct}
+        rankings = [(self.settings.bm25_weight, self.bm25_ranking(query, filters))]
+        if self.settings.dense_weight > 0:
+            rankings.append((self.settings.dense_weight, self.dense_ranking(query, filters)))
+        fused = [(row, score) for row, score in weighted_rrf(rankings) if self._key(row) not in seen]
+        passages = direct + [self._passage(self.records[row], score) for row, score in fused]
+        return passages[:top_k]
+
+    def lookup(self, query: str) -> list[Passage]:
+        """Articles referenced directly in the query (消法24条, 民法典第五百八十四条 …) that exist."""
+        passages: list[Passage] = []
+        for citation in find_citations(query):
+            law = self.store.resolve_law(citation.name)
+            number = int(citation.number) if citation.number.isdigit() else None
+            if number is None and "." not in citation.number:
+                from knowledge.numerals import chinese_to_arabic
+
+                number = chinese_to_arabic(citation.number)
+            article = self.store.get(law, number) if law and number else None
+            if article is not None and all(p.article != number or p.law != law for p in passages):
+                passages.append(Passage(
+                    source="statute", text=article.text, score=LOOKUP_SCORE, law=article.law,
+                    article=article.article, title=article.chapter, in_force=article.in_force,
+                    effective_date=article.effective_date,
+                ))
+        return passages
+
+    def bm25_ranking(self, query: str, filters: SearchFilters | None = None, n: int = CANDIDATES) -> list[int]:
+        """Row numbers of the best BM25 passages for the query plus its expansion, best first."""
+        words = tokenize(query)
+        extra = [t for t in tokenize(" ".join(expand(query))) if t not in set(words)]
+        scores = self._scores(words) + EXPANSION_WEIGHT * self._scores(extra)
+        scores[~self._mask(filters or SearchFilters())] = 0.0
+        n = min(n, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [int(row) for row in top if scores[row] > 0]
+
+    def dense_ranking(self, query: str, filters: SearchFilters | None = None, n: int = CANDIDATES) -> list[int]:
+        """Row numbers of the nearest passages by embedding, best first."""
+        from knowledge.dense import DenseStore, where_clause
+
+        filters = filters or SearchFilters()
+        if self._dense is None:
+            from knowledge.embedding import load_embedder
+
+            embedder = self._embedder or load_embedder(self.settings)
+            try:
+                self._dense = DenseStore(self.settings, embedder)
+            except Exception as error:  # chromadb raises its own NotFoundError subclasses
+                raise IndexMissingError(
+                    f"the index in {self.settings.index_dir} has no dense vectors; "
+                    "run `csbot index build` with CSBOT_DENSE_WEIGHT > 0"
+                ) from error
+        where = where_clause(filters.sources, self._resolved_laws(filters), filters.in_force_only)
+        return [self._row[i] for i in self._dense.query(query, n, where) if i in self._row]
+
+    def _scores(self, tokens: list[str]) -> np.ndarray:
+        ids = self.bm25.get_tokens_ids(tokens)
+        if not ids:
+            return np.zeros(len(self.records), dtype=np.float32)
+        return np.asarray(self.bm25.get_scores(ids), dtype=np.float32)
+
+    def _mask(self, filters: SearchFilters) -> np.ndarray:
+        codes = [SOURCES.index(s) for s in filters.sources]
+        mask = np.isin(self._source, codes)
+        if filters.in_force_only:
+            mask &= self._in_force
+        laws = self._resolved_laws(filters)
+        if laws:
+            wanted = [self._law_names.index(law) for law in laws if law in self._law_names]
+            mask &= np.isin(self._law, wanted) | (self._source != SOURCES.index("statute"))
+        return mask
+
+    def _resolved_laws(self, filters: SearchFilters) -> list[str]:
+        return [self.store.resolve_law(name) or name for name in filters.laws]
+
+    def _allowed(self, passage: Passage, filters: SearchFilters) -> bool:
+        laws = self._resolved_laws(filters)
+        return ("statute" in filters.sources and (passage.in_force or not filters.in_force_only)
+                and (not laws or passage.law in laws))
+
+    def _key(self, row: int) -> tuple[Any, Any]:
+        rec = self.records[row]
+        return (rec["law"], rec["article"]) if rec["source"] == "statute" else (rec["id"], None)
+
+    @staticmethod
+    def _passage(rec: dict[str, Any], score: float) -> Passage:
+        return Passage(
+            source=rec["source"], text=rec["text"], score=round(float(score), 6), law=rec["law"],
+            article=rec["article"], doc=rec["doc"], section=rec["section"], title=rec["title"],
+            in_force=bool(rec["in_force"]), effective_date=rec["effective_date"],
+        )
