@@ -72,7 +72,7 @@ def matches(ref: dict[str, Any], cited: Cited) -> bool:
     return doc_matches(str(ref["doc"]), cited.doc) and section_matches(str(ref["section"]), cited.section)
 
 
-def _from_structured(entry: dict[str, Any]) -> Cited:
+def from_structured(entry: dict[str, Any]) -> Cited:
     if entry.get("law"):
         article = entry.get("article")
         return Cited(law=law_key(str(entry["law"])), article=int(article) if article is not None else None)
@@ -101,7 +101,7 @@ def _from_text(text: str) -> tuple[Cited, ...]:
 
 def citations_of(reply: dict[str, Any]) -> list[Cited]:
     """Every citation of one reply: the structured list plus what the text cites."""
-    structured = [_from_structured(entry) for entry in reply.get("citations") or () if isinstance(entry, dict)]
+    structured = [from_structured(entry) for entry in reply.get("citations") or () if isinstance(entry, dict)]
     return structured + list(_from_text(str(reply.get("reply", ""))))
 
 
