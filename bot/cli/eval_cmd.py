@@ -1,0 +1,172 @@
+"""``csbot eval``: run dialogue sets through the bot (CI gate), check files, compare two runs.
+
+``csbot eval run PATH... --json`` prints one JSON line per dialogue and the run summary as the
+last line; the exit code is 1 when any expectation fails or a file cannot be loaded, 2 on usage
+errors, so the command can gate CI directly.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.settings import load_settings
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def _print_result(result: object, as_json: bool) -> None:
+    from eval.results import DialogueResult
+
+    assert isinstance(result, DialogueResult)
+    if as_json:
+        failed = [f"{o.spec.where}: {o.spec.name}" for o in result.failures]
+        line = {"id": result.dialogue.id, "passed": result.passed, "failed": failed, "error": result.transcript.error}
+        typer.echo(json.dumps(line, ensure_ascii=False))
+        return
+    typer.echo(f"{'PASS' if result.passed else 'FAIL'}  {result.dialogue.id}")
+    if result.transcript.error:
+        typer.echo(f"      engine error: {result.transcript.error}")
+    for outcome in result.failures:
+        typer.echo(
+            f"      {result.dialogue.path}:{outcome.spec.line}: {outcome.spec.where}: {outcome.spec.name}: "
+            f"{outcome.message}"
+        )
+
+
+def _print_summary(summary: dict[str, object]) -> None:
+    keys = (
+        "dialogues",
+        "passed",
+        "failed",
+        "pii_leaks",
+        "procedure_compliance",
+        "citation_validity",
+        "retrieval_hit_rate",
+        "escalation_recall",
+        "escalation_precision",
+        "latency_p50_ms",
+        "latency_p95_ms",
+    )
+    typer.echo("")
+    for key in keys:
+        typer.echo(f"{key:<22} {summary.get(key)}")
+    typer.echo(f"{'rails_fired':<22} {json.dumps(summary.get('rails_fired', {}), ensure_ascii=False)}")
+
+
+def _run(
+    paths: list[Path],
+    as_json: bool,
+    report: Path | None,
+    junit: Path | None,
+    out: Path | None,
+    drafter: str | None,
+    index: Path | None,
+) -> int:
+    from eval.index_setup import DEFAULT_INDEX_LAWS, IndexMissing, resolve_index
+    from eval.junit import write_junit
+    from eval.loader import load_dialogues
+    from eval.report_html import write_report
+    from eval.runner import run_dialogues
+
+    dialogues, errors = load_dialogues(paths)
+    for error in errors:
+        typer.echo(f"error: {error}", err=True)
+    if not dialogues and not errors:
+        typer.echo("error: no dialogue files (*.yaml) found in the given paths", err=True)
+        return EXIT_USAGE
+    settings = load_settings()
+    build_root = Path(tempfile.mkdtemp(prefix="csbot-eval-index-"))
+    try:
+        index_dir = resolve_index(settings, index, build_root, DEFAULT_INDEX_LAWS)
+        run = run_dialogues(
+            dialogues,
+            settings,
+            index_dir=index_dir,
+            drafter=drafter,
+            progress=lambda r: _print_result(r, as_json),
+            load_errors=[str(e) for e in errors],
+        )
+    except IndexMissing as error:
+        typer.echo(f"error: {error}", err=True)
+        return EXIT_USAGE
+    finally:
+        shutil.rmtree(build_root, ignore_errors=True)
+    if report is not None:
+        write_report(run, report)
+    if junit is not None:
+        write_junit(run, junit)
+    if out is not None:
+        out.write_text(json.dumps(run.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+    if as_json:
+        typer.echo(json.dumps(run.summary, ensure_ascii=False))
+    else:
+        _print_summary(run.summary)
+    return 0 if run.ok else EXIT_FAILED
+
+
+def register(app: typer.Typer) -> None:
+    eval_app = typer.Typer(help="Evaluate the bot on dialogue sets (QA / CI gate).", no_args_is_help=True)
+
+    @eval_app.command("run")
+    def run(
+        paths: Annotated[list[Path], typer.Argument(help="Dialogue files or folders of *.yaml files.")],
+        as_json: Annotated[bool, typer.Option("--json", help="JSON lines; the run summary is the last line.")] = False,
+        report: Annotated[
+            Path | None, typer.Option("--report", help="Write a self-contained HTML report here.")
+        ] = None,
+        junit: Annotated[
+            Path | None, typer.Option("--junit", help="Write JUnit XML here (one testcase per dialogue).")
+        ] = None,
+        out: Annotated[Path | None, typer.Option("--out", help="Save full results (for `csbot eval compare`).")] = None,
+        drafter: Annotated[
+            str | None, typer.Option("--drafter", help="template or llm; default: CSBOT_DRAFTER.")
+        ] = None,
+        index: Annotated[
+            Path | None, typer.Option("--index", help="Index folder to use (default: CSBOT_HOME/index).")
+        ] = None,
+    ) -> None:
+        """Run dialogues through the bot; exit 1 when any expectation fails."""
+        if drafter not in (None, "template", "llm"):
+            typer.echo("error: --drafter must be template or llm", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        code = _run(paths, as_json, report, junit, out, drafter, index)
+        sys.stdout.flush()
+        raise typer.Exit(code)
+
+    @eval_app.command("check")
+    def check(paths: Annotated[list[Path], typer.Argument(help="Dialogue files or folders.")]) -> None:
+        """Validate dialogue files without running them (errors as file:line: message)."""
+        from eval.loader import load_dialogues
+
+        dialogues, errors = load_dialogues(paths)
+        for error in errors:
+            typer.echo(str(error), err=True)
+        typer.echo(f"{len(dialogues)} dialogues ok, {len(errors)} with errors")
+        raise typer.Exit(EXIT_FAILED if errors or not dialogues else 0)
+
+    @eval_app.command("compare")
+    def compare(
+        run_a: Annotated[Path, typer.Argument(help="Earlier run: --json output or --out results file.")],
+        run_b: Annotated[Path, typer.Argument(help="Later run, same kinds of file.")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    ) -> None:
+        """Show which figures got better and which regressed from RUN_A to RUN_B (exit 1 on regression)."""
+        from eval.compare import RunFileError, compare_runs, load_run, render, to_json
+
+        try:
+            comparison = compare_runs(load_run(run_a), load_run(run_b))
+        except RunFileError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(EXIT_USAGE) from error
+        typer.echo(json.dumps(to_json(comparison), ensure_ascii=False) if as_json else render(comparison))
+        raise typer.Exit(EXIT_FAILED if comparison.regressed else 0)
+
+    app.add_typer(eval_app, name="eval")
