@@ -1,0 +1,143 @@
+"""Load and validate the rail configuration (YAML files under ``guardrails/config``).
+
+Rules are data: ids, descriptions, categories, actions, patterns, benign exceptions, canned replies
+and the order of the output rails. A malformed file fails at load with its path and the offending
+entry named, never later in the middle of a conversation.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_args
+
+import yaml
+
+from guardrails.rails.normalise import assert_bounded, normalise
+from guardrails.types import RailAction, RailCategory
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+INPUT_RAILS_FILE = CONFIG_DIR / "input_rails.yaml"
+OUTPUT_RAILS_FILE = CONFIG_DIR / "output_rails.yaml"
+COMMITMENTS_FILE = CONFIG_DIR / "commitments.yaml"
+
+_CATEGORIES = frozenset(get_args(RailCategory))
+_ACTIONS = frozenset(get_args(RailAction))
+
+
+class RailConfigError(ValueError):
+    """A rail configuration file is missing, not YAML, or has an invalid entry."""
+
+
+@dataclass(frozen=True)
+class InputRule:
+    """One input rule. ``pattern`` and ``exceptions`` match the normalised text (see normalise.py)."""
+
+    id: str
+    description: str
+    category: RailCategory
+    action: RailAction
+    check: str = "patterns"
+    pattern: re.Pattern[str] | None = None
+    exceptions: re.Pattern[str] | None = None
+    recheck_categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class InputConfig:
+    rules: tuple[InputRule, ...]
+    char_map: Mapping[int, str]
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """A YAML mapping from ``path``, or RailConfigError naming the file."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise RailConfigError(f"{path}: cannot read ({error.strerror or error})") from error
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise RailConfigError(f"{path}: not valid YAML: {error}") from error
+    if not isinstance(data, dict):
+        raise RailConfigError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _string_list(entry: Mapping[str, Any], key: str, where: str) -> list[str]:
+    value = entry.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise RailConfigError(f"{where}: {key!r} must be a list of non-empty strings")
+    return value
+
+
+def compile_alternation(patterns: list[str], where: str) -> re.Pattern[str] | None:
+    """One compiled regex for a list of bounded patterns (None for an empty list)."""
+    if not patterns:
+        return None
+    for pattern in patterns:
+        try:
+            assert_bounded(pattern)
+            re.compile(pattern)
+        except (ValueError, re.error) as error:
+            raise RailConfigError(f"{where}: bad pattern {pattern!r}: {error}") from error
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
+
+
+def _input_rule(entry: Any, index: int, path: Path, char_map: Mapping[int, str]) -> InputRule:
+    where = f"{path}: rules[{index}]"
+    if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+        raise RailConfigError(f"{where}: each rule needs a string 'id'")
+    where = f"{path}: rule {entry['id']!r}"
+    if entry.get("category") not in _CATEGORIES:
+        raise RailConfigError(f"{where}: category must be one of {sorted(_CATEGORIES)}")
+    if entry.get("action") not in _ACTIONS:
+        raise RailConfigError(f"{where}: action must be one of {sorted(_ACTIONS)}")
+    keywords = [re.escape(normalise(word, char_map)) for word in _string_list(entry, "keywords", where)]
+    patterns = _string_list(entry, "patterns", where) + keywords
+    check = entry.get("check", "patterns")
+    if check == "patterns" and not patterns:
+        raise RailConfigError(f"{where}: a pattern rule needs 'patterns' or 'keywords'")
+    recheck = _string_list(entry, "recheck_categories", where)
+    if unknown := set(recheck) - _CATEGORIES:
+        raise RailConfigError(f"{where}: unknown recheck_categories {sorted(unknown)}")
+    return InputRule(
+        id=entry["id"],
+        description=str(entry.get("description", "")),
+        category=entry["category"],
+        action=entry["action"],
+        check=str(check),
+        pattern=compile_alternation(patterns, where),
+        exceptions=compile_alternation(_string_list(entry, "exceptions", where), where),
+        recheck_categories=tuple(recheck),
+    )
+
+
+def parse_input_config(data: Mapping[str, Any], path: Path) -> InputConfig:
+    raw_map = data.get("char_map") or {}
+    if not isinstance(raw_map, dict) or not all(
+        isinstance(k, str) and len(k) == 1 and isinstance(v, str) for k, v in raw_map.items()
+    ):
+        raise RailConfigError(f"{path}: char_map must map single characters to strings")
+    char_map = {ord(k): v for k, v in raw_map.items()}
+    entries = data.get("rules")
+    if not isinstance(entries, list) or not entries:
+        raise RailConfigError(f"{path}: 'rules' must be a non-empty list")
+    rules = tuple(_input_rule(entry, index, path, char_map) for index, entry in enumerate(entries))
+    ids = [rule.id for rule in rules]
+    if duplicates := sorted({rule_id for rule_id in ids if ids.count(rule_id) > 1}):
+        raise RailConfigError(f"{path}: duplicate rule ids {duplicates}")
+    return InputConfig(rules=rules, char_map=char_map)
+
+
+def load_input_config(path: Path | None = None) -> InputConfig:
+    """The input rules from ``path`` (default: the bundled file, parsed once per process)."""
+    if path is None:
+        return _default_input_config()
+    return parse_input_config(read_yaml(path), path)
+
+
+@functools.cache
+def _default_input_config() -> InputConfig:
+    return parse_input_config(read_yaml(INPUT_RAILS_FILE), INPUT_RAILS_FILE)
