@@ -107,11 +107,14 @@ def split_paragraphs(text: str, limit: int = MAX_PLAIN_CHUNK) -> list[Chunk]:
 
 def split_document(text: str, markdown: bool = False) -> list[Chunk]:
     """Choose the strongest structure the text has: articles, headings, numbered sections, paragraphs."""
-    for splitter in (split_articles, split_headings if markdown else split_numbered):
-        chunks = splitter(text)
-        if len(chunks) >= 2 or (chunks and splitter is split_articles):
-            return chunks
-    return split_paragraphs(text)
+    articles = split_articles(text)
+    if articles:
+        return articles
+    if markdown:
+        return split_headings(text) or split_paragraphs(text)
+    numbered = split_numbered(text)
+    # A single "1. ..." line in prose is not structure; two numbered headings are.
+    return numbered if len(numbered) >= 2 else split_paragraphs(text)
 
 
 def _flush(
