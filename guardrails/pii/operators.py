@@ -71,6 +71,10 @@ class Masker:
 
     def mask(self, text: str) -> MaskedText:
         """Replace every detected entity; ``changes`` carry original offsets, never values."""
+        return self.mask_with_entities(text)[0]
+
+    def mask_with_entities(self, text: str) -> tuple[MaskedText, list[Entity]]:
+        """``mask()`` plus the entities it replaced (for callers that report scores)."""
         entities = self.detect(text)
         pieces: list[str] = []
         changes: list[MaskChange] = []
@@ -83,7 +87,7 @@ class Masker:
             changes.append(MaskChange(entity.type, entity.start, entity.end, operator, replacement))
             cursor = entity.end
         pieces.append(text[cursor:])
-        return MaskedText("".join(pieces), tuple(changes))
+        return MaskedText("".join(pieces), tuple(changes)), entities
 
     def detect(self, text: str) -> list[Entity]:
         """Entities outside text csbot already masked."""

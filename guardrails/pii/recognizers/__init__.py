@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from guardrails.pii.recognizer import Recognizer
+from guardrails.pii.recognizers.address import AddressRecognizer
 from guardrails.pii.recognizers.bank_card import BankCardRecognizer
 from guardrails.pii.recognizers.email import EmailRecognizer
 from guardrails.pii.recognizers.id_card import IdCardRecognizer
+from guardrails.pii.recognizers.im_account import ImAccountRecognizer
+from guardrails.pii.recognizers.ip import IpRecognizer
+from guardrails.pii.recognizers.landline import LandlineRecognizer
+from guardrails.pii.recognizers.license_plate import LicensePlateRecognizer
+from guardrails.pii.recognizers.name import NameRecognizer
+from guardrails.pii.recognizers.passport import PassportRecognizer
 from guardrails.pii.recognizers.phone import PhoneRecognizer
 
 BUILTIN: tuple[type[Recognizer], ...] = (
@@ -13,6 +20,13 @@ BUILTIN: tuple[type[Recognizer], ...] = (
     BankCardRecognizer,
     EmailRecognizer,
     PhoneRecognizer,
+    LandlineRecognizer,
+    PassportRecognizer,
+    LicensePlateRecognizer,
+    ImAccountRecognizer,
+    IpRecognizer,
+    AddressRecognizer,
+    NameRecognizer,
 )
 
 __all__ = ["BUILTIN"]

@@ -1,0 +1,24 @@
+"""WeChat ids and QQ numbers, only after a context word (微信, QQ, vx ...).
+
+A WeChat id is 6-20 characters starting with a letter; a QQ number is 5-11 digits not starting
+with 0. On their own both are indistinguishable from words and numbers, hence ``requires_context``.
+An 11-digit mobile is left to the phone recogniser.
+"""
+
+from __future__ import annotations
+
+from guardrails.pii.recognizer import Pattern, Recognizer
+
+
+class ImAccountRecognizer(Recognizer):
+    type = "im_account"
+    name = "wechat_qq"
+    requires_context = True
+    patterns = (
+        Pattern("wechat_id", r"(?<![A-Za-z0-9_-])[A-Za-z][-_A-Za-z0-9]{5,19}(?![A-Za-z0-9_-])", 0.4),
+        Pattern("qq_number", r"(?<![0-9A-Za-z])(?!1[3-9]\d{9}(?!\d))[1-9]\d{4,10}(?![0-9A-Za-z])", 0.4),
+    )
+
+    def validate(self, value: str) -> bool | None:
+        # Product words customers mention next to 微信 (微信支付 via "WeChatPay") are not ids.
+        return False if value.lower() in {"wechat", "weixin", "wechatpay", "tencent"} else None

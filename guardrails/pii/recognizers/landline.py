@@ -1,0 +1,29 @@
+"""Landline numbers with an area code: 010-12345678, (0755)8888 6666, 021 6123 4567 转 801.
+
+Beijing/Tianjin/Shanghai/... use 3-digit codes (010, 02x), the rest 4-digit codes (0xxx). A local
+number starts 2-8. Without a separator the digits could be anything, so a bare run scores low and
+needs a context word (电话, 座机). 400/800 service numbers are the company's, not personal.
+"""
+
+from __future__ import annotations
+
+import re
+
+from guardrails.pii.recognizer import DIGIT_RIGHT, Pattern, Recognizer
+
+_AREA = r"0(?:10|2\d|[3-9]\d{2})"
+_EXT = r"(?:(?: ?转 ?|-|ext\.? ?)\d{1,5})?"
+_LEFT = r"(?<![0-9A-Za-z+])"
+
+
+class LandlineRecognizer(Recognizer):
+    type = "landline"
+    name = "cn_landline"
+    patterns = (
+        Pattern("area_bracket", _LEFT + r"\(" + _AREA + r"\) ?[2-8]\d{2,3}[ -]?\d{4}" + _EXT + DIGIT_RIGHT, 0.7),
+        Pattern("area_dash", _LEFT + _AREA + r"[ -][2-8]\d{2,3}[ -]?\d{4}" + _EXT + DIGIT_RIGHT, 0.6),
+        Pattern("area_plain", _LEFT + _AREA + r"[2-8]\d{6,7}" + DIGIT_RIGHT, 0.3),
+    )
+
+    def canonical(self, value: str) -> str:
+        return re.sub(r"\D", "", value)

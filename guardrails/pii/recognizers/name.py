@@ -1,0 +1,113 @@
+"""Chinese person names: surname list (compound surnames first), cue words, titles, jieba's ``nr``.
+
+Three sources, strongest first: a cue before the name (我叫张三, 收件人：李四), a title after it
+(王先生, 王秀英女士), and jieba's part-of-speech tag ``nr`` on a word that starts with a known
+surname. Surnames that are also everyday words (高, 和, 平) only count with a cue. Famous
+historical figures and brand names (李白, 李宁) are in the lexicon's deny list and survive.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import cached_property
+
+from guardrails.pii.lexicon import chars, words
+from guardrails.pii.recognizer import Candidate, Recognizer
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_NAME_TAGS = frozenset({"nr"})
+
+
+class NameRecognizer(Recognizer):
+    type = "name"
+    name = "cn_person_name"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.compound = words("names", "compound_surnames")
+        self.surnames = chars("names", "surnames")
+        self.ambiguous = chars("names", "ambiguous_surnames")
+        self.stop = chars("names", "not_in_name")
+        self.deny_list = self.deny_list | frozenset(words("names", "deny"))
+        self.titles = words("names", "titles_after")
+        strong, weak = words("names", "cues_before"), words("names", "cues_before_weak")
+        self._cue = re.compile(
+            "(?:(?P<strong>"
+            + "|".join(strong)
+            + ")|(?P<weak>"
+            + "|".join(weak)
+            + "))[:：是为 ]{0,2}(?=[\u4e00-\u9fff])"
+        )
+        self._title = re.compile("(?<=[\u4e00-\u9fff])(?:" + "|".join(self.titles) + ")")
+
+    def surname_length(self, text: str, start: int, *, strict: bool) -> int:
+        """Length of the surname starting at ``start`` (0 if none); strict refuses everyday-word surnames."""
+        for compound in self.compound:
+            if text.startswith(compound, start):
+                return len(compound)
+        char = text[start : start + 1]
+        if char in self.surnames and not (strict and char in self.ambiguous):
+            return 1
+        return 0
+
+    def given_name_end(self, text: str, start: int) -> int:
+        """End of a 1-2 character given name beginning at ``start`` (``start`` if there is none)."""
+        end = start
+        while end < min(len(text), start + 2) and _CJK.match(text[end]) and text[end] not in self.stop:
+            if any(text.startswith(title, end) for title in self.titles):
+                break
+            end += 1
+        return end
+
+    def analyze(self, text: str) -> list[Candidate]:
+        if not _CJK.search(text):
+            return []
+        found = [*self._from_cues(text), *self._from_titles(text), *self._from_jieba(text)]
+        return [c for c in found if text[c.start : c.end] not in self.deny_list]
+
+    def _from_cues(self, text: str) -> list[Candidate]:
+        found = []
+        for match in self._cue.finditer(text):
+            start = match.end()
+            surname = self.surname_length(text, start, strict=match.group("weak") is not None)
+            end = self.given_name_end(text, start + surname) if surname else start
+            if surname and end > start + surname:
+                found.append(Candidate(self.type, start, end, 0.9, self.name, False))
+        return found
+
+    def _from_titles(self, text: str) -> list[Candidate]:
+        found = []
+        for match in self._title.finditer(text):
+            title_start = match.start()
+            best = 0
+            for length in range(1, 5):
+                start = title_start - length
+                if start < 0:
+                    break
+                surname = self.surname_length(text, start, strict=length > 1)
+                if surname and self.given_name_end(text, start + surname) >= title_start:
+                    best = length
+            if best:
+                found.append(Candidate(self.type, title_start - best, title_start, 0.85, self.name, False))
+        return found
+
+    def _from_jieba(self, text: str) -> list[Candidate]:
+        found = []
+        position = 0
+        for word, flag in self._posseg.cut(text):
+            size = len(word)
+            if flag in _NAME_TAGS and 2 <= size <= 4:
+                surname = self.surname_length(word, 0, strict=True)
+                if surname and size > surname:
+                    found.append(Candidate(self.type, position, position + size, 0.7, self.name, False))
+            position += size
+        return found
+
+    @cached_property
+    def _posseg(self):  # type: ignore[no-untyped-def]
+        import jieba
+        import jieba.posseg
+
+        jieba.setLogLevel(logging.WARNING)
+        return jieba.posseg

@@ -1,0 +1,27 @@
+"""Passports and travel permits (护照, 港澳通行证, 台湾通行证, 回乡证, 台胞证).
+
+Chinese e-passports are E + 8 characters (E12345678, EA1234567); the older G and the diplomatic
+D/S/P series share the form. Permits are a letter plus 8 digits (C/W 港澳, L 台湾, H/M 回乡证) or 8
+digits (台胞证). These shapes also fit product models and serials, so only the e-passport form
+stands alone; every other shape needs a context word such as 护照 or 通行证.
+"""
+
+from __future__ import annotations
+
+from guardrails.pii.recognizer import DIGIT_LEFT, DIGIT_RIGHT, Pattern, Recognizer
+
+
+class PassportRecognizer(Recognizer):
+    type = "passport"
+    name = "cn_passport_permit"
+    patterns = (
+        Pattern("e_passport", DIGIT_LEFT + r"E[0-9A-HJ-NP-Z]\d{7}" + DIGIT_RIGHT, 0.55),
+        Pattern("passport_other", DIGIT_LEFT + r"[GDSP]\d{8}" + DIGIT_RIGHT, 0.3),
+        Pattern("hk_macao_permit", DIGIT_LEFT + r"[CW][0-9A-HJ-NP-Z]\d{7}" + DIGIT_RIGHT, 0.3),
+        Pattern("taiwan_permit", DIGIT_LEFT + r"L\d{8}" + DIGIT_RIGHT, 0.3),
+        Pattern("home_return_permit", DIGIT_LEFT + r"[HM]\d{8}(?:\d{2})?" + DIGIT_RIGHT, 0.3),
+        Pattern("taiwan_compatriot", DIGIT_LEFT + r"\d{8}" + DIGIT_RIGHT, 0.15),
+    )
+
+    def canonical(self, value: str) -> str:
+        return value.upper()
