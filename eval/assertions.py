@@ -101,11 +101,18 @@ def expect_procedure(value: str, scope: Scope) -> CheckResult:
 
 
 def observed_steps(turns: list[TurnResult]) -> list[str]:
-    """The steps the case went through, consecutive repeats collapsed."""
+    """The steps the case went through, in order, repeats collapsed.
+
+    The engine may pass through several steps in one turn (a detailed first message is accepted,
+    triaged and taken into investigation at once), so the case's own path of completed steps is
+    used when the engine reports it; otherwise the step after each turn.
+    """
+    last_path = turns[-1].path if turns else []
+    raw = list(last_path) if last_path else [turn.step for turn in turns if turn.step is not None]
     steps: list[str] = []
-    for turn in turns:
-        if turn.step is not None and (not steps or steps[-1] != turn.step):
-            steps.append(turn.step)
+    for step in raw:
+        if not steps or steps[-1] != step:
+            steps.append(step)
     return steps
 
 
@@ -119,18 +126,27 @@ def expect_steps_in_order(value: list[str], scope: Scope) -> CheckResult:
     return position == len(value), f"steps went {' → '.join(seen) or '(none)'}; expected {' → '.join(value)} in order"
 
 
+def _first_skip(steps: list[str], allowed: set[str]) -> tuple[str, list[str]] | None:
+    previous = -1
+    for step in steps:
+        if step not in STEP_IDS:
+            return step, ["(unknown step)"]
+        current = STEP_IDS.index(step)  # type: ignore[arg-type]
+        jumped = [STEP_IDS[i] for i in range(previous + 1, current) if STEP_IDS[i] not in allowed]
+        if jumped:
+            return step, jumped
+        previous = max(previous, current)
+    return None
+
+
 @expectation("never_skips_step", category="procedure", scopes=("dialogue",))
 def expect_never_skips_step(value: Any, scope: Scope) -> CheckResult:
     allowed = set(value.get("except", ())) if isinstance(value, dict) else set()
-    previous = -1
-    for turn in scope.turns:
-        if turn.step not in STEP_IDS:
-            return False, f"{scope.where(turn)}: unknown step {turn.step!r}"
-        current = STEP_IDS.index(turn.step)  # type: ignore[arg-type]
-        jumped = [STEP_IDS[i] for i in range(previous + 1, current) if STEP_IDS[i] not in allowed]
-        if jumped:
-            return False, f"{scope.where(turn)}: went to {turn.step!r} skipping {', '.join(jumped)}"
-        previous = max(previous, current)
+    for index in range(len(scope.turns)):
+        skip = _first_skip(observed_steps(scope.turns[: index + 1]), allowed)
+        if skip is not None:
+            step, jumped = skip
+            return False, f"{scope.where(scope.turns[index])}: went to {step!r} skipping {', '.join(jumped)}"
     return True, ""
 
 

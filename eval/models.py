@@ -71,6 +71,7 @@ class TurnResult:
     reply: dict[str, Any]
     retrieved: list[dict[str, Any]] = field(default_factory=list)  # citation dicts of retrieved passages
     step_before: str | None = None
+    path: list[str] = field(default_factory=list)  # steps done so far + the current one, after this turn
     error: str | None = None
 
     @property

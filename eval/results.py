@@ -57,6 +57,7 @@ class DialogueResult:
                     "reply": turn.reply,
                     "retrieved": turn.retrieved,
                     "step_before": turn.step_before,
+                    "path": turn.path,
                     "error": turn.error,
                 }
                 for turn in self.transcript.turns

@@ -57,12 +57,14 @@ def _turn_result(bot: Any, session: str, index: int, text: str) -> TurnResult:
     trace = bot.last_trace(session)
     masked = trace.masked_input.text if trace is not None and trace.masked_input is not None else _masked(text)
     retrieved = [passage.citation() for passage in trace.passages] if trace is not None else []
+    view = bot.case_view(session)
     return TurnResult(
         index=index,
         customer_masked=masked,
         reply=reply.to_json(),
         retrieved=retrieved,
         step_before=trace.step_before if trace is not None else None,
+        path=[*view.steps_done, view.step],
     )
 
 
