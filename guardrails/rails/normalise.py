@@ -21,8 +21,9 @@ def normalise(text: str, char_map: Mapping[int, str] | None = None) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     if char_map:
         text = text.translate(char_map)
-    text = _INVISIBLE.sub("", text)
-    return _SPACES.sub("", text)
+    text = _SPACES.sub("", _INVISIBLE.sub("", text))
+    # Removing a space can join a letter to a combining mark (R + " ̧" -> ŗ): compose again.
+    return unicodedata.normalize("NFKC", text).lower()
 
 
 def compact(normalised: str) -> str:
