@@ -1,0 +1,58 @@
+"""Which procedure an opening message starts: deterministic keyword rules kept as data.
+
+Rules first (bot/config/classify.yaml), so the same message always opens the same procedure and
+compliance staff can read why. The winning rule is reported so the written record can explain it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.yamlmarks import DataError, load_yaml, where
+
+CLASSIFY_FILE = Path(__file__).resolve().parent / "config" / "classify.yaml"
+
+
+@dataclass(frozen=True)
+class ClassifyRule:
+    procedure: str
+    weight: int
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Classification:
+    procedure: str
+    score: int
+    matched: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Classifier:
+    default: str
+    rules: tuple[ClassifyRule, ...]
+
+    @classmethod
+    def load(cls, path: Path = CLASSIFY_FILE) -> Classifier:
+        raw = load_yaml(path)
+        if not isinstance(raw, dict) or "default" not in raw or not isinstance(raw.get("rules"), list):
+            raise DataError(f"{path.name}:1: expected 'default' and a list of 'rules'")
+        rules = []
+        for item in raw["rules"]:
+            if not isinstance(item, dict) or not item.get("procedure") or not item.get("words"):
+                raise DataError(f"{where(path, item)}: a rule needs 'procedure' and 'words'")
+            rules.append(ClassifyRule(str(item["procedure"]), int(item.get("weight", 1)), tuple(item["words"])))
+        return cls(str(raw["default"]), tuple(rules))
+
+    def procedures(self) -> set[str]:
+        return {self.default, *(rule.procedure for rule in self.rules)}
+
+    def classify(self, text: str) -> Classification:
+        best = Classification(self.default, 0, ())
+        for rule in self.rules:
+            matched = tuple(word for word in rule.words if word in text)
+            score = rule.weight * len(matched)
+            if score > best.score:
+                best = Classification(rule.procedure, score, matched)
+        return best

@@ -1,0 +1,119 @@
+"""The offline drafter: replies assembled from step templates (bot/templates/*.yaml).
+
+A reply covers every step the case entered during the turn (受理 with the case number, 初步处理
+with the responsibility finding, …), then asks for what is still missing, then quotes the
+strongest retrieved passage with its citation. Each template has variants; the choice is a hash
+of case, template and turn, so a case reads naturally and a test run is reproducible.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.drafting.base import DraftContext, register
+from bot.settings import Settings
+from bot.types import Draft
+from bot.yamlmarks import DataError, load_yaml, where
+from knowledge.types import Passage
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+COMMON = "_common"
+_GROUNDED_STEPS = ("triage", "resolve", "record")
+_QUOTE_CHARS = 60
+_SENTENCE_END = re.compile(r"[。；！？]")
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+@dataclass(frozen=True)
+class TemplateBook:
+    """Template variants by (procedure id, key); a procedure's own file wins over ``_common``."""
+
+    books: dict[str, dict[str, tuple[str, ...]]]
+
+    @classmethod
+    def load(cls, directory: Path = TEMPLATES_DIR) -> TemplateBook:
+        books: dict[str, dict[str, tuple[str, ...]]] = {}
+        for path in sorted(directory.glob("*.yaml")):
+            raw = load_yaml(path)
+            if not isinstance(raw, dict):
+                raise DataError(f"{path.name}:1: a template file maps keys to lists of variants")
+            for key, variants in raw.items():
+                if not isinstance(variants, list) or not variants or not all(isinstance(v, str) for v in variants):
+                    raise DataError(f"{where(path, raw)}: template '{key}' needs a non-empty list of strings")
+            books[path.stem] = {key: tuple(variants) for key, variants in raw.items()}
+        if COMMON not in books:
+            raise DataError(f"{directory}: {COMMON}.yaml is missing")
+        return cls(books)
+
+    def variants(self, procedure_id: str, key: str) -> tuple[str, ...] | None:
+        return self.books.get(procedure_id, {}).get(key) or self.books[COMMON].get(key)
+
+    def has(self, procedure_id: str, key: str) -> bool:
+        return self.variants(procedure_id, key) is not None
+
+    def render(self, context: DraftContext, key: str, **extra: str) -> str:
+        variants = self.variants(context.procedure_id, key)
+        if variants is None:
+            raise DataError(f"no template '{key}' for procedure '{context.procedure_id}'")
+        seed = f"{context.case_id}|{key}|{context.turn_no}".encode()
+        chosen = variants[int(hashlib.sha256(seed).hexdigest(), 16) % len(variants)]
+        return chosen.format_map(_Blank({**context.fields, **extra}))
+
+
+def quote(passage: Passage) -> str:
+    """The first sentence of a passage, short enough to read in a chat bubble."""
+    text = " ".join(passage.text.split())
+    match = _SENTENCE_END.search(text)
+    sentence = text[: match.start() + 1] if match else text
+    return sentence if len(sentence) <= _QUOTE_CHARS else sentence[: _QUOTE_CHARS - 1] + "…"
+
+
+class TemplateDrafter:
+    """Deterministic Chinese replies from templates; needs nothing but the repository."""
+
+    name = "template"
+
+    def __init__(self, book: TemplateBook | None = None) -> None:
+        self.book = book or TemplateBook.load()
+
+    def draft(self, context: DraftContext) -> Draft:
+        return Draft(text="".join(self.sections(context)), drafter=self.name, passages=context.passages)
+
+    def sections(self, context: DraftContext) -> list[str]:
+        sections = [self._step_text(context, step) for step in context.entered]
+        if not context.entered and not context.closed and not context.escalated:
+            sections.append(self._step_text(context, context.step))
+        if context.escalated_now:
+            sections.append(self.book.render(context, "escalated"))
+        elif context.escalated:
+            sections.append(self.book.render(context, "escalated_waiting"))
+        elif context.closed:
+            sections.append(self.book.render(context, "closed"))
+        elif context.asks:
+            first = "empty" if context.empty_input else "ask"
+            sections.append(self.book.render(context, first, ask=context.asks[0]))
+            sections.extend(self.book.render(context, "ask_more", ask=ask) for ask in context.asks[1:2])
+        grounded = [s for s in (*context.entered, context.step) if s in _GROUNDED_STEPS]
+        if grounded and context.passages and not context.escalated:
+            passage = context.passages[0]
+            sections.append(self.book.render(context, "grounds", label=passage.label, quote=quote(passage)))
+        return sections
+
+    def _step_text(self, context: DraftContext, step: str) -> str:
+        outcome = context.fields.get("outcome", "")
+        key = f"{step}.{outcome}" if outcome and self.book.has(context.procedure_id, f"{step}.{outcome}") else step
+        if step == "investigate" and not context.fields.get("facts"):
+            return ""
+        return self.book.render(context, key)
+
+
+@register("template")
+def _make(settings: Settings) -> TemplateDrafter:
+    return TemplateDrafter()

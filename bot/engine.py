@@ -1,0 +1,225 @@
+"""The per-case state machine: classify, fill slots, advance through the steps a procedure allows.
+
+Deterministic by design: the LLM never decides the next step. One call to ``Engine.advance`` takes
+a case's state and one masked message and moves the case as far as the procedure's conditions allow
+(never past a step whose slots are missing, never past a ``wait`` step on the message that entered
+it), then says which steps were entered, what is still missing and which remedies may be offered.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from bot.classify import Classification, Classifier
+from bot.procedures import Procedure, load_procedures
+from bot.slots import SlotSpec, derive, extract, load_slot_specs
+from guardrails.types import MaskedText, RailFlag
+
+_MAX_MOVES = 12  # more moves than steps means a switch loop in the data; stop rather than spin
+_REPLACEABLE_KINDS = {"keywords", "regex", "date", "days", "entity"}
+
+
+def new_case_id(now: datetime) -> str:
+    return f"CS{now:%Y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+@dataclass
+class CaseState:
+    """Everything the engine needs to continue a case; stored in the ``cases`` table between turns."""
+
+    case_id: str
+    session: str
+    procedure: str
+    step: str = "accept"
+    slots: dict[str, str] = field(default_factory=dict)
+    steps_done: list[str] = field(default_factory=list)
+    escalated: bool = False
+    escalation_reason: str | None = None
+    turns: int = 0
+    stalled_turns: int = 0
+    placeholders: dict[str, Any] = field(default_factory=dict)  # the masker's placeholder book (no raw values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CaseState:
+        return cls(**{key: data[key] for key in cls.__dataclass_fields__ if key in data})
+
+    @property
+    def investigation_complete(self) -> bool:
+        return "investigate" in self.steps_done
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """What one message did to a case."""
+
+    step_before: str
+    step_after: str
+    entered: tuple[str, ...]
+    missing: tuple[str, ...]
+    substep: str | None
+    remedies: tuple[str, ...]
+    new_slots: dict[str, str]
+    escalated_now: bool = False
+    escalation_reason: str | None = None
+    classification: Classification | None = None
+    switched_from: str | None = None
+
+
+class Engine:
+    """Procedures + slot catalogue + classifier; holds no per-case state itself."""
+
+    def __init__(
+        self,
+        procedures: Mapping[str, Procedure],
+        slot_specs: Mapping[str, SlotSpec],
+        classifier: Classifier,
+        escalate_after_turns: int = 8,
+    ) -> None:
+        self.procedures = dict(procedures)
+        self.slot_specs = dict(slot_specs)
+        self.classifier = classifier
+        self.escalate_after_turns = escalate_after_turns
+
+    @classmethod
+    def load(cls, escalate_after_turns: int = 8) -> Engine:
+        """The shipped procedures, validated against slots, elements and templates."""
+        from bot.drafting.template import TemplateBook
+        from bot.elements import load_elements
+        from bot.procedures import validate
+
+        procedures, specs, classifier = load_procedures(), load_slot_specs(), Classifier.load()
+        validate(procedures, slots=specs, elements=load_elements(), has_template=TemplateBook.load().has)
+        return cls(procedures, specs, classifier, escalate_after_turns)
+
+    def open_case(self, session: str, now: datetime | None = None) -> CaseState:
+        """A new case at 受理; its procedure is decided from the first message by ``advance``."""
+        case_id = new_case_id(now or datetime.now(UTC))
+        return CaseState(case_id=case_id, session=session, procedure=self.classifier.default)
+
+    def missing(self, state: CaseState) -> tuple[str, ...]:
+        return self.procedures[state.procedure].step(state.step).missing(state.slots)
+
+    def remedies(self, state: CaseState) -> tuple[str, ...]:
+        procedure = self.procedures[state.procedure]
+        return procedure.step("resolve").remedies(state.slots) if "resolve" in procedure.steps else ()
+
+    def escalate(self, state: CaseState, reason: str) -> StepOutcome:
+        """Hand the case to a human: it stays at its step, flagged, until an agent takes it."""
+        state.escalated, state.escalation_reason = True, reason
+        return self._outcome(state, state.step, (), {}, escalated_now=True)
+
+    def advance(
+        self,
+        state: CaseState,
+        masked: MaskedText,
+        flags: Sequence[RailFlag] = (),
+        today: date | None = None,
+    ) -> StepOutcome:
+        """Fill slots from one masked customer message and move the case as far as allowed."""
+        today = today or date.today()
+        step_before, first_turn = state.step, state.turns == 0
+        state.turns += 1
+        classification, switched_from = self._reclassify(state, masked.text, first_turn)
+        new_slots = self._fill(state, masked, today)
+        escalation = next((flag for flag in flags if flag.action == "escalate"), None)
+        if escalation is not None and not state.escalated:
+            state.escalated, state.escalation_reason = True, escalation.rule
+            return self._outcome(state, step_before, ("accept",) if first_turn else (), new_slots, True, classification)
+        entered = ["accept"] if first_turn else []
+        if not state.escalated:
+            entered += self._move(state)
+        stalled = state.step == step_before and not new_slots and not first_turn
+        state.stalled_turns = state.stalled_turns + 1 if stalled else 0
+        if not state.escalated and state.step != "record" and state.stalled_turns >= self.escalate_after_turns:
+            state.escalated, state.escalation_reason = True, "no_progress"
+            return self._outcome(state, step_before, tuple(entered), new_slots, True, classification)
+        return self._outcome(state, step_before, tuple(entered), new_slots, False, classification, switched_from)
+
+    def _fill(self, state: CaseState, masked: MaskedText, today: date) -> dict[str, str]:
+        step = self.procedures[state.procedure].step(state.step)
+        found = extract(
+            self.slot_specs,
+            masked.text,
+            step=state.step,
+            expecting=step.missing(state.slots),
+            changes=masked.changes,
+            today=today,
+        )
+        new = {}
+        for key, value in found.items():
+            replaceable = self.slot_specs[key].kind in _REPLACEABLE_KINDS
+            if state.slots.get(key) != value and (key not in state.slots or replaceable):
+                new[key] = value
+        state.slots.update(new)
+        if "receipt_date" in new and "days_since_receipt" not in new:
+            state.slots.pop("days_since_receipt", None)  # recomputed from the newer date below
+        derive(state.slots, today)
+        return new
+
+    def _reclassify(self, state: CaseState, text: str, first_turn: bool) -> tuple[Classification | None, str | None]:
+        """A case opened as a general complaint may still turn out to be a specific one early on."""
+        classification = self.classifier.classify(text)
+        if first_turn and state.step == "accept":
+            state.procedure = classification.procedure
+            return classification, None
+        if state.procedure != self.classifier.default or state.investigation_complete:
+            return classification, None
+        if classification.procedure == self.classifier.default:
+            return classification, None
+        previous, state.procedure = state.procedure, classification.procedure
+        if state.step not in self.procedures[state.procedure].steps:
+            state.step = "investigate"
+        return classification, previous
+
+    def _move(self, state: CaseState) -> list[str]:
+        """Advance while the current step's conditions hold; return the steps entered."""
+        entered: list[str] = []
+        for _ in range(_MAX_MOVES):
+            step = self.procedures[state.procedure].step(state.step)
+            if state.step == "record" or (step.wait and state.step in entered) or step.missing(state.slots):
+                break
+            rule = step.next_rule(state.slots)
+            if rule is None:
+                break
+            state.slots.update(dict(rule.set))
+            if rule.switch:
+                state.procedure = rule.switch
+                continue
+            if rule.goto is None:
+                break
+            state.steps_done.append(state.step)
+            state.step = rule.goto
+            entered.append(rule.goto)
+        return entered
+
+    def _outcome(
+        self,
+        state: CaseState,
+        step_before: str,
+        entered: tuple[str, ...],
+        new_slots: dict[str, str],
+        escalated_now: bool = False,
+        classification: Classification | None = None,
+        switched_from: str | None = None,
+    ) -> StepOutcome:
+        step = self.procedures[state.procedure].step(state.step)
+        return StepOutcome(
+            step_before=step_before,
+            step_after=state.step,
+            entered=entered,
+            missing=step.missing(state.slots),
+            substep=step.substep(state.slots),
+            remedies=self.remedies(state),
+            new_slots=new_slots,
+            escalated_now=escalated_now,
+            escalation_reason=state.escalation_reason if escalated_now else None,
+            classification=classification,
+            switched_from=switched_from,
+        )

@@ -1,0 +1,157 @@
+"""The last stages of a turn: build the ``Reply`` and append the written record of the exchange.
+
+The record body holds only masked text: the customer's message after masking, the draft after a
+second masking pass (an untrusted drafter may have written personal data), the final reply after
+the output rails. Every rail's verdict and reasons go in, so the record explains the reply.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.engine import CaseState, StepOutcome
+from bot.parts import Parts
+from bot.types import Reply, Turn, TurnTrace
+from guardrails.types import RailFlag
+from knowledge.types import Passage
+
+if TYPE_CHECKING:
+    from guardrails.rails import OutputResult
+
+
+def cited(passages: list[Passage], text: str) -> list[Passage]:
+    """The retrieved passages the reply actually cites (their label appears in it)."""
+    return [passage for passage in passages if passage.label in text]
+
+
+def rails_summary(trace: TurnTrace) -> tuple[dict[str, object], ...]:
+    flags = [{"rule": flag.rule, "verdict": flag.action} for flag in trace.input_flags]
+    return tuple(flags + [{"rule": v.rule, "verdict": v.verdict} for v in trace.verdicts])
+
+
+def make_reply(
+    turn: Turn, state: CaseState, outcome: StepOutcome, result: OutputResult, trace: TurnTrace, started: float
+) -> Reply:
+    return Reply(
+        session=turn.session,
+        case_id=state.case_id,
+        procedure=state.procedure,
+        step=state.step,  # type: ignore[arg-type]
+        reply=result.text,
+        citations=tuple(p.citation() for p in cited(trace.passages, result.text)),
+        escalated=state.escalated,
+        rails=rails_summary(trace),
+        latency_ms=(time.perf_counter() - started) * 1000,
+        missing_slots=outcome.missing,
+    )
+
+
+def _passage(passage: Passage) -> dict[str, Any]:
+    return {"label": passage.label, "score": round(passage.score, 4), **passage.citation()}
+
+
+def turn_body(
+    parts: Parts, turn: Turn, state: CaseState, trace: TurnTrace, reply: Reply, notes: tuple[str, ...]
+) -> dict[str, Any]:
+    """Everything decided in the turn, masked: the written record of one exchange."""
+    draft = trace.draft
+    masked_draft = parts.draft_masker().mask(draft.text).text if draft is not None else None
+    procedure = parts.engine.procedures[state.procedure]
+    return {
+        "time": datetime.now(UTC).isoformat(),
+        "procedure": state.procedure,
+        "procedure_name": procedure.name,
+        "masked_text": trace.masked_input.text if trace.masked_input else None,
+        "mask_changes": [
+            {"type": c.type, "start": c.start, "end": c.end, "operator": c.operator, "replacement": c.replacement}
+            for c in (trace.masked_input.changes if trace.masked_input else ())
+        ],
+        "input_notes": list(notes),
+        "input_flags": [flag.public() for flag in trace.input_flags],
+        "step_before": trace.step_before,
+        "step_after": state.step,
+        "slots": dict(state.slots),
+        "sources": [_passage(p) for p in trace.passages],
+        "cited": [_passage(p) for p in cited(trace.passages, reply.reply)],
+        "draft": None
+        if draft is None
+        else {"text": masked_draft, "drafter": draft.drafter, "notes": list(draft.notes)},
+        "verdicts": [{**v.public(), "duration_ms": v.duration_ms} for v in trace.verdicts],
+        "changed_by_rails": draft is not None and draft.text != reply.reply,
+        "reply": reply.reply,
+        "drafter": draft.drafter if draft is not None else None,
+        "escalated": state.escalated,
+        "latency_ms": round(reply.latency_ms, 3),
+        "stage_ms": dict(trace.stage_ms),
+        "agent_id": turn.agent_id,
+    }
+
+
+def record_turn(
+    parts: Parts,
+    turn: Turn,
+    state: CaseState,
+    version: int | None,
+    outcome: StepOutcome | None,
+    trace: TurnTrace,
+    reply: Reply,
+    notes: tuple[str, ...],
+    kind: str = "turn",
+) -> int:
+    body = turn_body(parts, turn, state, trace, reply, notes)
+    if outcome is not None:
+        body.update(
+            steps_entered=list(outcome.entered),
+            missing_slots=list(outcome.missing),
+            substep=outcome.substep,
+            remedies=list(outcome.remedies),
+            escalated_now=outcome.escalated_now,
+            escalation_reason=outcome.escalation_reason,
+            classification=None
+            if outcome.classification is None
+            else {"procedure": outcome.classification.procedure, "matched": list(outcome.classification.matched)},
+            switched_from=outcome.switched_from,
+        )
+    return parts.records.append(
+        session=turn.session,
+        case_id=state.case_id,
+        actor=turn.actor,
+        kind=kind,
+        body=body,
+        case_state=state.to_dict(),
+        expected_version=version,
+    )
+
+
+def blocked_reply(
+    parts: Parts,
+    turn: Turn,
+    state: CaseState,
+    version: int | None,
+    trace: TurnTrace,
+    flag: RailFlag,
+    started: float,
+    notes: tuple[str, ...],
+) -> tuple[Reply, TurnTrace]:
+    """An input rail blocked the message: answer with its canned reply, leave the case where it was."""
+    from guardrails.rails import canned_reply
+
+    trace.step_after = state.step
+    text = canned_reply(flag.rule)
+    reply = Reply(
+        session=turn.session,
+        case_id=state.case_id,
+        procedure=state.procedure,
+        step=state.step,  # type: ignore[arg-type]
+        reply=text,
+        escalated=state.escalated,
+        rails=rails_summary(trace),
+        latency_ms=(time.perf_counter() - started) * 1000,
+        missing_slots=parts.engine.missing(state),
+    )
+    started_record = time.perf_counter()
+    record_turn(parts, turn, state, version, None, trace, reply, notes, kind="blocked")
+    trace.stage_ms["record"] = round((time.perf_counter() - started_record) * 1000, 3)
+    return reply, trace

@@ -1,0 +1,111 @@
+"""The 书面记录 of one case as Markdown or HTML: parties, timeline of steps, facts, remedies, grounds,
+guardrail interventions and the (masked) transcript, for a customer, a mediator or a court.
+
+Customer text is HTML-escaped in both formats: a Markdown viewer renders raw HTML too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+
+from bot.types import STEP_NAMES_ZH
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+ACTOR_NAMES = {"customer": "顾客", "bot": "客服机器人", "agent": "人工客服", "system": "系统"}
+
+
+@lru_cache(maxsize=2)
+def _environment(fmt: str) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,  # both formats: customer text must never become markup
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _slot_labels() -> dict[str, str]:
+    from bot.slots import load_slot_specs
+
+    return {slot_id: spec.label for slot_id, spec in load_slot_specs().items()}
+
+
+def _timeline(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    timeline = []
+    for row in rows:
+        body = row["body"]
+        for step in body.get("steps_entered", ()):
+            timeline.append({"time": row["created_at"], "step": f"{STEP_NAMES_ZH.get(step, step)}（{step}）"})
+        if body.get("escalated_now"):
+            timeline.append({"time": row["created_at"], "step": f"转人工（{body.get('escalation_reason', '')}）"})
+    return timeline
+
+
+def _grounds(rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    labels: dict[str, None] = {}
+    for row in rows:
+        for source in row["body"].get("cited", ()):
+            labels[str(source.get("label", ""))] = None
+    return [label for label in labels if label]
+
+
+def _interventions(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    found = []
+    for row in rows:
+        body = row["body"]
+        for flag in body.get("input_flags", ()):
+            found.append({"time": row["created_at"], "rule": flag["rule"], "what": f"输入：{flag['action']}"})
+        for verdict in body.get("verdicts", ()):
+            if verdict.get("verdict") != "pass":
+                reasons = "；".join(verdict.get("reasons", ()))
+                what = f"{verdict['verdict']} {reasons}"
+                found.append({"time": row["created_at"], "rule": verdict["rule"], "what": what})
+    return found
+
+
+def _transcript(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
+    lines = []
+    for row in rows:
+        body = row["body"]
+        if body.get("masked_text") is not None and row["actor"] == "customer":
+            lines.append({"time": row["created_at"], "who": "顾客", "text": body["masked_text"]})
+        if body.get("reply"):
+            who = ACTOR_NAMES["agent"] + f"（{body['agent_id']}）" if body.get("agent_id") else ACTOR_NAMES["bot"]
+            lines.append({"time": row["created_at"], "who": who, "text": body["reply"]})
+    return lines
+
+
+def render_case(
+    case_id: str, rows: Sequence[Mapping[str, Any]], state: Mapping[str, Any] | None, fmt: Literal["md", "html"]
+) -> str:
+    state = state or {}
+    labels = _slot_labels()
+    slots = state.get("slots", {})
+    context = {
+        "case_id": case_id,
+        "session": rows[0]["session"],
+        "procedure": rows[-1]["body"].get("procedure_name") or state.get("procedure", ""),
+        "step": STEP_NAMES_ZH.get(state.get("step", ""), state.get("step", "")),
+        "escalated": bool(state.get("escalated")),
+        "opened": rows[0]["created_at"],
+        "last": rows[-1]["created_at"],
+        "agents": sorted({str(r["body"]["agent_id"]) for r in rows if r["body"].get("agent_id")}),
+        "facts": [(labels.get(k, k), v) for k, v in slots.items() if k not in ("agreement",)],
+        "remedies_offered": rows[-1]["body"].get("remedies", []),
+        "outcome": slots.get("outcome", "处理中"),
+        "timeline": _timeline(rows),
+        "grounds": _grounds(rows),
+        "interventions": _interventions(rows),
+        "transcript": _transcript(rows),
+        "first_hash": rows[0]["hash"],
+        "last_hash": rows[-1]["hash"],
+        "count": len(rows),
+    }
+    template = "record.html.j2" if fmt == "html" else "record.md.j2"
+    return _environment(fmt).get_template(template).render(**context)

@@ -1,0 +1,226 @@
+"""The written-record store: append one hash-chained record per exchange, verify, list, export.
+
+Writers are serialised (SQLite ``BEGIN IMMEDIATE``; PostgreSQL an advisory transaction lock) so
+that several app processes extend one chain without forking it. A record and the case state it
+produced are written in the same transaction: either both are there or neither is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy.engine import Connection
+
+from bot.records import models
+from bot.records.chain import GENESIS, canonical, envelope, record_hash
+from bot.records.migrations import migrate
+
+_PG_CHAIN_LOCK = 7270002
+
+
+class CaseConflict(RuntimeError):
+    """Another process changed this case since it was loaded; the turn should be run again."""
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_bad: int | None = None
+    reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "checked": self.checked, "first_bad": self.first_bad, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    case_id: str
+    session: str
+    procedure: str
+    step: str
+    escalated: bool
+    updated_at: str
+    turns: int
+
+
+@dataclass(frozen=True)
+class StoredCase:
+    state: dict[str, Any]
+    version: int
+
+
+def _sqlite_engine(url: str) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url)
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+class RecordStore:
+    """Insert-only, hash-chained records plus the mutable ``cases`` table, in one database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        migrate(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- writing -------------------------------------------------------------------------------
+    def append(
+        self,
+        *,
+        session: str,
+        case_id: str,
+        actor: str,
+        kind: str,
+        body: Mapping[str, Any],
+        case_state: Mapping[str, Any] | None = None,
+        expected_version: int | None = None,
+    ) -> int:
+        """Append one record (and save the case state) in one transaction; return the record id."""
+        with self.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CHAIN_LOCK})
+            if case_state is not None:
+                self._save_case(connection, case_state, expected_version)
+            head = connection.execute(select(models.chain_head.c.seq, models.chain_head.c.hash)).first()
+            seq, prev = (head.seq + 1, head.hash) if head else (1, GENESIS)
+            created_at = _now()
+            content = json.loads(canonical(dict(body)))
+            digest = record_hash(prev, envelope(seq, created_at, session, case_id, actor, kind, content))
+            connection.execute(
+                models.records.insert().values(
+                    id=seq, created_at=created_at, session=session, case_id=case_id, actor=actor, kind=kind,
+                    body=canonical(content), prev_hash=prev, hash=digest,
+                )
+            )
+            if head:
+                connection.execute(models.chain_head.update().values(seq=seq, hash=digest))
+            else:
+                connection.execute(models.chain_head.insert().values(id=1, seq=seq, hash=digest))
+            return seq
+
+    def _save_case(self, connection: Connection, state: Mapping[str, Any], expected_version: int | None) -> None:
+        table, now = models.cases, _now()
+        values = {
+            "session": state["session"],
+            "procedure": state["procedure"],
+            "step": state["step"],
+            "escalated": bool(state.get("escalated")),
+            "turns": int(state.get("turns", 0)),
+            "state": canonical(dict(state)),
+            "updated_at": now,
+        }
+        if expected_version is None:
+            connection.execute(table.insert().values(case_id=state["case_id"], version=1, created_at=now, **values))
+            return
+        result = connection.execute(
+            table.update()
+            .where(table.c.case_id == state["case_id"], table.c.version == expected_version)
+            .values(version=expected_version + 1, **values)
+        )
+        if result.rowcount != 1:
+            raise CaseConflict(f"case {state['case_id']} changed concurrently")
+
+    # --- reading -------------------------------------------------------------------------------
+    def load_case(self, session: str) -> StoredCase | None:
+        """The latest case of a session (state and version), or None for a new session."""
+        table = models.cases
+        query = select(table.c.state, table.c.version).where(table.c.session == session)
+        with self.engine.connect() as connection:
+            row = connection.execute(query.order_by(table.c.created_at.desc()).limit(1)).first()
+        return None if row is None else StoredCase(json.loads(row.state), row.version)
+
+    def case_state(self, case_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(models.cases.c.state).where(models.cases.c.case_id == case_id)).first()
+        return None if row is None else json.loads(row.state)
+
+    def cases(self) -> list[CaseSummary]:
+        table = models.cases
+        columns = (table.c.case_id, table.c.session, table.c.procedure, table.c.step, table.c.escalated,
+                   table.c.updated_at, table.c.turns)
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(*columns).order_by(table.c.updated_at.desc())).all()
+        return [CaseSummary(*row) for row in rows]
+
+    def _rows(self, where: Any = None) -> Iterator[dict[str, Any]]:
+        query = select(models.records).order_by(models.records.c.id)
+        if where is not None:
+            query = query.where(where)
+        with self.engine.connect() as connection:
+            for row in connection.execute(query):
+                item = dict(row._mapping)
+                item["body"] = json.loads(item["body"])
+                yield item
+
+    def dump(self) -> Iterator[dict[str, Any]]:
+        return self._rows()
+
+    def for_case(self, case_id: str) -> list[dict[str, Any]]:
+        return list(self._rows(models.records.c.case_id == case_id))
+
+    def for_session(self, session: str) -> list[dict[str, Any]]:
+        return list(self._rows(models.records.c.session == session))
+
+    # --- verifying -----------------------------------------------------------------------------
+    def verify(self) -> VerifyResult:
+        """Re-hash every record in order; name the first whose content, link or position is wrong."""
+        prev, expected_seq, checked = GENESIS, 1, 0
+        query = select(models.records).order_by(models.records.c.id)
+        with self.engine.connect() as connection:
+            for row in connection.execute(query):
+                checked += 1
+                if row.id != expected_seq:
+                    return VerifyResult(False, checked, row.id, f"record {expected_seq} is missing")
+                if row.prev_hash != prev:
+                    return VerifyResult(False, checked, row.id, "previous-hash link broken")
+                try:
+                    body = json.loads(row.body)
+                except ValueError:
+                    return VerifyResult(False, checked, row.id, "body is not valid JSON")
+                fields = (row.id, row.created_at, row.session, row.case_id, row.actor, row.kind, body)
+                if record_hash(prev, envelope(*fields)) != row.hash:
+                    return VerifyResult(False, checked, row.id, "content does not match its hash")
+                prev, expected_seq = row.hash, expected_seq + 1
+            head = connection.execute(select(models.chain_head.c.seq, models.chain_head.c.hash)).first()
+        if head is not None and (head.seq != expected_seq - 1 or head.hash != prev):
+            return VerifyResult(False, checked, head.seq, "records after the last one present were removed")
+        return VerifyResult(True, checked)
+
+    def export(self, case_id: str, fmt: Literal["md", "html"]) -> str:
+        from bot.records.export import render_case
+
+        rows = self.for_case(case_id)
+        if not rows:
+            raise KeyError(f"no records for case {case_id}")
+        return render_case(case_id, rows, self.case_state(case_id), fmt)

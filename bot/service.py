@@ -1,0 +1,245 @@
+"""``CsBot``: the one object the CLI, the web app and the eval runner talk to.
+
+It opens the long-lived parts lazily (engine, drafter, records, vault, searcher) and keeps no
+per-case state in memory: every turn loads the case from the records database and saves it back
+in the same transaction as its record, so sessions survive restarts and several processes can
+serve them. A turn that lost a race with another process is simply run again.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot import recording, stages
+from bot.drafting import make_drafter
+from bot.engine import CaseState, StepOutcome
+from bot.parts import BOOK_KEY_FILE, Parts
+from bot.pipeline import handle_turn
+from bot.records import CaseConflict, RecordStore
+from bot.settings import Settings
+from bot.types import Reply, Turn, TurnTrace
+
+_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """Where a case stands, for the agent copilot and the QA console (all text masked)."""
+
+    case_id: str
+    session: str
+    procedure: str
+    procedure_name: str
+    step: str
+    steps_done: tuple[str, ...]
+    slots: dict[str, str]
+    missing_slots: tuple[str, ...]
+    escalated: bool
+    escalation_reason: str | None
+    transcript: tuple[dict[str, Any], ...]
+    last_rails: tuple[dict[str, Any], ...] = ()
+    last_passages: tuple[dict[str, Any], ...] = ()
+    turns: int = 0
+    slot_labels: dict[str, str] = field(default_factory=dict)
+
+
+class CsBot:
+    """The conversation engine behind every front end."""
+
+    def __init__(self, settings: Settings, *, drafter: str | None = None) -> None:
+        self.settings = settings
+        self.drafter = make_drafter(settings, drafter)  # fails fast, with how to fix, on a bad LLM config
+        self._parts: Parts | None = None
+        self._lock = threading.Lock()
+        self._traces: dict[str, TurnTrace] = {}
+
+    # --- parts ---------------------------------------------------------------------------------
+    @property
+    def parts(self) -> Parts:
+        with self._lock:
+            if self._parts is None:
+                self._parts = self._open_parts()
+            return self._parts
+
+    def _open_parts(self) -> Parts:
+        from bot.drafting.template import TemplateBook
+        from bot.elements import load_elements
+        from bot.engine import Engine
+        from guardrails.pii import default_registry, open_vault
+        from knowledge.index import index_exists
+
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        searcher, note = None, "no search index; run `csbot index build`"
+        if index_exists(self.settings):
+            from knowledge.search import Searcher
+
+            searcher, note = Searcher(self.settings), ""
+        return Parts(
+            settings=self.settings,
+            engine=Engine.load(self.settings.escalate_after_turns),
+            drafter=self.drafter,
+            templates=TemplateBook.load(),
+            elements=load_elements(),
+            records=RecordStore(self.settings.records_url),
+            vault=open_vault(self.settings),
+            book_key=self.settings.key_file_secret(BOOK_KEY_FILE),
+            pii_registry=default_registry(),
+            searcher=searcher,
+            search_note=note,
+        )
+
+    @property
+    def records(self) -> RecordStore:
+        return self.parts.records
+
+    @property
+    def llm_requests(self) -> list[str]:
+        return list(getattr(self.drafter, "request_log", ()))
+
+    def close(self) -> None:
+        if self._parts is not None:
+            self._parts.records.close()
+        closer = getattr(self.drafter, "close", None)
+        if closer is not None:
+            closer()
+
+    # --- sessions ------------------------------------------------------------------------------
+    def new_session(self) -> str:
+        return uuid.uuid4().hex
+
+    def _load(self, session: str) -> tuple[CaseState, int | None]:
+        stored = self.parts.records.load_case(session)
+        if stored is None:
+            return self.parts.engine.open_case(session), None
+        return CaseState.from_dict(stored.state), stored.version
+
+    def handle(self, turn: Turn) -> Reply:
+        """A customer message in, a checked reply out; an agent's message goes to ``agent_send``."""
+        if turn.actor == "agent":
+            return self.agent_send(turn.session, turn.agent_id or "agent", turn.text)
+        if not isinstance(turn.text, str | bytes):
+            turn = Turn(turn.session, "", turn.actor, turn.agent_id)
+        for attempt in range(_ATTEMPTS):
+            state, version = self._load(turn.session)
+            try:
+                reply, trace = handle_turn(self.parts, turn, state, version)
+            except CaseConflict:
+                if attempt == _ATTEMPTS - 1:
+                    raise
+                continue
+            self._traces[turn.session] = trace
+            return reply
+        raise AssertionError("unreachable")
+
+    def last_trace(self, session: str) -> TurnTrace | None:
+        return self._traces.get(session)
+
+    # --- copilot and hand-over -----------------------------------------------------------------
+    def _still(self, state: CaseState, escalated_now: bool = False) -> StepOutcome:
+        engine = self.parts.engine
+        step = engine.procedures[state.procedure].step(state.step)
+        return StepOutcome(
+            step_before=state.step, step_after=state.step, entered=(), missing=step.missing(state.slots),
+            substep=step.substep(state.slots), remedies=engine.remedies(state), new_slots={},
+            escalated_now=escalated_now, escalation_reason=state.escalation_reason if escalated_now else None,
+        )
+
+    def _last_customer_text(self, session: str) -> str:
+        rows = [r for r in self.parts.records.for_session(session) if r["body"].get("masked_text")]
+        return str(rows[-1]["body"]["masked_text"]) if rows else ""
+
+    def suggest(self, session: str) -> Reply:
+        """Draft the next bot reply for an agent to edit; nothing is sent, recorded or advanced."""
+        started = time.perf_counter()
+        state, _ = self._load(session)
+        outcome, trace = self._still(state), TurnTrace(step_before=state.step, step_after=state.step)
+        text = self._last_customer_text(session)
+        trace.passages = stages.search(self.parts, state, outcome, text)
+        trace.draft = self.drafter.draft(stages.draft_context(self.parts, state, outcome, text, trace.passages))
+        result = stages.output_rails(self.parts, state, outcome, trace.draft)
+        trace.verdicts = list(result.verdicts)
+        return recording.make_reply(Turn(session, "", "bot"), state, outcome, result, trace, started)
+
+    def agent_send(self, session: str, agent_id: str, text: str) -> Reply:
+        """An agent's (edited) reply: checked by the output rails, recorded with actor=agent."""
+        from bot.types import Draft
+
+        started = time.perf_counter()
+        for attempt in range(_ATTEMPTS):
+            state, version = self._load(session)
+            outcome, trace = self._still(state), TurnTrace(step_before=state.step, step_after=state.step)
+            cleaned, notes = stages.clean_input(text)
+            trace.draft = Draft(text=cleaned, drafter="agent")
+            result = stages.output_rails(self.parts, state, outcome, trace.draft)
+            trace.verdicts = list(result.verdicts)
+            turn = Turn(session, cleaned, "agent", agent_id)
+            reply = recording.make_reply(turn, state, outcome, result, trace, started)
+            try:
+                recording.record_turn(self.parts, turn, state, version, outcome, trace, reply, notes, kind="agent")
+            except CaseConflict:
+                if attempt == _ATTEMPTS - 1:
+                    raise
+                continue
+            return reply
+        raise AssertionError("unreachable")
+
+    def escalate(self, session: str, reason: str, actor: str = "customer") -> Reply:
+        """Hand the case to a human now and tell the customer so."""
+        from bot.drafting.template import TemplateDrafter
+
+        started = time.perf_counter()
+        for attempt in range(_ATTEMPTS):
+            state, version = self._load(session)
+            self.parts.engine.escalate(state, reason)
+            outcome, trace = self._still(state, escalated_now=True), TurnTrace(step_before=state.step)
+            trace.step_after = state.step
+            context = stages.draft_context(self.parts, state, outcome, "", ())
+            trace.draft = TemplateDrafter(self.parts.templates).draft(context)  # a hand-over needs no LLM
+            result = stages.output_rails(self.parts, state, outcome, trace.draft)
+            trace.verdicts = list(result.verdicts)
+            turn = Turn(session, "", actor if actor in ("customer", "agent", "system") else "system")  # type: ignore[arg-type]
+            reply = recording.make_reply(turn, state, outcome, result, trace, started)
+            try:
+                recording.record_turn(self.parts, turn, state, version, outcome, trace, reply, (reason,), "escalation")
+            except CaseConflict:
+                if attempt == _ATTEMPTS - 1:
+                    raise
+                continue
+            return reply
+        raise AssertionError("unreachable")
+
+    # --- views ---------------------------------------------------------------------------------
+    def case_view(self, session: str) -> CaseView:
+        state, _ = self._load(session)
+        rows = self.parts.records.for_session(session)
+        transcript: list[dict[str, Any]] = []
+        for row in rows:
+            body = row["body"]
+            if body.get("masked_text"):
+                transcript.append({"time": row["created_at"], "actor": row["actor"], "text": body["masked_text"]})
+            if body.get("reply"):
+                actor = "agent" if row["actor"] == "agent" else "bot"
+                transcript.append({"time": row["created_at"], "actor": actor, "text": body["reply"]})
+        last = rows[-1]["body"] if rows else {}
+        procedure = self.parts.engine.procedures[state.procedure]
+        return CaseView(
+            case_id=state.case_id,
+            session=session,
+            procedure=state.procedure,
+            procedure_name=procedure.name,
+            step=state.step,
+            steps_done=tuple(state.steps_done),
+            slots=dict(state.slots),
+            missing_slots=self.parts.engine.missing(state),
+            escalated=state.escalated,
+            escalation_reason=state.escalation_reason,
+            transcript=tuple(transcript),
+            last_rails=tuple([*last.get("input_flags", ()), *last.get("verdicts", ())]),
+            last_passages=tuple(last.get("sources", ())),
+            turns=state.turns,
+            slot_labels={k: spec.label for k, spec in self.parts.slot_specs.items()},
+        )

@@ -1,0 +1,193 @@
+"""Slot extraction: pick order numbers, dates, amounts, remedies, evidence … out of a masked message.
+
+The rules are data (bot/config/slots.yaml); this module only knows the handful of kinds
+(text, regex, keywords, date, days, entity). It always works on MASKED text, so a slot value can
+never carry personal data: where a slot needs personal data (identity verification), it records the
+placeholder that masking put in its place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.yamlmarks import DataError, load_yaml, where
+from guardrails.types import MaskChange
+from knowledge.numerals import chinese_to_arabic
+
+SLOTS_FILE = Path(__file__).resolve().parent / "config" / "slots.yaml"
+_KINDS = {"text", "regex", "keywords", "date", "days", "entity", "derived"}
+_CONTEXT_WINDOW = 8
+_ABSOLUTE_DATES = (
+    re.compile(r"(?P<y>20\d{2})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})\s*[日号]?"),
+    re.compile(r"(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"),
+)
+_RELATIVE_DAYS = {
+    "大前天": 3, "前天": 2, "昨天": 1, "昨日": 1, "今天": 0, "今日": 0, "刚刚": 0, "上周": 7, "上个月": 30,
+}
+_RELATIVE_N = re.compile(r"(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?P<unit>天|个?星期|周|个月)前")
+_UNIT_DAYS = {"天": 1, "星期": 7, "个星期": 7, "周": 7, "个月": 30}
+_MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
+@dataclass(frozen=True)
+class SlotSpec:
+    """One slot as declared in slots.yaml."""
+
+    id: str
+    label: str
+    kind: str
+    ask: str = ""
+    patterns: tuple[re.Pattern[str], ...] = ()
+    expected_patterns: tuple[re.Pattern[str], ...] = ()
+    values: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    context: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    only_in_step: str | None = None
+    max_chars: int = 80
+
+
+def _compile(patterns: Iterable[str], path: Path, node: Any) -> tuple[re.Pattern[str], ...]:
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern))
+        except re.error as error:
+            raise DataError(f"{where(path, node)}: bad pattern {pattern!r}: {error}") from error
+    return tuple(compiled)
+
+
+def _spec(slot_id: str, raw: Any, path: Path) -> SlotSpec:
+    if not isinstance(raw, dict) or raw.get("kind") not in _KINDS:
+        raise DataError(f"{where(path, raw)}: slot '{slot_id}' needs a kind out of {sorted(_KINDS)}")
+    values = tuple((str(item["value"]), tuple(str(w) for w in item["words"])) for item in raw.get("values", ()))
+    return SlotSpec(
+        id=slot_id,
+        label=str(raw.get("label", slot_id)),
+        kind=str(raw["kind"]),
+        ask=str(raw.get("ask", "")),
+        patterns=_compile(raw.get("patterns", ()), path, raw),
+        expected_patterns=_compile(raw.get("expected_patterns", ()), path, raw),
+        values=values,
+        context=tuple(raw.get("context", ())),
+        types=tuple(raw.get("types", ())),
+        only_in_step=raw.get("only_in_step"),
+        max_chars=int(raw.get("max_chars", 80)),
+    )
+
+
+def load_slot_specs(path: Path = SLOTS_FILE) -> dict[str, SlotSpec]:
+    raw = load_yaml(path)
+    if not isinstance(raw, dict) or not isinstance(raw.get("slots"), dict):
+        raise DataError(f"{path.name}:1: expected a top-level 'slots' mapping")
+    return {slot_id: _spec(slot_id, spec, path) for slot_id, spec in raw["slots"].items()}
+
+
+def _keywords(spec: SlotSpec, text: str) -> str | None:
+    for value, words in spec.values:
+        if any(word in text for word in words):
+            return value
+    return None
+
+
+def _regex(patterns: Sequence[re.Pattern[str]], text: str) -> str | None:
+    for pattern in patterns:
+        match = pattern.search(text)
+        if match:
+            return match.group("v")
+    return None
+
+
+def _number(token: str) -> int:
+    return int(token) if token.isdigit() else chinese_to_arabic(token)
+
+
+def _dates(text: str, today: date) -> list[tuple[int, date]]:
+    """Every date mentioned, with its position; impossible dates are ignored."""
+    found: list[tuple[int, date]] = []
+    for pattern in _ABSOLUTE_DATES:
+        for match in pattern.finditer(text):
+            year = int(match.groupdict().get("y") or today.year)
+            try:
+                value = date(year, int(match["m"]), int(match["d"]))
+            except ValueError:
+                continue
+            if "y" not in match.groupdict() and value > today:
+                value = value.replace(year=year - 1)
+            found.append((match.start(), value))
+    for word, days in _RELATIVE_DAYS.items():
+        position = text.find(word)
+        if position >= 0 and not any(start <= position < start + 4 for start, _ in found):
+            found.append((position, today - timedelta(days=days)))
+    for match in _RELATIVE_N.finditer(text):
+        found.append((match.start(), today - timedelta(days=_number(match["n"]) * _UNIT_DAYS[match["unit"]])))
+    return sorted(found, key=lambda item: item[0])
+
+
+def _route_dates(
+    specs: Mapping[str, SlotSpec], text: str, today: date, expecting: Sequence[str]
+) -> dict[str, str]:
+    """Give each date to the slot whose context words are nearest; otherwise to the slot being asked for."""
+    date_slots = [spec for spec in specs.values() if spec.kind == "date"]
+    result: dict[str, str] = {}
+    for position, value in _dates(text, today):
+        window = text[max(0, position - _CONTEXT_WINDOW) : position + _CONTEXT_WINDOW + 6]
+        target = next((spec.id for spec in date_slots if any(word in window for word in spec.context)), None)
+        if target is None:
+            target = next((slot for slot in expecting if specs[slot].kind == "date" and slot not in result), None)
+        if target is not None and target not in result:
+            result[target] = value.isoformat()
+    return result
+
+
+def extract(
+    specs: Mapping[str, SlotSpec],
+    text: str,
+    *,
+    step: str,
+    expecting: Sequence[str] = (),
+    changes: Sequence[MaskChange] = (),
+    today: date | None = None,
+) -> dict[str, str]:
+    """Slots found in one masked message. ``expecting`` lists the slots the bot just asked for."""
+    today = today or date.today()
+    found: dict[str, str] = {}
+    for spec in specs.values():
+        if spec.only_in_step and spec.only_in_step != step:
+            continue
+        value: str | None = None
+        if spec.kind == "text":
+            stripped = " ".join(text.split())
+            value = stripped[: spec.max_chars] if _MEANINGFUL.search(stripped) else None
+        elif spec.kind == "regex":
+            value = _regex(spec.patterns, text)
+            if value is None and spec.id in expecting:
+                value = _regex(spec.expected_patterns, text)
+        elif spec.kind == "keywords":
+            value = _keywords(spec, text)
+        elif spec.kind == "days":
+            match = next((m for m in (p.search(text) for p in spec.patterns) if m), None)
+            value = str(_number(match["n"])) if match else None
+        elif spec.kind == "entity":
+            placeholder = next((c.replacement for c in changes if c.type in spec.types), None)
+            value = placeholder or _keywords(spec, text)
+        if value:
+            found[spec.id] = value
+    found.update(_route_dates(specs, text, today, expecting))
+    return found
+
+
+def derive(slots: dict[str, str], today: date) -> None:
+    """Slots computed from others: days since receipt from the receipt date."""
+    receipt = slots.get("receipt_date")
+    if receipt and "days_since_receipt" not in slots:
+        try:
+            slots["days_since_receipt"] = str((today - date.fromisoformat(receipt)).days)
+        except ValueError:
+            return
+    if "days_since_receipt" in slots and "receipt_date" not in slots:
+        slots["receipt_date"] = (today - timedelta(days=int(slots["days_since_receipt"]))).isoformat()

@@ -1,0 +1,183 @@
+"""The stages of one turn before recording: clean, mask, input rails, search, draft context, output rails.
+
+Each is a plain function over typed values so ``bot.pipeline.handle_turn`` reads top to bottom and
+each decision can be tested and recorded on its own.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot.drafting.base import DraftContext
+from bot.elements import Element, resolve_elements
+from bot.engine import CaseState, StepOutcome
+from bot.parts import Parts
+from bot.types import Draft
+from guardrails.types import MaskedText, RailFlag
+from knowledge.types import Passage, SearchFilters
+
+if TYPE_CHECKING:
+    from guardrails.pii import Masker
+    from guardrails.rails import OutputResult
+
+MAX_INPUT_CHARS = 2000
+_GROUNDED_STEPS = ("triage", "resolve", "record")
+_MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+
+
+def clean_input(raw: str | bytes) -> tuple[str, tuple[str, ...]]:
+    """Text a person could have typed: decoded, control characters dropped, length bounded."""
+    notes: list[str] = []
+    text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+    text = text.encode("utf-8", errors="replace").decode("utf-8")  # lone surrogates from binary input
+    kept = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs", "Co", "Cn"))
+    if len(kept) != len(text):
+        notes.append(f"removed {len(text) - len(kept)} control or unassigned characters")
+    if len(kept) > MAX_INPUT_CHARS:
+        notes.append(f"truncated from {len(kept)} to {MAX_INPUT_CHARS} characters")
+        kept = kept[:MAX_INPUT_CHARS]
+    return kept.strip(), tuple(notes)
+
+
+def is_meaningful(text: str) -> bool:
+    return bool(_MEANINGFUL.search(text))
+
+
+def mask(masker: Masker, state: CaseState, text: str) -> MaskedText:
+    masked = masker.mask(text)
+    state.placeholders = masker.book.to_dict()
+    return masked
+
+
+def input_rails(masked_text: str) -> list[RailFlag]:
+    from guardrails.rails import check_input
+
+    return check_input(masked_text)
+
+
+def search(parts: Parts, state: CaseState, outcome: StepOutcome, masked_text: str) -> list[Passage]:
+    """Knowledge for the last grounded step this turn touches, asked with the step's query and the message."""
+    if parts.searcher is None or state.escalated:
+        return []
+    procedure = parts.engine.procedures[state.procedure]
+    specs = [procedure.step(s).search for s in (*outcome.entered, state.step) if s in procedure.steps]
+    spec = next((s for s in reversed(specs) if s is not None), None)
+    if spec is None:
+        return []
+    query = f"{spec.query} {masked_text[:80]}".strip()
+    filters = SearchFilters(sources=spec.sources, laws=spec.laws)  # type: ignore[arg-type]
+    return list(parts.searcher.search(query, top_k=min(parts.settings.top_k, 3), filters=filters))
+
+
+def _facts(parts: Parts, state: CaseState) -> list[tuple[str, str]]:
+    """(label, value) of the investigate step's slots that are filled, in the step's order."""
+    step = parts.engine.procedures[state.procedure].step("investigate")
+    return [
+        (parts.slot_specs[slot].label, state.slots[slot])
+        for slot in (*step.required_slots, *step.optional)
+        if state.slots.get(slot)
+    ]
+
+
+def template_fields(parts: Parts, state: CaseState, remedies: Sequence[str]) -> dict[str, str]:
+    procedure = parts.engine.procedures[state.procedure]
+    facts = "；".join(f"{label} {value}" for label, value in _facts(parts, state))
+    chosen = state.slots.get("remedy_choice") or (remedies[0] if remedies else "")
+    outcome = state.slots.get("outcome", "")
+    summary = "，".join(x for x in (procedure.name, facts, f"处理方式 {chosen}" if chosen else "", outcome) if x)
+    seller = state.slots.get("seller")
+    return {
+        "case_id": state.case_id,
+        "procedure_name": procedure.name,
+        "facts": facts,
+        "remedies": "、".join(remedies),
+        "summary": summary,
+        "outcome": outcome,
+        "days": state.slots.get("days_since_receipt", ""),
+        "seller_phrase": f"销售方（{seller}）" if seller else "实际销售者或购物平台",
+        **{key: str(value) for key, value in procedure.response_time.items()},
+    }
+
+
+def _asks(parts: Parts, state: CaseState, outcome: StepOutcome) -> tuple[str, ...]:
+    step = parts.engine.procedures[state.procedure].step(state.step)
+    if state.escalated or (step.wait and state.step in outcome.entered):
+        return ()
+    return tuple(parts.slot_specs[slot].ask for slot in outcome.missing if parts.slot_specs[slot].ask)[:2]
+
+
+def required_names(parts: Parts, state: CaseState, outcome: StepOutcome) -> list[str]:
+    procedure = parts.engine.procedures[state.procedure]
+    if state.escalated:
+        return ["case_number", "escalation_notice"] if outcome.escalated_now else ["escalation_notice"]
+    names = [name for s in (*outcome.entered, state.step) if s in procedure.steps for name in procedure.step(s).require]
+    return list(dict.fromkeys(names))
+
+
+def elements_for(parts: Parts, state: CaseState, outcome: StepOutcome, fields: dict[str, str]) -> tuple[Element, ...]:
+    """The concrete elements this turn's reply must contain."""
+    facts = [value for _, value in _facts(parts, state)]
+    remedies = outcome.remedies if "resolve" in (*outcome.entered, state.step) else ()
+    return resolve_elements(parts.elements, required_names(parts, state, outcome), fields, facts, remedies)
+
+
+def draft_context(
+    parts: Parts, state: CaseState, outcome: StepOutcome, masked_text: str, passages: Sequence[Passage]
+) -> DraftContext:
+    procedure = parts.engine.procedures[state.procedure]
+    fields = template_fields(parts, state, outcome.remedies)
+    elements = elements_for(parts, state, outcome, fields)
+    history: tuple[tuple[str, str], ...] = ()
+    if parts.drafter.name != "template":
+        history = conversation_history(parts, state.session)
+    instructions = [procedure.step(s).instructions for s in (*outcome.entered, state.step) if s in procedure.steps]
+    return DraftContext(
+        case_id=state.case_id,
+        procedure_id=procedure.id,
+        procedure_name=procedure.name,
+        step=state.step,
+        entered=outcome.entered,
+        turn_no=state.turns,
+        customer_text=masked_text,
+        missing=outcome.missing,
+        asks=_asks(parts, state, outcome),
+        remedies=outcome.remedies if "resolve" in (*outcome.entered, state.step) else (),
+        passages=tuple(passages),
+        fields=fields,
+        instructions=tuple(dict.fromkeys(i for i in instructions if i)),
+        required=tuple(element.fallback for element in elements),
+        history=history,
+        escalated=state.escalated,
+        escalated_now=outcome.escalated_now,
+        closed=outcome.step_before == "record" and state.step == "record",
+        empty_input=not is_meaningful(masked_text),
+    )
+
+
+def conversation_history(parts: Parts, session: str, turns: int = 6) -> tuple[tuple[str, str], ...]:
+    """The last few exchanges of the session, masked, oldest first (for the LLM drafter)."""
+    history: list[tuple[str, str]] = []
+    for row in parts.records.for_session(session)[-turns:]:
+        body = row["body"]
+        if body.get("masked_text"):
+            history.append(("customer", str(body["masked_text"])))
+        if body.get("reply"):
+            history.append(("bot", str(body["reply"])))
+    return tuple(history)
+
+
+def output_rails(parts: Parts, state: CaseState, outcome: StepOutcome, draft: Draft) -> OutputResult:
+    from guardrails.rails import OutputContext, RequiredElement, run_output_rails
+
+    elements = elements_for(parts, state, outcome, template_fields(parts, state, outcome.remedies))
+    placeholders = frozenset(str(p) for p in state.placeholders.get("entries", {}).values())
+    context = OutputContext(
+        step=state.step,
+        investigation_complete=state.investigation_complete,
+        customer_placeholders=placeholders,
+        required_elements=tuple(RequiredElement(e.name, e.any_of, e.fallback) for e in elements),
+    )
+    return run_output_rails(draft.text, context)
