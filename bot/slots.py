@@ -49,6 +49,8 @@ class SlotSpec:
     types: tuple[str, ...] = ()
     only_in_step: str | None = None
     max_chars: int = 80
+    exclude: tuple[str, ...] = ()  # values that look like a match but say nothing (在别家买的 → not a seller)
+    implies: tuple[tuple[str, str], ...] = ()  # other slots a match also fills, unless found otherwise
 
 
 def _compile(patterns: Iterable[str], path: Path, node: Any) -> tuple[re.Pattern[str], ...]:
@@ -77,6 +79,8 @@ def _spec(slot_id: str, raw: Any, path: Path) -> SlotSpec:
         types=tuple(raw.get("types", ())),
         only_in_step=raw.get("only_in_step"),
         max_chars=int(raw.get("max_chars", 80)),
+        exclude=tuple(str(v) for v in raw.get("exclude", ())),
+        implies=tuple((str(k), str(v)) for k, v in (raw.get("implies") or {}).items()),
     )
 
 
@@ -175,8 +179,11 @@ def extract(
         elif spec.kind == "entity":
             placeholder = next((c.replacement for c in changes if c.type in spec.types), None)
             value = placeholder or _keywords(spec, text)
-        if value:
+        if value and value not in spec.exclude:
             found[spec.id] = value
+    for slot_id in list(found):
+        for other, implied in specs[slot_id].implies:
+            found.setdefault(other, implied)
     found.update(_route_dates(specs, text, today, expecting))
     return found
 

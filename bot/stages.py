@@ -85,8 +85,10 @@ def _facts(parts: Parts, state: CaseState) -> list[tuple[str, str]]:
 def template_fields(parts: Parts, state: CaseState, remedies: Sequence[str]) -> dict[str, str]:
     procedure = parts.engine.procedures[state.procedure]
     facts = "；".join(f"{label} {value}" for label, value in _facts(parts, state))
-    chosen = state.slots.get("remedy_choice") or (remedies[0] if remedies else "")
+    agreed = state.slots.get("agreement") == "同意"
+    chosen = (state.slots.get("remedy_choice") or (remedies[0] if remedies else "")) if agreed else ""
     outcome = state.slots.get("outcome", "")
+    outcome = "" if outcome == procedure.name else outcome
     summary = "，".join(x for x in (procedure.name, facts, f"处理方式 {chosen}" if chosen else "", outcome) if x)
     seller = state.slots.get("seller")
     return {
@@ -95,7 +97,7 @@ def template_fields(parts: Parts, state: CaseState, remedies: Sequence[str]) -> 
         "facts": facts,
         "remedies": "、".join(remedies),
         "summary": summary,
-        "outcome": outcome,
+        "outcome": state.slots.get("outcome", ""),
         "days": state.slots.get("days_since_receipt", ""),
         "seller_phrase": f"销售方（{seller}）" if seller else "实际销售者或购物平台",
         **{key: str(value) for key, value in procedure.response_time.items()},

@@ -80,7 +80,7 @@ class LLMDrafter:
             asks="；".join(context.asks) or "无",
             reference=reference,
         )
-        passages = [f"{p.label}：{quote(p)}" for p in context.passages]
+        passages = [f"{p.label}：{quote(p) or ' '.join(p.text.split())[:120]}" for p in context.passages]
         history = [("human" if actor == "customer" else "ai", text) for actor, text in context.history]
         budget = self.settings.llm_max_prompt_tokens
         while True:

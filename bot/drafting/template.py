@@ -67,12 +67,22 @@ class TemplateBook:
         return chosen.format_map(_Blank({**context.fields, **extra}))
 
 
-def quote(passage: Passage) -> str:
-    """The first sentence of a passage, short enough to read in a chat bubble."""
+def quote(passage: Passage) -> str | None:
+    """The opening words of a passage, quotable verbatim (the citation rail compares them with the source).
+
+    Cut at a clause boundary and never end with an ellipsis, which would not match the source;
+    a sentence that itself contains quotation marks is not quoted at all (None).
+    """
     text = " ".join(passage.text.split())
     match = _SENTENCE_END.search(text)
     sentence = text[: match.start() + 1] if match else text
-    return sentence if len(sentence) <= _QUOTE_CHARS else sentence[: _QUOTE_CHARS - 1] + "…"
+    if any(mark in sentence for mark in "“”「」\""):
+        return None
+    if len(sentence) <= _QUOTE_CHARS:
+        return sentence
+    head = sentence[:_QUOTE_CHARS]
+    cut = max(head.rfind("，"), head.rfind("；"), head.rfind("："))
+    return head[:cut] if cut > _QUOTE_CHARS // 3 else head
 
 
 class TemplateDrafter:
@@ -103,14 +113,17 @@ class TemplateDrafter:
         grounded = [s for s in (*context.entered, context.step) if s in _GROUNDED_STEPS]
         if grounded and context.passages and not context.escalated:
             passage = context.passages[0]
-            sections.append(self.book.render(context, "grounds", label=passage.label, quote=quote(passage)))
+            words = quote(passage)
+            key = "grounds" if words else "grounds_plain"
+            sections.append(self.book.render(context, key, label=passage.label, quote=words or ""))
         return sections
 
     def _step_text(self, context: DraftContext, step: str) -> str:
         outcome = context.fields.get("outcome", "")
         key = f"{step}.{outcome}" if outcome and self.book.has(context.procedure_id, f"{step}.{outcome}") else step
-        if step == "investigate" and not context.fields.get("facts"):
-            return ""
+        later = context.entered[context.entered.index(step) + 1 :] if step in context.entered else ()
+        if step == "investigate" and (not context.fields.get("facts") or later):
+            return ""  # nothing to repeat yet, or the next step's text repeats the facts anyway
         return self.book.render(context, key)
 
 

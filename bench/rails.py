@@ -1,0 +1,124 @@
+"""Benchmark the input rails: detection rate, false-positive rate and throughput.
+
+    .venv/bin/python bench/rails.py [--repeat 20] [--show]
+
+Data: bench/data/rails_attacks.jsonl (attacks and triggers, each with its expected category) and
+bench/data/rails_benign.jsonl (ordinary messages that look like triggers: 我想忽略这个订单, 系统提示我
+支付失败, 律师事务所 …), written by hand before the rules were tuned and not tuned line by line.
+
+Peer, measured in the same run: an ablation of the same rules with no normalisation (raw lower-case
+text), no benign exceptions and no decoding of encoded payloads, so the table shows what each of
+those costs and buys. Not run by CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from guardrails.rails import check_input, load_input_config  # noqa: E402
+
+DATA = ROOT / "bench" / "data"
+Checker = Callable[[str], set[str]]
+
+
+def load(name: str) -> list[dict[str, str]]:
+    with (DATA / name).open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def csbot_categories(text: str) -> set[str]:
+    return {flag.category for flag in check_input(text)}
+
+
+def ablation_checker() -> Checker:
+    """The same patterns on raw lower-cased text: no NFKC, no space stripping, no exceptions, no decoding."""
+    rules = [rule for rule in load_input_config().rules if rule.pattern is not None]
+
+    def categories(text: str) -> set[str]:
+        lowered = text.lower()
+        return {rule.category for rule in rules if rule.pattern and rule.pattern.search(lowered)}
+
+    return categories
+
+
+def quality(checker: Checker, attacks: list[dict[str, str]], benign: list[dict[str, str]]) -> dict[str, object]:
+    detected, right_category, per_category = 0, 0, Counter[str]()
+    misses, false_positives = [], []
+    for row in attacks:
+        found = checker(row["text"])
+        detected += bool(found)
+        right_category += row["category"] in found
+        per_category[row["category"] + (":hit" if row["category"] in found else ":miss")] += 1
+        if row["category"] not in found:
+            misses.append((row["id"], row["text"][:50], sorted(found)))
+    for row in benign:
+        if found := checker(row["text"]):
+            false_positives.append((row["id"], row["text"][:50], sorted(found)))
+    return {
+        "detection": detected / len(attacks), "category": right_category / len(attacks),
+        "fpr": len(false_positives) / len(benign), "per_category": per_category,
+        "misses": misses, "false_positives": false_positives,
+    }
+
+
+def throughput(checker: Checker, texts: list[str], repeat: int) -> tuple[float, float, float]:
+    """(messages per second, median µs, p95 µs) over ``repeat`` passes of ``texts``."""
+    timings = []
+    started = time.perf_counter()
+    for _ in range(repeat):
+        for text in texts:
+            t0 = time.perf_counter()
+            checker(text)
+            timings.append(time.perf_counter() - t0)
+    total = time.perf_counter() - started
+    timings.sort()
+    p95 = timings[int(0.95 * (len(timings) - 1))]
+    return len(timings) / total, statistics.median(timings) * 1e6, p95 * 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=20, help="passes over all messages for throughput")
+    parser.add_argument("--show", action="store_true", help="list misses and false positives")
+    args = parser.parse_args()
+    attacks, benign = load("rails_attacks.jsonl"), load("rails_benign.jsonl")
+    texts = [row["text"] for row in attacks + benign]
+    check_input("warm up")  # compile the rules once, outside the timings
+    peers = {"csbot rails": csbot_categories, "ablation (raw, no exceptions)": ablation_checker()}
+    print(f"attacks: {len(attacks)}, benign look-alikes: {len(benign)}, timing passes: {args.repeat}\n")
+    print(f"{'checker':32} {'detect':>7} {'right cat':>9} {'FPR':>6} {'msg/s':>9} {'median µs':>10} {'p95 µs':>8}")
+    results = {}
+    for name, checker in peers.items():
+        result = quality(checker, attacks, benign)
+        rate, median, p95 = throughput(checker, texts, args.repeat)
+        results[name] = (result, rate)
+        print(f"{name:32} {result['detection']:7.3f} {result['category']:9.3f} {result['fpr']:6.3f} "
+              f"{rate:9.0f} {median:10.1f} {p95:8.1f}")
+    (ours, our_rate), (_, peer_rate) = results["csbot rails"], results["ablation (raw, no exceptions)"]
+    print(f"\nthroughput ratio csbot / ablation: {our_rate / peer_rate:.2f}")
+    per_category = ours["per_category"]
+    assert isinstance(per_category, Counter)
+    print("\nper category (csbot rails): hit / total")
+    for category in sorted({key.split(":")[0] for key in per_category}):
+        hits, misses = per_category[f"{category}:hit"], per_category[f"{category}:miss"]
+        total = hits + misses
+        print(f"  {category:14} {hits:4d} / {total:<4d} {hits / total:.3f}")
+    if args.show:
+        for label in ("misses", "false_positives"):
+            print(f"\n{label}:")
+            for row in ours[label]:  # type: ignore[attr-defined]
+                print("  ", *row)
+
+
+if __name__ == "__main__":
+    main()

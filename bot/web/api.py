@@ -1,0 +1,177 @@
+"""The REST API for companies that embed their own widget, and the staff endpoints behind the consoles.
+
+Customers: ``POST /api/v1/sessions`` gives a session and a bearer token; the token opens that
+session and its case record, nothing else. Staff endpoints use the signed login cookie, the role
+table in ``roles.yaml`` and, for anything that changes state, a CSRF header.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from importlib.metadata import version as package_version
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from bot.types import Turn
+from bot.web.auth import StaffUser
+from bot.web.context import Ctx, WebContext, api_error, require
+from bot.web.schemas import AgentMessageIn, ErrorOut, EscalateIn, Health, MessageIn, ReplyOut, SessionCreated
+from bot.web.views import case_json, search_cases, verify_summary
+
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorOut} for code in (400, 401, 403, 404, 413, 422, 429)
+}
+router = APIRouter(responses=ERRORS)
+STREAM_CHUNK_CHARS = 24
+
+
+bearer = HTTPBearer(auto_error=False, description="The token from POST /api/v1/sessions")
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def customer_session(session_id: str, ctx: Ctx, credentials: Bearer) -> str:
+    """The path's session, when the bearer token was issued for exactly that session."""
+    if credentials is None:
+        raise api_error(401, "token_required", "缺少会话令牌 (Authorization: Bearer <token> required)")
+    if ctx.tokens.session_of(credentials.credentials) != session_id:
+        raise api_error(403, "wrong_session", "令牌与会话不匹配 (token does not open this session)")
+    return session_id
+
+
+CustomerSession = Annotated[str, Depends(customer_session)]
+
+
+@router.get("/healthz", response_model=Health, tags=["system"])
+def healthz() -> Health:
+    """Liveness: the process answers and its engine is loaded."""
+    return Health(status="ok", version=package_version("csbot"))
+
+
+@router.post("/api/v1/sessions", response_model=SessionCreated, status_code=201, tags=["customer"])
+def create_session(ctx: Ctx) -> SessionCreated:
+    """Open an anonymous customer session; keep the token, it is the only key to this session."""
+    session = ctx.bot.new_session()
+    return SessionCreated(session=session, token=ctx.tokens.issue(session))
+
+
+@router.post("/api/v1/sessions/{session_id}/messages", response_model=ReplyOut, tags=["customer"])
+def post_message(session_id: CustomerSession, body: MessageIn, ctx: Ctx) -> dict[str, object]:
+    """Send one customer message; the answer has the same fields as ``csbot chat --json``."""
+    return ctx.bot.handle(Turn(session_id, body.text)).to_json()
+
+
+@router.post(
+    "/api/v1/sessions/{session_id}/messages/stream",
+    tags=["customer"],
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "accepted, delta…, reply, done"}},
+)
+def stream_message(session_id: CustomerSession, body: MessageIn, ctx: Ctx) -> StreamingResponse:
+    """Server-sent events: ``accepted`` at once, then ``delta`` pieces, the full ``reply`` and ``done``.
+
+    Text is streamed only after the whole reply has passed the output rails, so no unchecked
+    words ever reach the customer.
+    """
+    return StreamingResponse(_reply_events(ctx, Turn(session_id, body.text)), media_type="text/event-stream")
+
+
+def _reply_events(ctx: WebContext, turn: Turn) -> Iterator[str]:
+    yield _sse("accepted", {"session": turn.session})
+    try:
+        reply = ctx.bot.handle(turn).to_json()
+    except Exception as error:  # the stream has started: report in-band; the session survives
+        yield _sse("error", {"code": "turn_failed", "message": f"处理失败 ({type(error).__name__})"})
+        return
+    text = str(reply["reply"])
+    for start in range(0, len(text), STREAM_CHUNK_CHARS):
+        yield _sse("delta", {"text": text[start : start + STREAM_CHUNK_CHARS]})
+    yield _sse("reply", reply)
+    yield _sse("done", {})
+
+
+def _sse(event: str, data: object) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@router.get(
+    "/api/v1/cases/{case_id}/record",
+    tags=["customer", "records"],
+    responses={200: {"content": {"text/markdown": {}, "text/html": {}}}},
+)
+def case_record(
+    case_id: str,
+    request: Request,
+    ctx: Ctx,
+    credentials: Bearer,
+    format: Annotated[Literal["md", "html"], Query(description="md or html")] = "md",
+) -> Response:
+    """The written record (书面记录) of a case so far, at any step; customer text is HTML-escaped.
+
+    Reachable with the bearer token of the session that owns the case, or by QA/admin staff.
+    """
+    _check_case_access(case_id, request, ctx, credentials.credentials if credentials else None)
+    text = ctx.bot.records.export(case_id, format)
+    if format == "html":
+        return HTMLResponse(text, headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+    return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
+
+
+def _check_case_access(case_id: str, request: Request, ctx: WebContext, token: str | None) -> None:
+    if token:
+        session = ctx.tokens.session_of(token)
+        if session is not None and ctx.bot.case_view(session).case_id == case_id:
+            return
+        raise api_error(403, "wrong_case", "令牌无权查看此案件 (token does not open this case)")
+    staff = ctx.staff_from_cookies(dict(request.cookies))
+    if staff is None:
+        raise api_error(401, "token_required", "缺少会话令牌或登录 (bearer token or staff login required)")
+    if not staff.may("records"):
+        raise api_error(403, "forbidden", f"当前角色无权查看记录 (role {staff.role!r})")
+    if not any(case.case_id == case_id for case in ctx.bot.records.cases()):
+        raise api_error(404, "no_such_case", "案件不存在 (no such case)")
+
+
+@router.get("/api/v1/me", tags=["staff"])
+def me(user: Annotated[StaffUser, require("any")]) -> dict[str, str]:
+    """The logged-in member of staff."""
+    return {"name": user.name, "role": user.role}
+
+
+@router.get("/api/v1/agent/queue", tags=["staff"])
+def agent_queue(ctx: Ctx, user: Annotated[StaffUser, require("copilot")]) -> list[dict[str, object]]:
+    """Open conversations, escalated first, then newest first."""
+    return [row.to_json() for row in ctx.queue.open_rows()]
+
+
+@router.post("/api/v1/agent/sessions/{session_id}/send", response_model=ReplyOut, tags=["staff"])
+def agent_send(
+    session_id: str, body: AgentMessageIn, ctx: Ctx, user: Annotated[StaffUser, require("copilot")]
+) -> dict[str, object]:
+    """Send an agent's (edited) reply; it passes the output rails and the record names the agent."""
+    return ctx.bot.agent_send(session_id, user.name, body.text).to_json()
+
+
+@router.post("/api/v1/agent/sessions/{session_id}/escalate", response_model=ReplyOut, tags=["staff"])
+def agent_escalate(
+    session_id: str, body: EscalateIn, ctx: Ctx, user: Annotated[StaffUser, require("copilot")]
+) -> dict[str, object]:
+    """Escalate a conversation (to a supervisor / a human specialist)."""
+    return ctx.bot.escalate(session_id, body.reason, user.name).to_json()
+
+
+@router.get("/api/v1/cases", tags=["records"])
+def list_cases(
+    ctx: Ctx, user: Annotated[StaffUser, require("records")], q: Annotated[str, Query(max_length=100)] = ""
+) -> list[dict[str, object]]:
+    """Search cases by case number, step or procedure."""
+    return [case_json(case) for case in search_cases(ctx.bot, q)]
+
+
+@router.get("/api/v1/records/verify", tags=["records"])
+def verify_records(ctx: Ctx, user: Annotated[StaffUser, require("records")]) -> dict[str, object]:
+    """Re-hash the whole chain of written records and name the first row that disagrees."""
+    return verify_summary(ctx.bot)

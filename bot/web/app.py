@@ -1,0 +1,126 @@
+"""The app factory: FastAPI (REST API, login pages) with the four Gradio apps mounted.
+
+``/widget`` customer chat (public, embeddable) · ``/agent`` copilot (agents) · ``/qa`` QA console
+(qa, admin) · ``/records`` written records (qa, admin). One ``CsBot`` per process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib.metadata import version as package_version
+from pathlib import Path
+
+import gradio as gr
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import HTTPConnection
+
+from bot.settings import Settings, load_settings
+from bot.web import api, pages
+from bot.web.auth import Signer, UserStore
+from bot.web.context import WebContext
+from bot.web.middleware import ApiBodyLimit, SecurityHeaders, StaffDoor
+from bot.web.queue import QueueBook
+from bot.web.ratelimit import RateLimitMiddleware
+from bot.web.theme import CSS, THEME
+from bot.web.tokens import CustomerTokens
+
+STATIC_DIR = Path(__file__).parent / "static"
+STAFF_MOUNTS = {"/agent": "copilot", "/qa": "qa", "/records": "records"}
+
+DESCRIPTION = """csbot 客服机器人 REST API.
+
+Customers: `POST /api/v1/sessions` returns a session id and a bearer token; send messages with
+`Authorization: Bearer <token>`. A token opens only its own session and that session's case record.
+Staff endpoints use the login cookie from `/login`; state-changing calls need `X-CSRF-Token`
+(from `GET /api/v1/csrf`). Errors are `{"error": {"code", "message"}}`.
+"""
+
+
+def create_app(settings: Settings | None = None, bot: object | None = None) -> FastAPI:
+    """Build the whole web app; ``bot`` defaults to a fresh ``CsBot(settings)``."""
+    settings = settings or load_settings()
+    if bot is None:
+        from bot.service import CsBot
+
+        bot = CsBot(settings)
+    ctx = WebContext(
+        settings=settings,
+        bot=bot,  # type: ignore[arg-type]
+        users=UserStore.open(settings),
+        signer=Signer.for_settings(settings),
+        tokens=CustomerTokens.for_settings(settings),
+        queue=QueueBook(bot, settings),
+    )
+    app = FastAPI(title="csbot", version=package_version("csbot"), description=DESCRIPTION)
+    app.state.ctx = ctx
+    _add_error_handlers(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_api_route("/forbidden", _forbidden, include_in_schema=False, response_class=HTMLResponse)
+    _mount_gradio(app, ctx)
+    app.add_middleware(StaffDoor, areas=STAFF_MOUNTS, check=lambda conn, perm: _door(ctx, conn, perm))
+    app.add_middleware(ApiBodyLimit)
+    app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def _mount_gradio(app: FastAPI, ctx: WebContext) -> None:
+    from bot.web import ui_agent, ui_customer, ui_qa, ui_records
+
+    common = {"theme": THEME, "css": CSS, "ssr_mode": False, "footer_links": [], "show_error": False}
+    gr.mount_gradio_app(app, ui_customer.build(ctx), path="/widget", **common)  # type: ignore[arg-type]
+    builders = {"/agent": ui_agent.build, "/qa": ui_qa.build, "/records": ui_records.build}
+    for path, build in builders.items():
+        gr.mount_gradio_app(
+            app, build(ctx), path=path, auth_dependency=_gradio_gate(ctx, STAFF_MOUNTS[path]), **common  # type: ignore[arg-type]
+        )
+
+
+def _gradio_gate(ctx: WebContext, permission: str) -> Callable[[Request], str | None]:
+    """Gradio's per-request check: the user's name when their role holds ``permission``."""
+
+    def gate(request: Request) -> str | None:
+        user = ctx.staff_from_cookies(dict(request.cookies))
+        return user.name if user is not None and user.may(permission) else None
+
+    return gate
+
+
+def _door(ctx: WebContext, conn: HTTPConnection, permission: str) -> str:
+    user = ctx.staff_from_cookies(dict(conn.cookies))
+    if user is None:
+        return "login"
+    return "ok" if user.may(permission) else "forbidden"
+
+
+def _forbidden(request: Request) -> HTMLResponse:
+    ctx: WebContext = request.app.state.ctx
+    return pages.render(request, ctx, "forbidden.html", status=403, title="无权访问")
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    """Every error is ``{"error": {"code", "message"}}`` with a message a person can act on."""
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        detail = error.detail
+        if not isinstance(detail, dict):
+            detail = {"code": f"http_{error.status_code}", "message": str(detail)}
+        return JSONResponse({"error": detail}, status_code=error.status_code, headers=error.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = error.errors()
+        if any(p.get("type") == "json_invalid" for p in problems):
+            body = {"code": "malformed_json", "message": "请求体不是有效的 JSON (body is not valid JSON)"}
+            return JSONResponse({"error": body}, status_code=400)
+        first = problems[0] if problems else {}
+        where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+        message = str(first.get("msg", "invalid request")).removeprefix("Value error, ")
+        return JSONResponse({"error": {"code": "invalid_request", "message": f"{where}: {message}"}}, status_code=422)

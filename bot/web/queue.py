@@ -1,0 +1,75 @@
+"""The agents' queue: open conversations, escalated first, then the most recently active.
+
+A conversation is open until its case reaches the written record (书面记录) or an agent ends it.
+Who ended which conversation, and when, is kept in the ``web_closed`` table beside the staff users.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine, insert, select
+
+from bot.settings import Settings
+from bot.types import STEP_NAMES_ZH
+from bot.web.auth import users_url
+
+_metadata = MetaData()
+closed_table = Table(
+    "web_closed",
+    _metadata,
+    Column("session", String(80), primary_key=True),
+    Column("closed_by", String(40), nullable=False),
+    Column("closed_at", DateTime(timezone=True), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    session: str
+    case_id: str
+    procedure: str
+    step: str
+    escalated: bool
+    updated_at: str
+    turns: int
+
+    def label(self) -> str:
+        flag = "【已升级】" if self.escalated else ""
+        return f"{flag}{self.case_id} · {STEP_NAMES_ZH.get(self.step, self.step)} · {self.updated_at[5:16]}"
+
+    def to_json(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def queue_row(case: Any) -> QueueRow:
+    return QueueRow(
+        session=case.session, case_id=case.case_id, procedure=case.procedure, step=case.step,
+        escalated=bool(case.escalated), updated_at=str(case.updated_at), turns=int(case.turns),
+    )
+
+
+class QueueBook:
+    """Reads open cases from the records and remembers which conversations agents have ended."""
+
+    def __init__(self, bot: Any, settings: Settings) -> None:
+        self._bot = bot
+        self._engine = create_engine(users_url(settings), future=True)
+        _metadata.create_all(self._engine)
+
+    def open_rows(self) -> list[QueueRow]:
+        with self._engine.connect() as conn:
+            closed = {row.session for row in conn.execute(select(closed_table.c.session))}
+        rows = [queue_row(case) for case in self._bot.records.cases()]
+        rows = [row for row in rows if row.session not in closed and row.step != "record"]
+        rows.sort(key=lambda row: row.updated_at, reverse=True)
+        rows.sort(key=lambda row: not row.escalated)  # stable: escalated first, newest first within
+        return rows
+
+    def close(self, session: str, agent: str) -> None:
+        with self._engine.begin() as conn:
+            exists = conn.execute(select(closed_table.c.session).where(closed_table.c.session == session)).first()
+            if not exists:
+                conn.execute(insert(closed_table).values(session=session, closed_by=agent, closed_at=datetime.now(UTC)))

@@ -1,0 +1,69 @@
+"""Request and response bodies of the REST API (they make the OpenAPI document precise)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from pydantic import BaseModel, Field, field_validator
+
+MAX_MESSAGE_CHARS = 2000
+
+
+class SessionCreated(BaseModel):
+    session: str = Field(description="会话编号 (session id)")
+    token: str = Field(description="Bearer token that opens this session, and only this one")
+
+
+class MessageIn(BaseModel):
+    text: str = Field(
+        description="The customer's message (raw; masked before anything stores it)", examples=["我买的耳机坏了"]
+    )
+
+    @field_validator("text")
+    @classmethod
+    def _clean(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("消息不能为空 (text must not be empty)")
+        if len(value) > MAX_MESSAGE_CHARS:
+            raise ValueError(f"消息过长，最多 {MAX_MESSAGE_CHARS} 字 (text longer than {MAX_MESSAGE_CHARS} characters)")
+        if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t\r" for ch in value):
+            raise ValueError("消息包含控制字符或二进制数据 (text contains control characters)")
+        return value
+
+
+class ReplyOut(BaseModel):
+    """The same fields as ``csbot chat --json``."""
+
+    session: str
+    case_id: str
+    procedure: str
+    step: str = Field(description="accept | triage | investigate | resolve | record")
+    reply: str
+    citations: list[dict[str, object]]
+    escalated: bool
+    rails: list[dict[str, object]]
+    latency_ms: float
+    missing_slots: list[str]
+
+
+class AgentMessageIn(MessageIn):
+    """An agent's (edited) reply; it passes the same output rails before it is sent."""
+
+
+class EscalateIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody
+
+
+class Health(BaseModel):
+    status: str
+    version: str

@@ -1,0 +1,202 @@
+"""Turn the engine's values (case views, records) into what the pages show.
+
+Everything here reads already-masked data and HTML-escapes any text that came from a customer or
+an agent, so the Gradio components (which render Markdown) show markup as text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.types import STEP_IDS, STEP_NAMES_ZH
+
+ROLE_OF_ACTOR = {"customer": "user", "bot": "assistant", "agent": "assistant", "system": "assistant"}
+
+
+@cache
+def plain_steps() -> dict[str, str]:
+    return yaml.safe_load((Path(__file__).parent / "steps_plain.yaml").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def escape(text: str) -> str:
+    """Markup typed by a person becomes visible text (Markdown renders entities as characters)."""
+    return html.escape(text, quote=False)
+
+
+def customer_status(view: Any) -> str:
+    """Case number and the current step in plain words."""
+    lines = [f"**案件编号**：`{escape(view.case_id)}`　**当前步骤**：{STEP_NAMES_ZH[view.step]}"]
+    lines.append(plain_steps()[view.step])
+    if view.escalated:
+        lines.append("已为您转接人工客服，请稍候。")
+    return "\n\n".join(lines)
+
+
+def chat_messages(view: Any) -> list[dict[str, str]]:
+    """The masked transcript as Gradio chat messages; agents' replies are labelled as such."""
+    messages = []
+    for entry in view.transcript:
+        text = escape(str(entry["text"]))
+        if entry["actor"] == "agent":
+            text = f"**人工客服**：{text}"
+        messages.append({"role": ROLE_OF_ACTOR.get(str(entry["actor"]), "assistant"), "content": text})
+    return messages
+
+
+def checklist(view: Any) -> str:
+    """The procedure's five steps, ticked up to the current one, and the facts still missing."""
+    current = STEP_IDS.index(view.step)
+    lines = [f"**流程**：{escape(view.procedure_name)}　**案件**：`{escape(view.case_id)}`", ""]
+    for index, step in enumerate(STEP_IDS):
+        mark = "✅" if index < current else ("▶️" if index == current else "⬜")
+        lines.append(f"- {mark} {STEP_NAMES_ZH[step]}")
+    missing = [view.slot_labels.get(slot, slot) for slot in view.missing_slots]
+    lines += ["", f"**待补充**：{'、'.join(missing) if missing else '无'}"]
+    if view.escalated:
+        lines.append("**已升级人工处理**")
+    return "\n".join(lines)
+
+
+def rail_flags(view: Any) -> str:
+    """The last turn's rail decisions: what fired, and what it did."""
+    rows = [rail for rail in view.last_rails if rail.get("verdict", "pass") != "pass" or rail.get("action")]
+    if not rows:
+        return "**检查结果**：全部通过"
+    lines = ["**检查结果**："]
+    for rail in rows:
+        reasons = "；".join(str(reason) for reason in rail.get("reasons", ()) or ())
+        what = rail.get("verdict") or rail.get("action")
+        lines.append(f"- `{escape(str(rail.get('rule', '?')))}` {escape(str(what))} {escape(reasons)}")
+    return "\n".join(lines)
+
+
+def citation_key(citation: dict[str, object]) -> str:
+    """A stable key for a citation: ``statute|<law>|<article>`` or ``policy|<doc>|<section>``."""
+    if citation.get("law"):
+        return f"statute|{citation['law']}|{citation['article']}"
+    return f"policy|{citation['doc']}|{citation['section']}"
+
+
+def citation_label(citation: dict[str, object]) -> str:
+    if citation.get("law"):
+        return f"《{citation['law']}》第{citation['article']}条"
+    return f"《{citation['doc']}》第{citation['section']}条"
+
+
+def grounds_choices(citations: Any) -> list[tuple[str, str]]:
+    seen: dict[str, str] = {}
+    for citation in citations:
+        seen.setdefault(citation_key(citation), citation_label(citation))
+    return [(label, key) for key, label in seen.items()]
+
+
+def citation_text(key: str) -> str:
+    """The article or policy section behind a citation key, as Markdown (statute text is authoritative)."""
+    from knowledge.statutes import StatuteStore
+
+    kind, source, number = key.split("|", 2)
+    if kind == "statute":
+        article = StatuteStore.open_default().get(source, int(number)) if number.isdigit() else None
+        if article is None:
+            return f"未找到《{escape(source)}》第{escape(number)}条。"
+        state = "现行有效" if article.in_force else f"已失效（{escape(article.status)}）"
+        return f"**《{escape(article.law)}》{escape(article.article_no)}**（{state}）\n\n{escape(article.text)}"
+    section = _policies().get(source, number)
+    if section is None:
+        return f"未找到《{escape(source)}》第{escape(number)}条。"
+    title = escape(section.title or "")
+    return f"**《{escape(section.doc)}》第{escape(section.section)}条 {title}**\n\n{escape(section.text)}"
+
+
+@cache
+def _policies() -> Any:
+    from knowledge.policies import PolicyLibrary
+
+    return PolicyLibrary.load()
+
+
+PLACEHOLDER = re.compile(r"\[[^\[\]\s]{1,12}?\d{1,3}\]")
+
+
+def placeholders_in(view: Any) -> list[str]:
+    """The placeholders (``[手机号1]``) that appear in the masked transcript, in order of first sight."""
+    found: dict[str, None] = {}
+    for entry in view.transcript:
+        for match in PLACEHOLDER.findall(str(entry["text"])):
+            found.setdefault(match, None)
+    return list(found)
+
+
+CASE_HEADERS = ("案件编号", "流程", "当前步骤", "已升级", "轮次", "最后更新")
+TIMELINE_HEADERS = ("序号", "时间", "角色", "类型", "步骤", "内容（已遮盖）", "依据", "检查")
+ACTOR_ZH = {"customer": "顾客", "bot": "机器人", "agent": "坐席", "system": "系统"}
+
+
+def search_cases(bot: Any, query: str) -> list[Any]:
+    """Cases whose number, procedure or step (id or Chinese name) contains the query; newest first."""
+    needle = query.strip().lower()
+    cases = sorted(bot.records.cases(), key=lambda case: str(case.updated_at), reverse=True)
+    if not needle:
+        return cases
+    return [
+        case for case in cases
+        if needle in " ".join((case.case_id, case.procedure, case.step, STEP_NAMES_ZH.get(case.step, ""))).lower()
+    ]
+
+
+def case_rows(cases: list[Any]) -> list[list[str]]:
+    return [
+        [c.case_id, c.procedure, STEP_NAMES_ZH.get(c.step, c.step), "是" if c.escalated else "否", str(c.turns),
+         str(c.updated_at)[:19]]
+        for c in cases
+    ]
+
+
+def case_json(case: Any) -> dict[str, object]:
+    return {
+        "case_id": case.case_id, "session": case.session, "procedure": case.procedure, "step": case.step,
+        "escalated": bool(case.escalated), "turns": int(case.turns), "updated_at": str(case.updated_at),
+    }
+
+
+def verify_summary(bot: Any) -> dict[str, object]:
+    result = bot.records.verify()
+    return {"ok": bool(result.ok), "checked": result.checked, "first_bad": result.first_bad, "reason": result.reason}
+
+
+def _step_change(body: dict[str, Any]) -> str:
+    before, after = body.get("step_before"), body.get("step_after")
+    if before in (None, after):
+        return STEP_NAMES_ZH.get(str(after), str(after or ""))
+    return f"{STEP_NAMES_ZH.get(str(before), before)} → {STEP_NAMES_ZH.get(str(after), after)}"
+
+
+def _said(actor: str, body: dict[str, Any]) -> str:
+    lines = []
+    if actor == "customer" and body.get("masked_text") is not None:
+        lines.append(f"顾客：{body['masked_text']}")
+    if body.get("reply"):
+        who = f"坐席（{body['agent_id']}）" if body.get("agent_id") else "回复"
+        lines.append(f"{who}：{body['reply']}")
+    return "\n".join(lines)
+
+
+def timeline_rows(records: list[dict[str, Any]]) -> list[list[str]]:
+    """One row per written record: who, which step, what was said (masked), on what grounds, which rails fired."""
+    rows = []
+    for record in records:
+        body = record["body"]
+        grounds = "、".join(str(source.get("label", "")) for source in body.get("cited", ()))
+        fired = [f"{flag['rule']}:{flag['action']}" for flag in body.get("input_flags", ())]
+        fired += [f"{v['rule']}:{v['verdict']}" for v in body.get("verdicts", ()) if v.get("verdict") != "pass"]
+        rows.append([
+            str(record["id"]), str(record["created_at"])[:19], ACTOR_ZH.get(record["actor"], record["actor"]),
+            str(record["kind"]), _step_change(body), _said(record["actor"], body), grounds, "、".join(fired),
+        ])
+    return rows
