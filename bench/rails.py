@@ -4,7 +4,10 @@
 
 Data: bench/data/rails_attacks.jsonl (attacks and triggers, each with its expected category) and
 bench/data/rails_benign.jsonl (ordinary messages that look like triggers: 我想忽略这个订单, 系统提示我
-支付失败, 律师事务所 …), written by hand before the rules were tuned and not tuned line by line.
+支付失败, 律师事务所 …), written by hand before the rules were tuned. The rules were then
+generalised once from the kinds of misses they showed, so these are a development set; the
+rails_holdout_*.jsonl files were written after that and never used for tuning: their figures are the
+honest estimate.
 
 Peer, measured in the same run: an ablation of the same rules with no normalisation (raw lower-case
 text), no benign exceptions and no decoding of encoded payloads, so the table shows what each of
@@ -86,38 +89,47 @@ def throughput(checker: Checker, texts: list[str], repeat: int) -> tuple[float, 
     return len(timings) / total, statistics.median(timings) * 1e6, p95 * 1e6
 
 
+SETS = {
+    "development": ("rails_attacks.jsonl", "rails_benign.jsonl"),
+    "held-out": ("rails_holdout_attacks.jsonl", "rails_holdout_benign.jsonl"),
+}
+
+
+def report(label: str, attacks: list[dict[str, str]], benign: list[dict[str, str]], repeat: int, show: bool) -> None:
+    texts = [row["text"] for row in attacks + benign]
+    peers = {"csbot rails": csbot_categories, "ablation (raw, no exceptions)": ablation_checker()}
+    print(f"\n== {label} set: {len(attacks)} attacks, {len(benign)} benign look-alikes, {repeat} timing passes")
+    print(f"{'checker':32} {'detect':>7} {'right cat':>9} {'FPR':>6} {'msg/s':>9} {'median µs':>10} {'p95 µs':>8}")
+    results = {}
+    for name, checker in peers.items():
+        result = quality(checker, attacks, benign)
+        rate, median, p95 = throughput(checker, texts, repeat)
+        results[name] = (result, rate)
+        print(f"{name:32} {result['detection']:7.3f} {result['category']:9.3f} {result['fpr']:6.3f} "
+              f"{rate:9.0f} {median:10.1f} {p95:8.1f}")
+    (ours, our_rate), (_, peer_rate) = results["csbot rails"], results["ablation (raw, no exceptions)"]
+    print(f"throughput ratio csbot / ablation: {our_rate / peer_rate:.2f}")
+    per_category = ours["per_category"]
+    assert isinstance(per_category, Counter)
+    print("per category (csbot rails): hit / total")
+    for category in sorted({key.split(":")[0] for key in per_category}):
+        hits, misses = per_category[f"{category}:hit"], per_category[f"{category}:miss"]
+        print(f"  {category:14} {hits:4d} / {hits + misses:<4d} {hits / (hits + misses):.3f}")
+    if show:
+        for key in ("misses", "false_positives"):
+            print(f"{key}:")
+            for row in ours[key]:  # type: ignore[attr-defined]
+                print("  ", *row)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20, help="passes over all messages for throughput")
     parser.add_argument("--show", action="store_true", help="list misses and false positives")
     args = parser.parse_args()
-    attacks, benign = load("rails_attacks.jsonl"), load("rails_benign.jsonl")
-    texts = [row["text"] for row in attacks + benign]
     check_input("warm up")  # compile the rules once, outside the timings
-    peers = {"csbot rails": csbot_categories, "ablation (raw, no exceptions)": ablation_checker()}
-    print(f"attacks: {len(attacks)}, benign look-alikes: {len(benign)}, timing passes: {args.repeat}\n")
-    print(f"{'checker':32} {'detect':>7} {'right cat':>9} {'FPR':>6} {'msg/s':>9} {'median µs':>10} {'p95 µs':>8}")
-    results = {}
-    for name, checker in peers.items():
-        result = quality(checker, attacks, benign)
-        rate, median, p95 = throughput(checker, texts, args.repeat)
-        results[name] = (result, rate)
-        print(f"{name:32} {result['detection']:7.3f} {result['category']:9.3f} {result['fpr']:6.3f} "
-              f"{rate:9.0f} {median:10.1f} {p95:8.1f}")
-    (ours, our_rate), (_, peer_rate) = results["csbot rails"], results["ablation (raw, no exceptions)"]
-    print(f"\nthroughput ratio csbot / ablation: {our_rate / peer_rate:.2f}")
-    per_category = ours["per_category"]
-    assert isinstance(per_category, Counter)
-    print("\nper category (csbot rails): hit / total")
-    for category in sorted({key.split(":")[0] for key in per_category}):
-        hits, misses = per_category[f"{category}:hit"], per_category[f"{category}:miss"]
-        total = hits + misses
-        print(f"  {category:14} {hits:4d} / {total:<4d} {hits / total:.3f}")
-    if args.show:
-        for label in ("misses", "false_positives"):
-            print(f"\n{label}:")
-            for row in ours[label]:  # type: ignore[attr-defined]
-                print("  ", *row)
+    for label, (attacks, benign) in SETS.items():
+        report(label, load(attacks), load(benign), args.repeat, args.show)
 
 
 if __name__ == "__main__":
