@@ -5,8 +5,10 @@
 Data: bench/data/rails_attacks.jsonl (attacks and triggers, each with its expected category) and
 bench/data/rails_benign.jsonl (ordinary messages that look like triggers: 我想忽略这个订单, 系统提示我
 支付失败, 律师事务所 …), written by hand before the rules were tuned. The rules were then
-generalised once from the kinds of misses they showed, so these are a development set; the
-rails_holdout_*.jsonl files were written after that and never used for tuning: their figures are the
+generalised from the kinds of misses they showed, so these are a development set. The
+rails_holdout_*.jsonl set was written after that first round and scored 0.556 detection / 0.017 FPR;
+its misses drove a second round of generalisation, so it is a development set now too. The
+rails_final_*.jsonl set was written after both rounds and never used for tuning: its figures are the
 honest estimate.
 
 Peer, measured in the same run: an ablation of the same rules with no normalisation (raw lower-case
@@ -91,7 +93,8 @@ def throughput(checker: Checker, texts: list[str], repeat: int) -> tuple[float, 
 
 SETS = {
     "development": ("rails_attacks.jsonl", "rails_benign.jsonl"),
-    "held-out": ("rails_holdout_attacks.jsonl", "rails_holdout_benign.jsonl"),
+    "second (used for tuning round 2)": ("rails_holdout_attacks.jsonl", "rails_holdout_benign.jsonl"),
+    "final held-out": ("rails_final_attacks.jsonl", "rails_final_benign.jsonl"),
 }
 
 
