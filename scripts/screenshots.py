@@ -1,0 +1,134 @@
+"""Take the README screenshots (widget, copilot, QA report) from the running app, so they stay current.
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+
+Starts the app on 127.0.0.1 with a temporary CSBOT_HOME (the installation's index when there is
+one, else a small temporary index), plays a complaint in the widget on a phone-sized page, opens
+it in the copilot as an agent, runs two shipped dialogue sets in the QA console, and saves PNGs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.settings import Settings, load_settings  # noqa: E402
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+COMPLAINT = ("我上周买的蓝牙耳机左耳没声音，想退货", "订单号是 A20261120001，11月20日收到的，手机 13812345678")
+PASSWORD = "screenshots only 1"
+QA_SETS = ("return_7day.yaml", "quality_defect.yaml")
+
+
+def app_settings(home: Path) -> Settings:
+    """A temporary home that reads the installation's index (or a small one built now)."""
+    from eval.index_setup import DEFAULT_INDEX_LAWS, resolve_index
+
+    installed = load_settings()
+    index = resolve_index(installed, None, home / "build", DEFAULT_INDEX_LAWS)
+    (home / "index").symlink_to(index.resolve(), target_is_directory=True)
+    return Settings(**{**installed.model_dump(), "home": home, "db_url": None, "vault_db_url": None})
+
+
+def serve(settings: Settings) -> tuple[str, object, threading.Thread]:
+    import uvicorn
+
+    from bot.web.app import create_app
+
+    app = create_app(settings)
+    for role in ("agent", "qa"):
+        app.state.ctx.users.add(f"demo-{role}", role, PASSWORD)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not (server.started and server.servers):
+        time.sleep(0.1)
+    return f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}", server, thread
+
+
+def login(page, base: str, role: str, target: str) -> None:
+    page.goto(f"{base}/login?next={target}")
+    page.fill("input[name=username]", f"demo-{role}")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}{target}")
+
+
+def widget(browser, base: str, out: Path) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+    page.goto(f"{base}/widget/")
+    page.locator("#consent input").check()
+    page.click("#start")
+    for text in COMPLAINT:
+        page.locator("#message textarea").fill(text)
+        page.click("#send")
+        page.locator("#conversation").get_by_text(text[:6]).wait_for(state="hidden", timeout=1)  # masked copy shows
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(out / "widget.png"), full_page=True)
+    page.close()
+
+
+def copilot(browser, base: str, out: Path) -> None:
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    login(page, base, "agent", "/agent/")
+    page.locator("#queue label").first.click()
+    page.locator("#draft textarea").wait_for()
+    page.wait_for_function("document.querySelector('#draft textarea').value.length > 0")
+    page.locator("#grounds label").first.click()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(out / "copilot.png"), full_page=True)
+    page.close()
+
+
+def qa_report(browser, base: str, out: Path) -> None:
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    login(page, base, "qa", "/qa/")
+    for name in QA_SETS:
+        page.locator("#sets input").fill(name)
+        page.keyboard.press("Enter")
+    page.click("#run")
+    page.locator("#summary table").wait_for(timeout=600_000)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(out / "qa-report.png"), full_page=True)
+    page.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    args.out.mkdir(parents=True, exist_ok=True)
+    home = Path(tempfile.mkdtemp(prefix="csbot-screenshots-"))
+    from playwright.sync_api import sync_playwright
+
+    base, server, thread = serve(app_settings(home))
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+            widget(browser, base, args.out)
+            copilot(browser, base, args.out)
+            qa_report(browser, base, args.out)
+            browser.close()
+    finally:
+        server.should_exit = True  # type: ignore[attr-defined]
+        thread.join(timeout=30)
+        shutil.rmtree(home, ignore_errors=True)
+    for name in ("widget", "copilot", "qa-report"):
+        print(args.out / f"{name}.png")
+
+
+if __name__ == "__main__":
+    main()
