@@ -133,6 +133,8 @@ class Engine:
             state.escalated, state.escalation_reason = True, escalation.rule
             return self._outcome(state, step_before, ("accept",) if first_turn else (), new_slots, True, classification)
         entered = ["accept"] if first_turn else []
+        if switched_from is not None and state.step == "triage":
+            entered.append("triage")
         if not state.escalated:
             entered += self._move(state)
         stalled = state.step == step_before and not new_slots and not first_turn
@@ -174,8 +176,9 @@ class Engine:
         if classification.procedure == self.classifier.default:
             return classification, None
         previous, state.procedure = state.procedure, classification.procedure
-        if state.step not in self.procedures[state.procedure].steps:
-            state.step = "investigate"
+        if state.step != "accept":  # the responsibility finding must be made again for the new procedure
+            state.step = "triage"
+            state.steps_done = [step for step in state.steps_done if step == "accept"]
         return classification, previous
 
     def _move(self, state: CaseState) -> list[str]:
