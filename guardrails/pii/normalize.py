@@ -11,9 +11,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-# Dashes and spaces that NFKC leaves alone but customers use as separators inside numbers.
-_EXTRA = str.maketrans({"－": "-", "—": "-", "–": "-", "‐": "-", "‑": "-", "\u3000": " ", "\u00a0": " "})
-
 
 @dataclass(frozen=True)
 class Normalized:
@@ -21,7 +18,7 @@ class Normalized:
 
     text: str
     original: str
-    origin: tuple[int, ...] | None  # None when the text did not change (identity map)
+    origin: tuple[int, ...] | None  # None when every character maps to one character (identity map)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised ``[start, end)`` back to the original text."""
@@ -34,17 +31,37 @@ class Normalized:
         return original_start, original_end
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table computing each character's NFKC form on first sight."""
+
+    def __init__(self) -> None:
+        super().__init__((ord(k), v) for k, v in _EXTRA_PAIRS.items())
+        self.irregular: set[str] = set()  # characters whose form is not exactly one character
+
+    def __missing__(self, codepoint: int) -> str:
+        char = chr(codepoint)
+        folded = unicodedata.normalize("NFKC", char)
+        if len(folded) != 1:
+            self.irregular.add(char)
+        self[codepoint] = folded
+        return folded
+
+
+_EXTRA_PAIRS = {"－": "-", "—": "-", "–": "-", "‐": "-", "‑": "-", "\u3000": " ", "\u00a0": " "}
+_FOLD = _FoldTable()
+
+
 def normalize(text: str) -> Normalized:
     """NFKC + full-width to half-width, character by character so offsets stay mappable."""
-    translated = text.translate(_EXTRA)
-    if translated == text and text.isascii():
+    if text.isascii():
         return Normalized(text, text, None)
-    if unicodedata.is_normalized("NFKC", translated) and translated == text:
-        return Normalized(text, text, None)
+    folded = text.translate(_FOLD)
+    if not _FOLD.irregular or _FOLD.irregular.isdisjoint(text):
+        return Normalized(folded, text, None)  # every character became exactly one: offsets unchanged
     pieces: list[str] = []
     origin: list[int] = []
-    for index, char in enumerate(translated):
-        folded = unicodedata.normalize("NFKC", char) if not char.isascii() else char
-        pieces.append(folded)
-        origin.extend([index] * len(folded))
+    for index, char in enumerate(text):
+        piece = _FOLD[ord(char)]
+        pieces.append(piece)
+        origin.extend([index] * len(piece))
     return Normalized("".join(pieces), text, tuple(origin))

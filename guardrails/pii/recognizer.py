@@ -60,6 +60,9 @@ class Recognizer:
     name: str = ""
     patterns: Sequence[Pattern] = ()
     requires_context: bool = False
+    # A cheap regex every text holding this kind must contain ('@' for e-mail); texts without it
+    # skip the recogniser entirely. This is where most of the speed over Presidio comes from.
+    trigger: str | None = None
 
     def __init__(
         self,
@@ -83,6 +86,9 @@ class Recognizer:
         self.deny_list = frozenset(deny_list)
         self._context_re = _words_regex(self.context)
         self._negative_re = _words_regex(self.negative_context)
+        self._trigger = re.compile(self.trigger) if self.trigger else None
+        if self.requires_context:
+            self._trigger = self._context_re
 
     def validate(self, value: str) -> bool | None:
         """True: verified (checksum, date); False: not this type; None: no opinion."""
@@ -98,6 +104,8 @@ class Recognizer:
 
     def analyze(self, text: str) -> list[Candidate]:
         """All candidates of this type in normalised ``text``."""
+        if self._trigger is not None and self._trigger.search(text) is None:
+            return []
         found: list[Candidate] = []
         for pattern in self.patterns:
             for match in pattern.compiled.finditer(text):

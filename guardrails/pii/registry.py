@@ -36,6 +36,7 @@ class RecognizerRegistry:
 
     def __init__(self, recognizers: Iterable[Recognizer] = ()) -> None:
         self._recognizers: dict[str, Recognizer] = {}
+        self._selection: dict[frozenset[str] | None, list[Recognizer]] = {}
         for recognizer in recognizers:
             self.add(recognizer)
 
@@ -43,6 +44,7 @@ class RecognizerRegistry:
         if recognizer.name in self._recognizers:
             raise ValueError(f"a recognizer named {recognizer.name!r} is already registered")
         self._recognizers[recognizer.name] = recognizer
+        self._selection: dict[frozenset[str] | None, list[Recognizer]] = {}
 
     def get(self, name: str) -> Recognizer:
         return self._recognizers[name]
@@ -56,12 +58,16 @@ class RecognizerRegistry:
         return frozenset(recognizer.type for recognizer in self._recognizers.values())
 
     def for_types(self, types: Collection[str] | None) -> list[Recognizer]:
-        if types is None:
-            return list(self._recognizers.values())
-        unknown = set(types) - self.types
-        if unknown:
-            raise ValueError(f"unknown personal-data types: {sorted(unknown)}; known: {sorted(self.types)}")
-        return [recognizer for recognizer in self._recognizers.values() if recognizer.type in types]
+        """The recognisers reporting these types (all when None); the selection is cached."""
+        key = None if types is None else frozenset(types)
+        selected = self._selection.get(key)
+        if selected is None:
+            unknown = (key or frozenset()) - self.types
+            if unknown:
+                raise ValueError(f"unknown personal-data types: {sorted(unknown)}; known: {sorted(self.types)}")
+            selected = [r for r in self._recognizers.values() if key is None or r.type in key]
+            self._selection[key] = selected
+        return selected
 
 
 def builtin_recognizers() -> list[Recognizer]:

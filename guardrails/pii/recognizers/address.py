@@ -2,34 +2,36 @@
 
 The grammar words come from the lexicon. An address must reach street level (road + house number)
 or a compound with a building or room (阳光小区3栋2单元501): a bare place (我在北京出差, 朝阳区)
-is a location, not an address, and survives. Place-name parts are runs of characters that cannot
-contain the lexicon's stop characters, so 我住在北京市 starts at 北京. Every quantifier is bounded.
+is a location, not an address, and survives. The left edge is fixed afterwards: the match is cut
+after the last stop word before its first digit (我住在|北京市..., 麻烦送到|人民路12号). Every
+quantifier is bounded.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from guardrails.pii.lexicon import chars, words
-from guardrails.pii.recognizer import Pattern, Recognizer
+from guardrails.pii.lexicon import words
+from guardrails.pii.recognizer import Candidate, Pattern, Recognizer
+
+_CJK = "[\u4e00-\u9fff]"
 
 
-def _alt(section_key: str) -> str:
-    return "(?:" + "|".join(re.escape(word) for word in words("address", section_key)) + ")"
+def _alt(key: str) -> str:
+    return "(?:" + "|".join(re.escape(word) for word in words("address", key)) + ")"
 
 
 def _grammar() -> str:
-    stop = "".join(sorted(chars("address", "stop_chars")))
-    place = f"[^\\W\\d_A-Za-z{stop}]"  # a CJK character that can belong to a place name
     numeral = r"(?:\d{1,4}|[一二三四五六七八九十]{1,3}|[A-Z])"
     province = f"(?:{_alt('provinces')}{_alt('province_suffixes')}?)"
-    city = f"(?:{place}{{2,4}}?{_alt('city_suffixes')})"
-    district = f"(?:{place}{{1,4}}?{_alt('district_suffixes')})"
-    town = f"(?:{place}{{1,4}}?{_alt('town_suffixes')})"
+    city = f"(?:{_CJK}{{2,4}}?{_alt('city_suffixes')})"
+    district = f"(?:{_CJK}{{1,4}}?{_alt('district_suffixes')})"
+    town = f"(?:{_CJK}{{1,4}}?{_alt('town_suffixes')})"
     admin = f"(?:{province}|{city}|{district}|{town}){{0,5}}"
-    road = f"(?:{place}{{1,8}}?{_alt('road_suffixes')}(?:{numeral}(?:弄|巷))?)"
+    road = f"(?:{_CJK}{{1,8}}?{_alt('road_suffixes')}(?:{numeral}(?:弄|巷))?)"
     number = f"(?:\\d{{1,5}}(?:-\\d{{1,5}})?{_alt('number_suffixes')})"
-    compound = f"(?:[{place[1:-1]}A-Za-z0-9]{{1,10}}?{_alt('compound_suffixes')})"
+    compound = f"(?:[\u4e00-\u9fffA-Za-z0-9]{{1,10}}{_alt('compound_suffixes')})"
     building = f"(?:{numeral}{_alt('building_suffixes')})"
     room = f"(?:\\d{{1,5}}{_alt('room_suffixes')}?)"
     street_level = f"{road}{number}{compound}?{building}{{0,3}}{room}?"
@@ -44,3 +46,19 @@ class AddressRecognizer(Recognizer):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.patterns = (Pattern("cn_address", _grammar(), 0.85),)
+        self._stop = re.compile(_alt("stop_words"))
+        self._digit = re.compile(r"\d")
+
+    def analyze(self, text: str) -> list[Candidate]:
+        found = []
+        for candidate in super().analyze(text):
+            head_end = self._digit.search(text, candidate.start, candidate.end)
+            limit = head_end.start() if head_end else candidate.end
+            cut = candidate.start
+            for match in self._stop.finditer(text, candidate.start, limit):
+                cut = match.end()
+            if cut > candidate.start:
+                candidate = replace(candidate, start=cut)
+            if candidate.end - candidate.start >= 4:
+                found.append(candidate)
+        return found

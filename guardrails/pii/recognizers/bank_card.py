@@ -27,6 +27,7 @@ def luhn_valid(digits: str) -> bool:
 class BankCardRecognizer(Recognizer):
     type = "bank_card"
     name = "bank_card_luhn"
+    trigger = r"\d{4}[ -]?\d{4}[ -]?\d{4}"
     patterns = (
         Pattern("card_plain", DIGIT_LEFT + r"\d{16,19}" + DIGIT_RIGHT, 0.3),
         Pattern("card_grouped", DIGIT_LEFT + r"\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?" + DIGIT_RIGHT, 0.4),

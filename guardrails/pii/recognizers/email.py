@@ -12,6 +12,7 @@ from guardrails.pii.recognizer import Pattern, Recognizer, partial_mask
 class EmailRecognizer(Recognizer):
     type = "email"
     name = "email"
+    trigger = "@"
     patterns = (
         Pattern(
             "email",

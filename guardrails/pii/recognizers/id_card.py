@@ -38,6 +38,7 @@ def _valid_date(year: int, month: int, day: int) -> bool:
 class IdCardRecognizer(Recognizer):
     type = "id_card"
     name = "cn_resident_id"
+    trigger = r"\d{6} ?(?:18|19|20)?\d\d[01]\d"
     patterns = (
         Pattern("id18", DIGIT_LEFT + r"[1-9]\d{5} ?(?:18|19|20)\d{2}[01]\d[0-3]\d ?\d{3}[0-9Xx]" + DIGIT_RIGHT, 0.4),
         Pattern("id15", DIGIT_LEFT + r"[1-9]\d{5}\d{2}[01]\d[0-3]\d\d{3}" + DIGIT_RIGHT, 0.3),

@@ -18,6 +18,7 @@ _TAIL = r"(?![A-Za-z0-9])"
 class LicensePlateRecognizer(Recognizer):
     type = "license_plate"
     name = "cn_license_plate"
+    trigger = f"[{_PROVINCE}]"
     patterns = (
         Pattern(
             "new_energy",

@@ -99,7 +99,8 @@ class NameRecognizer(Recognizer):
             size = len(word)
             if flag in _NAME_TAGS and 2 <= size <= 4:
                 surname = self.surname_length(word, 0, strict=True)
-                if surname and size > surname:
+                given = word[surname:]
+                if surname and given and word[0] != given[0] and not self.stop.intersection(given):
                     found.append(Candidate(self.type, position, position + size, 0.7, self.name, False))
             position += size
         return found

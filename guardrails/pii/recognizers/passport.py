@@ -8,6 +8,8 @@ stands alone; every other shape needs a context word such as 护照 or 通行证
 
 from __future__ import annotations
 
+import re
+
 from guardrails.pii.recognizer import DIGIT_LEFT, DIGIT_RIGHT, Pattern, Recognizer
 
 
@@ -22,6 +24,12 @@ class PassportRecognizer(Recognizer):
         Pattern("home_return_permit", DIGIT_LEFT + r"[HM]\d{8}(?:\d{2})?" + DIGIT_RIGHT, 0.3),
         Pattern("taiwan_compatriot", DIGIT_LEFT + r"\d{8}" + DIGIT_RIGHT, 0.15),
     )
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        # Only the e-passport form stands alone; every other shape needs one of the context words.
+        alternatives = [r"E[0-9A-HJ-NP-Z]\d{7}", *(re.escape(word) for word in self.context)]
+        self._trigger = re.compile("|".join(alternatives), re.IGNORECASE)
 
     def canonical(self, value: str) -> str:
         return value.upper()

@@ -18,6 +18,7 @@ _COUNTRY = re.compile(r"^(?:\(?(?:\+|00)?86\)?[ -]?)")
 class PhoneRecognizer(Recognizer):
     type = "phone"
     name = "cn_mobile"
+    trigger = r"1[3-9]\d"
     patterns = (
         Pattern(
             "mobile",

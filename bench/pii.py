@@ -1,0 +1,162 @@
+"""Benchmark csbot's personal-data masking: quality per type and throughput against Presidio.
+
+    OMP_NUM_THREADS=1 .venv/bin/python bench/pii.py [--seed 20241129] [--positives 1200] [--negatives 600]
+
+(a) P/R/F1 per type (exact spans) on a seeded generated chat set (bench/pii_data.py) with hard
+negatives; (b) name P/R/F1 on CLUENER2020 dev sentences (../shared/benchmarks), whose address spans
+are bare place names and count as negatives; (c) messages per second of ``Masker.mask`` against
+Presidio analyzer + anonymizer with equivalent pattern recognisers (same regexes, validators and
+context words) over a blank spaCy Chinese pipeline, on the same messages in the same run.
+Not run by CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from pii_data import Sample, generate  # noqa: E402
+
+from guardrails.pii import Masker, detect  # noqa: E402
+
+CLUENER = ROOT.parent / "shared" / "benchmarks" / "cluener_names_addresses.jsonl"
+PATTERN_TYPES = ("id_card", "phone", "landline", "bank_card", "email", "passport", "license_plate", "im_account", "ip")
+
+Span = tuple[int, int, str]
+
+
+def prf(counts: Counter[str], kind: str) -> tuple[float, float, float]:
+    tp, fp, fn = counts[f"{kind}:tp"], counts[f"{kind}:fp"], counts[f"{kind}:fn"]
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def score(samples: Iterable[Sample], predict: Callable[[str], set[Span]]) -> tuple[Counter[str], int, int]:
+    """Exact-span counts per type, plus false positives and message count among the hard negatives."""
+    counts: Counter[str] = Counter()
+    negative_fp = negatives = 0
+    for sample in samples:
+        gold, pred = set(sample.spans), predict(sample.text)
+        for _, _, kind in gold & pred:
+            counts[f"{kind}:tp"] += 1
+        for _, _, kind in pred - gold:
+            counts[f"{kind}:fp"] += 1
+        for _, _, kind in gold - pred:
+            counts[f"{kind}:fn"] += 1
+        if sample.negative:
+            negatives += 1
+            negative_fp += bool(pred)
+    return counts, negative_fp, negatives
+
+
+def csbot_predict(text: str) -> set[Span]:
+    return {(e.start, e.end, e.type) for e in detect(text)}
+
+
+def print_table(title: str, counts: Counter[str], kinds: Iterable[str]) -> None:
+    print(f"\n{title}\n{'type':<14}{'P':>7}{'R':>7}{'F1':>7}{'gold':>7}")
+    for kind in kinds:
+        precision, recall, f1 = prf(counts, kind)
+        gold = counts[f"{kind}:tp"] + counts[f"{kind}:fn"]
+        print(f"{kind:<14}{precision:>7.3f}{recall:>7.3f}{f1:>7.3f}{gold:>7}")
+
+
+def cluener() -> None:
+    if not CLUENER.exists():
+        print(f"\n(CLUENER file not found at {CLUENER}; skipped)")
+        return
+    rows = [json.loads(line) for line in CLUENER.read_text(encoding="utf-8").splitlines() if line.strip()]
+    counts: Counter[str] = Counter()
+    places = masked_places = 0
+    for row in rows:
+        entities = detect(row["text"], types=("name", "address"))
+        gold = {(s["start"], s["end"]) for s in row["spans"] if s["label"] == "name"}
+        pred = {(e.start, e.end) for e in entities if e.type == "name"}
+        counts["name:tp"] += len(gold & pred)
+        counts["name:fp"] += len(pred - gold)
+        counts["name:fn"] += len(gold - pred)
+        for span in (s for s in row["spans"] if s["label"] == "address"):
+            places += 1
+            masked_places += any(e.start < span["end"] and span["start"] < e.end for e in entities)
+    print_table(f"CLUENER2020 dev ({len(rows)} sentences), exact spans", counts, ["name"])
+    print(f"bare place names (CLUENER 'address' spans) masked: {masked_places}/{places}")
+
+
+def throughput(label: str, fn: Callable[[str], object], texts: list[str], rounds: int = 5) -> float:
+    """Median messages/second over ``rounds`` passes; prints median and p95 per-message latency."""
+    fn(texts[0])  # warm-up: lazy loading (jieba dictionary) is not throughput
+    rates, latencies = [], []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for text in texts:
+            t0 = time.perf_counter()
+            fn(text)
+            latencies.append(time.perf_counter() - t0)
+        rates.append(len(texts) / (time.perf_counter() - started))
+    latencies.sort()
+    p50, p95 = latencies[len(latencies) // 2] * 1e3, latencies[int(len(latencies) * 0.95)] * 1e3
+    rate = statistics.median(rates)
+    print(f"{label:<44}{rate:>10.0f} msg/s   p50 {p50:.3f} ms   p95 {p95:.3f} ms")
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=20241129)
+    parser.add_argument("--positives", type=int, default=1200)
+    parser.add_argument("--negatives", type=int, default=600)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    samples = generate(args.seed, args.positives, args.negatives)
+    kinds = sorted({kind for sample in samples for _, _, kind in sample.spans})
+
+    counts, negative_fp, negatives = score(samples, csbot_predict)
+    print_table(f"csbot on generated chat set (seed {args.seed}, {len(samples)} messages), exact spans", counts, kinds)
+    print(
+        f"hard negatives: {negatives - negative_fp}/{negatives} messages untouched (precision "
+        f"{(negatives - negative_fp) / negatives:.3f})"
+    )
+    cluener()
+
+    from presidio_baseline import presidio_predict_factory
+
+    presidio_predict, presidio_mask = presidio_predict_factory()
+    pattern_samples = [s for s in samples if all(kind in PATTERN_TYPES for _, _, kind in s.spans)]
+    p_counts, p_neg_fp, p_negs = score(pattern_samples, presidio_predict)
+    c_counts, c_neg_fp, _ = score(pattern_samples, lambda t: {s for s in csbot_predict(t) if s[2] in PATTERN_TYPES})
+    print(f"\nPattern types only ({len(pattern_samples)} messages without names/addresses): recall csbot vs Presidio")
+    for kind in (k for k in kinds if k in PATTERN_TYPES):
+        print(
+            f"{kind:<14} csbot R {prf(c_counts, kind)[1]:.3f} P {prf(c_counts, kind)[0]:.3f}"
+            f"   presidio R {prf(p_counts, kind)[1]:.3f} P {prf(p_counts, kind)[0]:.3f}"
+        )
+    print(f"hard negatives touched: csbot {c_neg_fp}/{p_negs}, presidio {p_neg_fp}/{p_negs}")
+
+    texts = [sample.text for sample in samples]
+    pattern_texts = [sample.text for sample in pattern_samples]
+    print(f"\nThroughput (one process, {args.rounds} rounds, median)")
+    all_types = throughput("csbot Masker, all types (incl. names)", Masker().mask, texts, args.rounds)
+    patterns = Masker(types=PATTERN_TYPES)
+    csbot_rate = throughput("csbot Masker, pattern types", patterns.mask, pattern_texts, args.rounds)
+    presidio_rate = throughput("Presidio analyzer+anonymizer, pattern types", presidio_mask, pattern_texts, args.rounds)
+    print(
+        f"ratio csbot/presidio (pattern types): {csbot_rate / presidio_rate:.1f}x; "
+        f"csbot all types vs presidio: {all_types / presidio_rate:.1f}x"
+    )
+
+
+if __name__ == "__main__":
+    main()

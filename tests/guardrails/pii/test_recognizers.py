@@ -1,0 +1,151 @@
+"""One table per recogniser: matching (formats), validated (checksums), rejected (look-alikes)."""
+
+from __future__ import annotations
+
+import pytest
+
+from guardrails.pii import detect
+
+VALID_ID = "11010519491231002X"
+VALID_CARD = "6222021234567890128"  # Luhn-valid, UnionPay prefix
+
+
+def found(text: str, entity_type: str) -> list[str]:
+    return [entity.value for entity in detect(text) if entity.type == entity_type]
+
+
+# (recogniser type, text, expected values)
+MATCHING = [
+    ("phone", "我的手机13812345678", ["13812345678"]),
+    ("phone", "电话：138 1234 5678", ["138 1234 5678"]),
+    ("phone", "打 138-1234-5678 找我", ["138-1234-5678"]),
+    ("phone", "+86 13812345678 是我", ["+86 13812345678"]),
+    ("phone", "0086-13812345678", ["0086-13812345678"]),
+    ("phone", "手机号１３８１２３４５６７８", ["１３８１２３４５６７８"]),
+    ("id_card", f"身份证号{VALID_ID}", [VALID_ID]),
+    ("id_card", f"身份证号{VALID_ID.lower()}", [VALID_ID.lower()]),
+    ("id_card", "身份证号110105491231002", ["110105491231002"]),  # old 15-digit form, with context
+    ("bank_card", f"卡号{VALID_CARD}", [VALID_CARD]),
+    ("bank_card", "卡号6222 0212 3456 7890 128", ["6222 0212 3456 7890 128"]),
+    ("email", "邮箱zhang.san@qq.com谢谢", ["zhang.san@qq.com"]),
+    ("email", "mail: a_b+c@mail.example.com.cn。", ["a_b+c@mail.example.com.cn"]),
+    ("landline", "电话010-62345678", ["010-62345678"]),
+    ("landline", "座机（0755）8888 6666", ["（0755）8888 6666"]),
+    ("landline", "办公电话0571-88886666转801", ["0571-88886666转801"]),
+    ("passport", "护照E12345678", ["E12345678"]),
+    ("passport", "港澳通行证C12345678", ["C12345678"]),
+    ("passport", "台湾通行证L12345678", ["L12345678"]),
+    ("license_plate", "车牌京A12345", ["京A12345"]),
+    ("license_plate", "我的车是粤BD12345", ["粤BD12345"]),  # new-energy, small car
+    ("license_plate", "沪A12345D停在B2", ["沪A12345D"]),  # new-energy, large vehicle
+    ("im_account", "加我微信zhangsan_88", ["zhangsan_88"]),
+    ("im_account", "QQ：123456789", ["123456789"]),
+    ("ip", "登录IP是192.168.1.10", ["192.168.1.10"]),
+    ("ip", "IPv6 地址 2001:db8::1 异常", ["2001:db8::1"]),
+    ("name", "我叫张三，想退货", ["张三"]),
+    ("name", "收件人：欧阳娜娜", ["欧阳娜娜"]),
+    ("name", "请王秀英女士回电", ["王秀英"]),
+    ("name", "客户张先生来电", ["张"]),
+    (
+        "address",
+        "收货地址：浙江省杭州市西湖区文三路478号华星时代广场A座1201室",
+        ["浙江省杭州市西湖区文三路478号华星时代广场A座1201室"],
+    ),
+    ("address", "我住在北京市朝阳区建国路88号", ["北京市朝阳区建国路88号"]),
+    ("address", "寄到阳光小区3栋2单元501室", ["阳光小区3栋2单元501室"]),
+]
+
+
+@pytest.mark.parametrize(("entity_type", "text", "values"), MATCHING)
+def test_when_value_is_written_in_a_common_form_then_it_is_found(
+    entity_type: str, text: str, values: list[str]
+) -> None:
+    assert found(text, entity_type) == values
+
+
+VALIDATED = [
+    ("id_card", f"随口说{VALID_ID}", 1.0),  # checksum + date verified: full score even without context
+    ("bank_card", f"随口说{VALID_CARD}", 1.0),
+]
+
+
+@pytest.mark.parametrize(("entity_type", "text", "score"), VALIDATED)
+def test_when_checksum_is_right_then_score_is_full(entity_type: str, text: str, score: float) -> None:
+    (entity,) = [e for e in detect(text) if e.type == entity_type]
+    assert entity.score == score
+
+
+REJECTED = [
+    ("id_card", "身份证号110105194912310021"),  # wrong check character
+    ("id_card", "身份证号110105194913310023"),  # month 13
+    ("id_card", "身份证号990105194912310028"),  # no such province
+    ("id_card", "身份证号110105219912310027"),  # born in the future
+    ("bank_card", "卡号6222021234567890127"),  # Luhn fails
+    ("bank_card", "卡号1234567812345670"),  # Luhn passes but no card issuer starts with 1
+    ("phone", "订单号13812345678"),
+    ("phone", "SN138123456789"),
+    ("phone", "编号A13812345678"),
+    ("phone", "价格12812345678元"),
+    ("landline", "售后热线400-123-4567"),
+    ("passport", "型号C12345678"),  # permit shape without a permit word
+    ("im_account", "账号zhangsan_88"),  # no 微信/QQ word
+    ("im_account", "微信支付的订单号12345678"),  # nearest context word is 订单号
+    ("ip", "版本1.2.3.4"),
+    ("ip", "地址999.1.1.1"),
+    ("email", "价格@100元"),
+    ("license_plate", "沪A股大涨"),
+]
+
+
+@pytest.mark.parametrize(("entity_type", "text"), REJECTED)
+def test_when_checksum_or_shape_is_wrong_then_no_match(entity_type: str, text: str) -> None:
+    assert found(text, entity_type) == []
+
+
+LOOK_ALIKES = [
+    "订单号202403150001234567怎么还没发货",  # 18 digits, fails the ID checksum
+    "订单号11010519491231002X已取消",  # passes the checksum, but the context says order number
+    "快递单号SF1234567890123，圆通YT9876543210987",
+    "根据民法典第1165条和《消费者权益保护法》第二十四条",
+    "价格12999元，优惠后¥11,999.00",
+    "2024年3月15日下的单，2024-03-20到货",
+    "型号SM-G9980和iPhone 15 Pro Max A3108",
+    "杭州云杉科技有限公司开的发票",
+    "我在北京出差，下周回杭州",
+    "住在北京市朝阳区",
+    "李白的诗我很喜欢",
+    "诸葛亮草船借箭的故事",
+    "工单编号2024123456789，售后电话400-123-4567",
+    "第3期分期还款1234.56元",
+    "谢谢，银行卡已经绑定好了",
+]
+
+
+@pytest.mark.parametrize("text", LOOK_ALIKES)
+def test_when_text_only_looks_like_personal_data_then_nothing_is_detected(text: str) -> None:
+    assert [entity.public() for entity in detect(text)] == []
+
+
+def test_when_ids_overlap_a_card_reading_then_the_validated_longer_match_wins() -> None:
+    (entity,) = detect(f"身份证{VALID_ID}")
+    assert (entity.type, entity.start, entity.end) == ("id_card", 3, 21)
+
+
+def test_when_types_are_restricted_then_only_those_are_reported() -> None:
+    text = f"我叫张三，手机13812345678，身份证{VALID_ID}"
+    assert {entity.type for entity in detect(text, types={"phone"})} == {"phone"}
+
+
+def test_when_type_is_unknown_then_error_names_it() -> None:
+    with pytest.raises(ValueError, match="no_such_type"):
+        detect("13812345678", types={"no_such_type"})
+
+
+def test_when_text_is_empty_then_nothing_is_found() -> None:
+    assert detect("") == []
+
+
+def test_when_full_width_digits_are_used_then_span_points_into_original() -> None:
+    text = "电话：１３８－１２３４－５６７８。"
+    (entity,) = detect(text)
+    assert text[entity.start : entity.end] == "１３８－１２３４－５６７８"
