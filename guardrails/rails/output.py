@@ -82,42 +82,46 @@ def personal_data_rail(text: str, ctx: OutputContext) -> RailOutcome:
 @rail("forbidden_phrasing")
 def forbidden_phrasing_rail(text: str, ctx: OutputContext) -> RailOutcome:
     """Sentences using a phrase the 客服用语规范 forbids are removed (quoting one is not using it)."""
-    pattern = forbidden_pattern()
     quoted = [m.span() for m in _QUOTED.finditer(text)]
     spans = sentence_spans(text)
     edits: list[Edit] = []
     reasons: list[str] = []
-    for hit in pattern.finditer(text):
-        if any(start <= hit.start() and hit.end() <= end for start, end in quoted):
-            continue
-        start, end = sentence_at(spans, hit.start())
-        edits.append(Edit(start, end, ""))
-        reasons.append(f"removed forbidden phrase {hit.group()}")
+    for label, pattern in forbidden_patterns():
+        for hit in pattern.finditer(text):
+            if any(start <= hit.start() and hit.end() <= end for start, end in quoted):
+                continue
+            start, end = sentence_at(spans, hit.start())
+            edits.append(Edit(start, end, ""))
+            reasons.append(f"removed forbidden phrase {label}")
     if not edits:
         return RailOutcome(text)
     return RailOutcome(apply_edits(text, edits), "repaired", tuple(reasons))
 
 
 @functools.cache
-def forbidden_pattern() -> re.Pattern[str]:
-    """Phrases from the policy's 禁用语 list plus the configured ones, minus commitment words.
+def forbidden_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(label, pattern) for each phrase of the policy's 禁用语 list and each configured regex.
 
-    Commitment words (保证, 一定 …) are on the policy list too, but whether they are allowed depends
-    on the procedure step, which only the commitments rail knows.
+    The label is the phrase or regex as written, never the matched text, so a reason cannot repeat
+    personal data that a window like 归.{0,20}所有 happened to span. Commitment words (保证, 一定 …)
+    are on the policy list too, but whether they are allowed depends on the procedure step, which
+    only the commitments rail knows, so they are left to it.
     """
     from guardrails.rails.commitments import default_commitments
 
-    config = output_config()
     rules = default_commitments()
     phrases = [
-        re.escape(phrase) for phrase in service_language_phrases()
+        (phrase, re.compile(re.escape(phrase))) for phrase in service_language_phrases()
         if not rules.always.search(phrase) and not rules.outcome.search(phrase)
     ]
-    extra = config.get("forbidden_phrasing") or []
-    pattern = compile_alternation(phrases + [str(item) for item in extra], "output_rails.yaml: forbidden_phrasing")
-    if pattern is None:
+    extra = []
+    for item in output_config().get("forbidden_phrasing") or []:
+        pattern = compile_alternation([str(item)], "output_rails.yaml: forbidden_phrasing")
+        if pattern is not None:
+            extra.append((str(item), pattern))
+    if not phrases and not extra:
         raise RailConfigError("no forbidden phrases configured")
-    return pattern
+    return (*phrases, *extra)
 
 
 def service_language_phrases() -> list[str]:
