@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from guardrails.rails import OutputContext, RequiredElement, canned_reply, run_output_rails
+from tests.fixtures.pii import make_phone
 from tests.fixtures.rails import CASE_NUMBER
 
 MakeContext = Callable[..., OutputContext]
@@ -230,3 +234,33 @@ def test_when_forbidden_phrase_spans_personal_data_then_the_reason_does_not_repe
     result = run_output_rails("您好。最终解释权归13812345678所有。请提供订单号。", output_context())
     assert result.text == "您好。请提供订单号。"
     assert all("13812345678" not in reason for v in result.verdicts for reason in v.reasons)
+
+
+BAD_DRAFTS = [
+    "根据合同法第107条，我们保证全额退款，请拨打13912345678。最终解释权归本公司所有。",
+    "您好。根据《民法典》第9999条，您可以要求三倍赔偿。我们一定会给您退款。",
+    "您好，我们会致电[手机号2]。这是你自己的问题。",
+    "依据《消费者权益保护法》第二十五条，七日内可以无理由退货。百分之百没问题。请提供订单号。",
+]
+
+
+@pytest.mark.parametrize("draft", BAD_DRAFTS)
+def test_when_repaired_text_is_checked_again_then_nothing_changes(output_context: MakeContext, draft: str) -> None:
+    ctx = output_context(required_elements=(CASE_NUMBER,))
+    first = run_output_rails(draft, ctx)
+    assert not first.blocked
+    second = run_output_rails(first.text, ctx)
+    assert second.text == first.text
+    assert [v.verdict for v in second.verdicts] == ["pass"] * len(second.verdicts)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=10**6), template=st.sampled_from(
+    ["请拨打{}联系我们。", "您的手机号{}已登记。", "快递员电话：{}，请耐心等待。", "我们已记录号码{}"]
+))
+def test_when_a_draft_holds_a_phone_number_then_neither_text_nor_reasons_keep_it(seed: int, template: str) -> None:
+    phone = make_phone(random.Random(seed))
+    ctx = OutputContext(step="investigate", investigation_complete=False)
+    result = run_output_rails("您好。" + template.format(phone), ctx)
+    assert phone not in result.text
+    assert all(phone not in reason for v in result.verdicts for reason in v.reasons)
