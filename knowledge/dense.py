@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.utils.embedding_functions import register_embedding_function
 
 from bot.settings import Settings
 from knowledge.embedding import Embedder
@@ -21,10 +22,21 @@ COLLECTION = "csbot_knowledge"
 _BATCH = 512
 
 
+class _UnloadedEmbedder:
+    """Stands in when chromadb rebuilds the function from a stored config; csbot always passes its own."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        raise RuntimeError(f"embedder {self.name} was not loaded; open the collection through knowledge.dense")
+
+
+@register_embedding_function
 class CsbotEmbeddingFunction(EmbeddingFunction[Documents]):
     """Lets chromadb embed with our model if it ever needs to; never the default download."""
 
-    def __init__(self, embedder: Embedder) -> None:
+    def __init__(self, embedder: Embedder | _UnloadedEmbedder) -> None:
         self.embedder = embedder
 
     def __call__(self, input: Documents) -> Embeddings:
@@ -39,7 +51,7 @@ class CsbotEmbeddingFunction(EmbeddingFunction[Documents]):
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> CsbotEmbeddingFunction:
-        raise ValueError("csbot opens its collections with its own embedder; it is never rebuilt from config")
+        return CsbotEmbeddingFunction(_UnloadedEmbedder(str(config.get("model", "unknown"))))
 
     def is_legacy(self) -> bool:
         return False
@@ -75,11 +87,10 @@ class DenseStore:
         else:
             self.collection = self.client.get_collection(COLLECTION, embedding_function=function)
 
-    def reset(self) -> None:
-        """Drop every vector (a full rebuild)."""
-        existing = self.collection.get(include=[])["ids"]
-        for start in range(0, len(existing), 5000):
-            self.collection.delete(ids=existing[start : start + 5000])
+    def fingerprints(self) -> dict[str, str]:
+        """id -> stored (model, text) fingerprint of every vector in the collection."""
+        result = self.collection.get(include=["metadatas"])
+        return {i: str((m or {}).get("sha", "")) for i, m in zip(result["ids"], result["metadatas"], strict=True)}
 
     def upsert(self, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict[str, Any]]) -> None:
         for start in range(0, len(ids), _BATCH):
@@ -88,8 +99,9 @@ class DenseStore:
             self.collection.upsert(ids=list(ids[part]), embeddings=vectors, metadatas=list(metadatas[part]))
 
     def delete(self, ids: Sequence[str]) -> None:
-        if ids:
-            self.collection.delete(ids=list(ids))
+        ids = list(ids)
+        for start in range(0, len(ids), 5000):
+            self.collection.delete(ids=ids[start : start + 5000])
 
     def query(self, text: str, n: int, where: dict[str, Any] | None) -> list[str]:
         """Ids of the ``n`` nearest passages, best first."""

@@ -12,6 +12,7 @@ Layout of the index folder:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import sys
@@ -132,18 +133,24 @@ def write_lexical(index_dir: Path, records: list[dict[str, Any]], tokens: list[l
 
 
 def write_dense(settings: Settings, records: list[dict[str, Any]]) -> str:
+    """Embed only passages whose text or model changed since the last build; drop vanished ones."""
     from knowledge.dense import DenseStore
     from knowledge.embedding import load_embedder
 
     embedder = load_embedder(settings)
     store = DenseStore(settings, embedder, create=True)
-    store.reset()
-    store.upsert([r["id"] for r in records], [index_text(r) for r in records], [dense_metadata(r) for r in records])
+    existing = store.fingerprints()
+    wanted = {r["id"]: dense_metadata(r, embedder.name) for r in records}
+    store.delete([i for i in existing if i not in wanted])
+    todo = [r for r in records if existing.get(r["id"]) != wanted[r["id"]]["sha"]]
+    store.upsert([r["id"] for r in todo], [index_text(r) for r in todo], [wanted[r["id"]] for r in todo])
     return embedder.name
 
 
-def dense_metadata(rec: dict[str, Any]) -> dict[str, Any]:
-    return {"source": rec["source"], "law": rec["law"] or "", "in_force": bool(rec["in_force"])}
+def dense_metadata(rec: dict[str, Any], model: str) -> dict[str, Any]:
+    """Filter fields plus a fingerprint of (model, text) so unchanged vectors are never recomputed."""
+    sha = hashlib.sha256(f"{model}\n{index_text(rec)}".encode()).hexdigest()[:24]
+    return {"source": rec["source"], "law": rec["law"] or "", "in_force": bool(rec["in_force"]), "sha": sha}
 
 
 def index_exists(settings: Settings) -> bool:

@@ -137,10 +137,11 @@ def _update_index(settings: Settings, registry: dict[str, Any], changed: dict[st
         from knowledge.dense import DenseStore
         from knowledge.embedding import load_embedder
 
-        store = DenseStore(settings, load_embedder(settings), create=True)
+        embedder = load_embedder(settings)
+        store = DenseStore(settings, embedder, create=True)
         store.delete(sorted(old_ids))
         store.upsert([r["id"] for r in new_records], [index_text(r) for r in new_records],
-                     [dense_metadata(r) for r in new_records])
+                     [dense_metadata(r, embedder.name) for r in new_records])
 
 
 def _title(text: str) -> str | None:

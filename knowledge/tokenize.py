@@ -22,6 +22,7 @@ _lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None
 # A token is kept when it contains at least one CJK character, letter or digit.
 _WORDLIKE = re.compile(r"[\w\u4e00-\u9fff]")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
 def _data_file(name: str) -> Path:
@@ -56,7 +57,19 @@ def words(text: str) -> list[str]:
 
 
 def tokenize(text: str) -> list[str]:
-    """Search-mode tokens without stop words: the BM25 vocabulary for documents and queries alike."""
+    """The BM25 vocabulary for documents and queries alike: jieba search-mode words without stop
+    words, plus Chinese character bigrams (prefixed ``~``).
+
+    The bigrams rescue matches that segmentation misses when the customer's wording is split
+    differently from the statute's (bench/retrieval.py: about +1 point recall@5 on STARD, +10 on the customer set).
+    """
     drop = stopwords()
-    tokens = get_tokenizer().lcut_for_search(text.lower(), HMM=False)
-    return [t for t in tokens if t not in drop and _WORDLIKE.search(t) and not t.isspace()]
+    lowered = text.lower()
+    tokens = get_tokenizer().lcut_for_search(lowered, HMM=False)
+    words_ = [t for t in tokens if t not in drop and _WORDLIKE.search(t) and not t.isspace()]
+    return words_ + char_bigrams(lowered)
+
+
+def char_bigrams(text: str) -> list[str]:
+    """Overlapping bigrams of every run of Chinese characters: 七日内退货 -> ~七日 ~日内 ~内退 ~退货."""
+    return [f"~{run[i : i + 2]}" for run in _HAN_RUN.findall(text) for i in range(len(run) - 1)]
