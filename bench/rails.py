@@ -8,8 +8,9 @@ bench/data/rails_benign.jsonl (ordinary messages that look like triggers: 我想
 generalised from the kinds of misses they showed, so these are a development set. The
 rails_holdout_*.jsonl set was written after that first round and scored 0.556 detection / 0.017 FPR;
 its misses drove a second round of generalisation, so it is a development set now too. The
-rails_final_*.jsonl set was written after both rounds and never used for tuning: its figures are the
-honest estimate.
+rails_final_*.jsonl set, written after round 2, scored 0.267 / 0.045 and drove round 3. The
+rails_fresh_*.jsonl set was written after round 3 and never used for tuning: its figures are the
+honest estimate of how the rules do on phrasings nobody wrote them for.
 
 Peer, measured in the same run: an ablation of the same rules with no normalisation (raw lower-case
 text), no benign exceptions and no decoding of encoded payloads, so the table shows what each of
@@ -94,7 +95,8 @@ def throughput(checker: Checker, texts: list[str], repeat: int) -> tuple[float, 
 SETS = {
     "development": ("rails_attacks.jsonl", "rails_benign.jsonl"),
     "second (used for tuning round 2)": ("rails_holdout_attacks.jsonl", "rails_holdout_benign.jsonl"),
-    "final held-out": ("rails_final_attacks.jsonl", "rails_final_benign.jsonl"),
+    "third (used for tuning round 3)": ("rails_final_attacks.jsonl", "rails_final_benign.jsonl"),
+    "fresh held-out": ("rails_fresh_attacks.jsonl", "rails_fresh_benign.jsonl"),
 }
 
 
