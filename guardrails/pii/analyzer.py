@@ -8,6 +8,7 @@ one; then the longer span wins; then the higher score; then the type listed earl
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from functools import cache
 
 from guardrails.pii.config import load_config, type_spec
 from guardrails.pii.normalize import normalize
@@ -16,9 +17,16 @@ from guardrails.pii.registry import RecognizerRegistry, default_registry
 from guardrails.types import Entity
 
 
+@cache
+def _priority_rank() -> dict[str, int]:
+    return {name: index for index, name in enumerate(load_config().priority)}
+
+
 def resolve_overlaps(candidates: Sequence[Candidate]) -> list[Candidate]:
     """Keep a set of non-overlapping candidates, chosen by the rule in the module docstring."""
-    rank = {name: index for index, name in enumerate(load_config().priority)}
+    if len(candidates) < 2:
+        return list(candidates)
+    rank = _priority_rank()
     ordered = sorted(
         candidates,
         key=lambda c: (not c.validated, -(c.end - c.start), -c.score, rank.get(c.type, len(rank)), c.start),
@@ -40,6 +48,8 @@ def detect(
     candidates: list[Candidate] = []
     for recognizer in (registry or default_registry()).for_types(types):
         candidates.extend(recognizer.analyze(normalized.text))
+    if not candidates:
+        return []
     entities: list[Entity] = []
     for candidate in resolve_overlaps(candidates):
         start, end = normalized.span(candidate.start, candidate.end)

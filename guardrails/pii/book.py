@@ -3,19 +3,23 @@
 The book remembers which value got which number only through a keyed HMAC of the value's
 canonical form, so ``to_dict()`` can be stored with the conversation without storing personal
 data. Phone numbers are a small space: an unkeyed hash could be reversed by trying them all, hence
-the key, which lives with the settings' secrets and never in the dict.
+the key (BLAKE2b keyed mode, a MAC), which lives with the settings' secrets and never in the dict.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import secrets
 from typing import Any
 
 from guardrails.pii.config import type_spec
 
 BOOK_VERSION = 1
+
+
+def keyed_digest(key: bytes, message: str) -> bytes:
+    """A MAC of ``message`` (BLAKE2b in keyed mode: one C call, unlike the hmac module)."""
+    return hashlib.blake2b(message.encode(), key=key[:64], digest_size=32).digest()
 
 
 class PlaceholderBook:
@@ -27,8 +31,7 @@ class PlaceholderBook:
         self._counters: dict[str, int] = {}
 
     def _digest(self, entity_type: str, canonical: str) -> str:
-        message = f"{entity_type}\x1f{canonical}".encode()
-        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
+        return keyed_digest(self._key, f"{entity_type}\x1f{canonical}").hex()
 
     def placeholder(self, entity_type: str, canonical: str) -> str:
         """The placeholder for this value, allocating the next number on first sight."""

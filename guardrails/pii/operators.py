@@ -8,15 +8,13 @@ says so: the "mask" operator falls back to ``sensitive_mask_operator`` (a placeh
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import secrets
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Literal
 
 from guardrails.pii.analyzer import detect
-from guardrails.pii.book import PlaceholderBook
+from guardrails.pii.book import PlaceholderBook, keyed_digest
 from guardrails.pii.config import TYPE_LABELS_ZH, load_config, type_spec
 from guardrails.pii.normalize import normalize
 from guardrails.pii.registry import RecognizerRegistry, default_registry
@@ -58,7 +56,7 @@ class Masker:
         self.book = book if book is not None else PlaceholderBook(hash_key)
         self.vault = vault
         self.conversation_id = conversation_id
-        self.types = types
+        self.types = None if types is None else frozenset(types)
         self.registry = registry or default_registry()
 
     def operator_for(self, entity_type: str) -> str:
@@ -104,7 +102,7 @@ class Masker:
         if operator == "redact":
             return load_config().redact_text
         if operator == "hash":
-            digest = hmac.new(self.hash_key, f"{entity.type}\x1f{canonical}".encode(), hashlib.sha256).digest()
+            digest = keyed_digest(self.hash_key, f"{entity.type}\x1f{canonical}")
             return f"[{spec.label}#{''.join(chr(97 + byte % 26) for byte in digest[:10])}]"
         placeholder = self.book.placeholder(entity.type, canonical)
         if self.vault is not None and self.conversation_id is not None:

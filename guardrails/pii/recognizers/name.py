@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from functools import cached_property
 
-from guardrails.pii.lexicon import chars, words
+from guardrails.pii.lexicon import chars, lexicon, words
 from guardrails.pii.recognizer import Candidate, Recognizer
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -31,6 +32,7 @@ class NameRecognizer(Recognizer):
         self.stop = chars("names", "not_in_name")
         self.deny_list = self.deny_list | frozenset(words("names", "deny"))
         self.titles = words("names", "titles_after")
+        self.tagger = str(lexicon()["names"].get("tagger", "fast"))
         strong, weak = words("names", "cues_before"), words("names", "cues_before_weak")
         self._cue = re.compile(
             "(?:(?P<strong>"
@@ -95,9 +97,9 @@ class NameRecognizer(Recognizer):
     def _from_jieba(self, text: str) -> list[Candidate]:
         found = []
         position = 0
-        for word, flag in self._posseg.cut(text):
+        for word, is_name in self._tagged_words(text):
             size = len(word)
-            if flag in _NAME_TAGS and 2 <= size <= 4:
+            if is_name and 2 <= size <= 4:
                 surname = self.surname_length(word, 0, strict=True)
                 given = word[surname:]
                 if surname and given and word[0] != given[0] and not self.stop.intersection(given):
@@ -105,10 +107,27 @@ class NameRecognizer(Recognizer):
             position += size
         return found
 
+    def _tagged_words(self, text: str) -> Iterator[tuple[str, bool]]:
+        """(word, could be a name) for each jieba word.
+
+        ``fast`` (default): segment with the HMM, then a word is a name candidate when jieba's
+        dictionary tags it ``nr`` or the HMM produced it as a new word (not in the dictionary).
+        ``posseg``: jieba's full part-of-speech tagger; about 4x slower, a few points more F1 on
+        news text (bench/pii.py prints both).
+        """
+        jieba, posseg = self._jieba
+        if self.tagger == "posseg":
+            for word, flag in posseg.cut(text):
+                yield word, flag in _NAME_TAGS
+            return
+        frequencies, tags = jieba.dt.FREQ, posseg.dt.word_tag_tab
+        for word in jieba.cut(text, HMM=True):
+            yield word, word not in frequencies or tags.get(word) in _NAME_TAGS
+
     @cached_property
-    def _posseg(self):  # type: ignore[no-untyped-def]
+    def _jieba(self):  # type: ignore[no-untyped-def]
         import jieba
         import jieba.posseg
 
         jieba.setLogLevel(logging.WARNING)
-        return jieba.posseg
+        return jieba, jieba.posseg
