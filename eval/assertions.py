@@ -26,6 +26,7 @@ CheckResult = tuple[bool, str]
 CheckFn = Callable[[Any, "Scope"], CheckResult]
 
 PROMISES_PATH = Path(__file__).with_name("promises.yaml")
+STEPS: tuple[str, ...] = STEP_IDS  # plain strings: steps in a transcript are whatever the engine said
 
 
 @dataclass(frozen=True)
@@ -129,10 +130,10 @@ def expect_steps_in_order(value: list[str], scope: Scope) -> CheckResult:
 def _first_skip(steps: list[str], allowed: set[str]) -> tuple[str, list[str]] | None:
     previous = -1
     for step in steps:
-        if step not in STEP_IDS:
+        if step not in STEPS:
             return step, ["(unknown step)"]
-        current = STEP_IDS.index(step)  # type: ignore[arg-type]
-        jumped = [STEP_IDS[i] for i in range(previous + 1, current) if STEP_IDS[i] not in allowed]
+        current = STEPS.index(step)
+        jumped = [STEPS[i] for i in range(previous + 1, current) if STEPS[i] not in allowed]
         if jumped:
             return step, jumped
         previous = max(previous, current)
@@ -255,9 +256,9 @@ def expect_no_promise(value: bool, scope: Scope) -> CheckResult:
 @expectation("no_promise_before", category="procedure", scopes=("dialogue",))
 def expect_no_promise_before(value: str, scope: Scope) -> CheckResult:
     """No reply promises an outcome while the case is at ``value`` or an earlier step."""
-    last = STEP_IDS.index(value)  # type: ignore[arg-type]
+    last = STEPS.index(value)
     for turn in scope.turns:
-        if turn.step in STEP_IDS and STEP_IDS.index(turn.step) <= last:  # type: ignore[arg-type]
+        if turn.step in STEPS and STEPS.index(turn.step) <= last:
             found = promises_in(turn.text)
             if found:
                 return False, f"{scope.where(turn)}: promise at step {turn.step} ({', '.join(found)})"
