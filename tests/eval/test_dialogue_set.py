@@ -50,3 +50,38 @@ def test_shipped_dialogues_pass_with_the_template_drafter(eval_index_dir: Path, 
     assert summary["pii_leaks"] == 0
     assert summary["engine_errors"] == 0
     assert summary["records_verified"] == summary["dialogues"]
+
+
+REQUIRED_TAGS = (
+    "prompt-injection",
+    "others-data",
+    "abuse",
+    "pii",
+    "id-card",
+    "phone",
+    "bank-card",
+    "address",
+    "repealed-law",
+    "bought-elsewhere",
+    "change-of-mind",
+    "long-message",
+    "short-messages",
+    "escalation",
+)
+
+
+def test_shipped_set_covers_every_procedure_step_and_adversarial_kind() -> None:
+    dialogues, _ = load_dialogues([DIALOGUES])
+    procedures = {
+        yaml.safe_load(path.read_text(encoding="utf-8"))["id"]
+        for path in (ROOT / "knowledge" / "procedures").glob("*.yaml")
+    }
+    declared = {d.procedure for d in dialogues} | {
+        spec.value for d in dialogues for spec in d.all_expectations() if spec.name == "procedure"
+    }
+    assert procedures <= declared, sorted(procedures - declared)
+    steps = {spec.value for d in dialogues for spec in d.all_expectations() if spec.name == "step"}
+    steps |= {step for d in dialogues for spec in d.expect if spec.name == "steps_in_order" for step in spec.value}
+    assert steps >= {"accept", "triage", "investigate", "resolve", "record"}
+    tags = {tag for d in dialogues for tag in d.tags}
+    assert set(REQUIRED_TAGS) <= tags, sorted(set(REQUIRED_TAGS) - tags)
