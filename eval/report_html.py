@@ -14,7 +14,6 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from eval.assertions import rails_fired
 from eval.results import DialogueResult, RunResult
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -87,6 +86,7 @@ def rail_label(entry: dict[str, Any]) -> str:
 def _turn_view(result: DialogueResult, index: int) -> dict[str, Any]:
     turn = result.transcript.turns[index]
     reply = turn.reply
+    rails = [r for r in reply.get("rails") or () if isinstance(r, dict)]
     return {
         "number": index + 1,
         "customer": turn.customer_masked,
@@ -97,8 +97,8 @@ def _turn_view(result: DialogueResult, index: int) -> dict[str, Any]:
         "escalated": turn.escalated,
         "latency_ms": turn.latency_ms,
         "citations": [citation_label(c) for c in reply.get("citations") or () if isinstance(c, dict)],
-        "rails": [rail_label(r) for r in reply.get("rails") or () if isinstance(r, dict)],
-        "fired": rails_fired(reply),
+        "rails": [rail_label(r) for r in rails if r.get("verdict", "fired") != "pass"],
+        "rails_passed": sum(1 for r in rails if r.get("verdict") == "pass"),
         "missing_slots": list(reply.get("missing_slots") or ()),
         "outcomes": [o for o in result.outcomes if o.spec.turn == index],
     }
