@@ -24,7 +24,8 @@ _REPLACEABLE_KINDS = {"keywords", "regex", "date", "days", "entity"}
 
 
 def new_case_id(now: datetime) -> str:
-    return f"CS{now:%Y%m%d}-{secrets.token_hex(3).upper()}"
+    """CS + date + 40 random bits: short enough to read out on the phone, collisions are retried."""
+    return f"CS{now:%Y%m%d}-{secrets.token_hex(5).upper()}"
 
 
 @dataclass

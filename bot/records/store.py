@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Engine, create_engine, event, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 
 from bot.records import models
 from bot.records.chain import GENESIS, canonical, envelope, record_hash
@@ -141,7 +142,13 @@ class RecordStore:
             "updated_at": now,
         }
         if expected_version is None:
-            connection.execute(table.insert().values(case_id=state["case_id"], version=1, created_at=now, **values))
+            try:
+                with connection.begin_nested():
+                    connection.execute(
+                        table.insert().values(case_id=state["case_id"], version=1, created_at=now, **values)
+                    )
+            except IntegrityError as error:  # a case id collision or a race to open this session's case
+                raise CaseConflict(f"case {state['case_id']} already exists") from error
             return
         result = connection.execute(
             table.update()
