@@ -51,7 +51,7 @@ class ReplayReport:
             "questions": self.questions,
             "crashes": len(self.crashes),
             "rail_failures": len(self.rail_failures),
-            "pii_in_records": len(self.pii_in_records),
+            "pii_in_records": dict(Counter(self.pii_in_records)),
             "records_ok": self.records_ok,
             "latency_p50_ms": round(median(self.latencies_ms), 1) if self.latencies_ms else None,
             "latency_p95_ms": percentile(self.latencies_ms, 0.95),
@@ -110,7 +110,6 @@ def _answer(bot: Any, report: ReplayReport, qid: str, text: str) -> None:
 def replay(questions: Sequence[tuple[str, str]], settings: Settings, *, progress_every: int = 0) -> ReplayReport:
     """(id, text) pairs, each as the opening message of its own session, through one ``CsBot``."""
     from bot.service import CsBot
-
     from guardrails.pii import detect
 
     report = ReplayReport(questions=len(questions))
