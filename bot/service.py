@@ -212,6 +212,20 @@ class CsBot:
             return reply
         raise AssertionError("unreachable")
 
+    def erase_personal_data(self, session: str, actor: str = "system", reason: str = "个保法第四十七条删除") -> int:
+        """Erase the case's personal data from the vault; the records (masked) and their chain stay intact.
+
+        The erasure itself is written down as a record, so the 书面记录 shows when and why it happened.
+        """
+        state, version = self._load(session)
+        erased = self.parts.vault.delete_conversation(state.case_id, actor=actor, reason=reason)
+        body = {"erased_values": erased, "reason": reason, "step_before": state.step, "step_after": state.step}
+        self.parts.records.append(
+            session=session, case_id=state.case_id, actor="system", kind="erasure", body=body,
+            case_state=state.to_dict(), expected_version=version,
+        )
+        return int(erased)
+
     # --- views ---------------------------------------------------------------------------------
     def case_view(self, session: str) -> CaseView:
         state, _ = self._load(session)

@@ -160,3 +160,18 @@ def test_records_work_on_postgresql(small_index_settings: Settings, tmp_path: Pa
     engine.dispose()
     assert bot.records.verify().first_bad == 2
     bot.close()
+
+
+def test_erasing_personal_data_keeps_the_chain_intact(chat: Callable[[], Chat], csbot: CsBot) -> None:
+    from guardrails.pii import VaultError
+
+    c = chat()
+    _dialogue(c)
+    vault = csbot.parts.vault
+    assert vault.reveal(c.last.case_id, "[手机号1]", actor="qa", reason="test") == PII["phone"]
+    assert csbot.erase_personal_data(c.session, actor="dpo") >= 4
+    with pytest.raises(VaultError):
+        vault.reveal(c.last.case_id, "[手机号1]", actor="qa", reason="test")
+    rows = csbot.records.for_case(c.last.case_id)
+    assert rows[-1]["kind"] == "erasure" and csbot.records.verify().ok
+    assert "[手机号1]" in rows[0]["body"]["masked_text"]  # the record still reads, with placeholders
