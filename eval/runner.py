@@ -82,8 +82,9 @@ def run_transcript(dialogue: Dialogue, settings: Settings) -> Transcript:
     from bot.service import CsBot
 
     transcript = Transcript(dialogue=dialogue, planted_pii=planted_pii(dialogue))
-    bot = CsBot(settings, drafter=settings.drafter)
+    bot: Any = None
     try:
+        bot = CsBot(settings, drafter=settings.drafter)  # a pinned drafter may be misconfigured
         session = bot.new_session()
         for index, turn in enumerate(dialogue.turns):
             transcript.turns.append(_turn_result(bot, session, index, turn.text))
@@ -92,10 +93,9 @@ def run_transcript(dialogue: Dialogue, settings: Settings) -> Transcript:
     except Exception as error:  # the engine must never raise; when it does, the report says so
         transcript.error = _masked(f"{type(error).__name__}: {error}")[:500]
     finally:
-        close = getattr(bot, "close", None)
-        if callable(close):
+        if bot is not None:
             with suppress(Exception):
-                close()
+                bot.close()
     return transcript
 
 

@@ -83,6 +83,16 @@ def _run(
         typer.echo("error: no dialogue files (*.yaml) found in the given paths", err=True)
         return EXIT_USAGE
     settings = load_settings()
+    from bot.drafting.base import DrafterConfigError, make_drafter
+
+    try:  # fail before building anything when the LLM is not configured
+        probe = make_drafter(settings, drafter)
+    except DrafterConfigError as error:
+        typer.echo(f"error: {error}", err=True)
+        return EXIT_USAGE
+    closer = getattr(probe, "close", None)
+    if callable(closer):
+        closer()
     build_root = Path(tempfile.mkdtemp(prefix="csbot-eval-index-"))
     try:
         index_dir = resolve_index(settings, index, build_root, DEFAULT_INDEX_LAWS)

@@ -135,3 +135,9 @@ def test_cli_run_with_missing_index_folder_exits_2(write_dialogue: Writer, tmp_p
     good = write_dialogue("good.yaml", PASSING)
     code, _, err = invoke("run", str(good), "--index", str(tmp_path / "nowhere"))
     assert code == 2 and "no search index" in err
+
+
+def test_cli_llm_drafter_without_endpoint_says_how_to_fix(write_dialogue: Writer) -> None:
+    good = write_dialogue("good.yaml", PASSING)
+    code, _, err = invoke("run", str(good), "--drafter", "llm")
+    assert code == 2 and "CSBOT_LLM_BASE_URL" in err
