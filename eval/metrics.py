@@ -140,3 +140,24 @@ def summarise(results: Sequence[DialogueResult]) -> dict[str, Any]:
 
 def known_categories() -> list[str]:
     return sorted({expectation.category for expectation in EXPECTATIONS.values()})
+
+
+def dialogue_figures(result: DialogueResult) -> dict[str, Any]:
+    """The per-dialogue line of ``--json``: pass/fail with the same figures as the summary."""
+    latencies = [turn.latency_ms for turn in result.transcript.turns]
+    validity, checked = citation_validity([result])
+    return {
+        "id": result.dialogue.id,
+        "passed": result.passed,
+        "procedure": result.procedure,
+        "failed": [f"{o.spec.where}: {o.spec.name}" for o in result.failures],
+        "error": result.transcript.error,
+        "pii_leaks": pii_leaks([result]),
+        "procedure_compliance": procedure_compliance([result]),
+        "citation_validity": validity,
+        "citations_checked": checked,
+        "retrieval_hit_rate": retrieval_hit_rate([result]),
+        "escalated": any(turn.escalated for turn in result.transcript.turns),
+        "rails_fired": sorted({rule for turn in result.transcript.turns for rule in rails_fired(turn.reply)}),
+        "latency_max_ms": round(max(latencies), 1) if latencies else None,
+    }

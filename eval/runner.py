@@ -136,10 +136,13 @@ def run_dialogues(
     finally:
         if keep_homes is None:
             shutil.rmtree(root, ignore_errors=True)
+    errors = list(load_errors)
+    summary = metrics.summarise(results)
+    summary["load_errors"] = len(errors)
     return RunResult(
         dialogues=results,
-        summary=metrics.summarise(results),
+        summary=summary,
         drafter=run_drafter,
-        load_errors=list(load_errors),
+        load_errors=errors,
         started_at=started,
     )

@@ -12,24 +12,24 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot.settings import load_settings
 
+if TYPE_CHECKING:
+    from eval.results import DialogueResult
+
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 
-def _print_result(result: object, as_json: bool) -> None:
-    from eval.results import DialogueResult
-
-    assert isinstance(result, DialogueResult)
+def _print_result(result: DialogueResult, as_json: bool) -> None:
     if as_json:
-        failed = [f"{o.spec.where}: {o.spec.name}" for o in result.failures]
-        line = {"id": result.dialogue.id, "passed": result.passed, "failed": failed, "error": result.transcript.error}
-        typer.echo(json.dumps(line, ensure_ascii=False))
+        from eval.metrics import dialogue_figures
+
+        typer.echo(json.dumps(dialogue_figures(result), ensure_ascii=False))
         return
     typer.echo(f"{'PASS' if result.passed else 'FAIL'}  {result.dialogue.id}")
     if result.transcript.error:
