@@ -226,7 +226,9 @@ def parse_procedure(path: Path) -> Procedure:
     for step_id in steps_raw:
         if step_id not in STEP_IDS:
             raise DataError(f"{where(path, steps_raw)}: unknown step id '{step_id}' (allowed: {', '.join(STEP_IDS)})")
-    steps = {step_id: _step(step_id, steps_raw[step_id], path) for step_id in STEP_IDS if step_id in steps_raw}
+    steps: dict[str, Step] = {
+        step_id: _step(step_id, steps_raw[step_id], path) for step_id in STEP_IDS if step_id in steps_raw
+    }
     return Procedure(
         id=str(raw["id"]),
         name=str(raw["name"]),

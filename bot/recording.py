@@ -27,7 +27,7 @@ def cited(passages: list[Passage], text: str) -> list[Passage]:
 
 
 def rails_summary(trace: TurnTrace) -> tuple[dict[str, object], ...]:
-    flags = [{"rule": flag.rule, "verdict": flag.action} for flag in trace.input_flags]
+    flags: list[dict[str, object]] = [{"rule": flag.rule, "verdict": flag.action} for flag in trace.input_flags]
     return tuple(flags + [{"rule": v.rule, "verdict": v.verdict} for v in trace.verdicts])
 
 

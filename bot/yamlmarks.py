@@ -28,7 +28,7 @@ class _MarkLoader(yaml.SafeLoader):
 
 def _construct_mapping(loader: _MarkLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
-    mapping = LineDict(loader.construct_mapping(node, deep=True))
+    mapping = LineDict({str(key): value for key, value in loader.construct_mapping(node, deep=True).items()})
     mapping.line = node.start_mark.line + 1
     return mapping
 
