@@ -12,13 +12,16 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from bot.classify import Classification, Classifier
 from bot.procedures import Procedure, load_procedures
 from bot.slots import SlotSpec, derive, extract, load_slot_specs
+from bot.yamlmarks import load_yaml
 from guardrails.types import MaskedText, RailFlag
 
+ESCALATION_FILE = Path(__file__).resolve().parent / "config" / "escalation.yaml"
 _MAX_MOVES = 12  # more moves than steps means a switch loop in the data; stop rather than spin
 _REPLACEABLE_KINDS = {"keywords", "regex", "date", "days", "entity"}
 
@@ -87,6 +90,9 @@ class Engine:
         self.slot_specs = dict(slot_specs)
         self.classifier = classifier
         self.escalate_after_turns = escalate_after_turns
+        rules = load_yaml(ESCALATION_FILE)
+        self.escalation_actions = frozenset(rules.get("actions", ()))
+        self.escalation_categories = frozenset(rules.get("categories", ()))
 
     @classmethod
     def load(cls, escalate_after_turns: int = 8) -> Engine:
@@ -98,6 +104,10 @@ class Engine:
         procedures, specs, classifier = load_procedures(), load_slot_specs(), Classifier.load()
         validate(procedures, slots=specs, elements=load_elements(), has_template=TemplateBook.load().has)
         return cls(procedures, specs, classifier, escalate_after_turns)
+
+    def escalates(self, flag: RailFlag) -> bool:
+        """Whether an input-rail flag hands the case to a human (bot/config/escalation.yaml)."""
+        return flag.action in self.escalation_actions or flag.category in self.escalation_categories
 
     def open_case(self, session: str, now: datetime | None = None) -> CaseState:
         """A new case at 受理; its procedure is decided from the first message by ``advance``."""
@@ -129,7 +139,7 @@ class Engine:
         state.turns += 1
         classification, switched_from = self._reclassify(state, masked.text, first_turn)
         new_slots = self._fill(state, masked, today)
-        escalation = next((flag for flag in flags if flag.action == "escalate"), None)
+        escalation = next((flag for flag in flags if self.escalates(flag)), None)
         if escalation is not None and not state.escalated:
             state.escalated, state.escalation_reason = True, escalation.rule
             return self._outcome(state, step_before, ("accept",) if first_turn else (), new_slots, True, classification)

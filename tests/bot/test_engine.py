@@ -40,7 +40,7 @@ def test_steps_only_move_forward(chat: Callable[[], Chat]) -> None:
 
 @pytest.mark.parametrize(
     "message",
-    ["我要转人工", "再不处理我就去法院起诉你们", "我要打12315投诉你们", "我要找媒体曝光你们"],
+    ["我要转人工", "再不处理我就去法院起诉你们", "我要打12315投诉你们", "我要找媒体曝光你们", "你们这帮垃圾客服"],
 )
 def test_when_customer_asks_for_a_human_or_threatens_then_the_case_is_escalated(
     chat: Callable[[], Chat], message: str
