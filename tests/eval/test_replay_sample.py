@@ -15,12 +15,6 @@ from bot.settings import Settings
 from eval.replay import replay
 
 QUESTIONS = Path(__file__).parent / "data" / "lay_questions.jsonl"
-# Replies the output rails still object to because of a known product bug, like
-# eval/known_failures.yaml: strict, so the fix has to remove the entry.
-KNOWN_RAIL_FAILURES = {
-    "own-5": "a deposit question is answered quoting 客服用语规范 §5 (the forbidden-phrase list); the "
-    "forbidden-phrasing rail then cuts 解释权 out of the quote, so the quote no longer matches the policy",
-}
 
 
 def questions() -> list[tuple[str, str]]:
@@ -38,7 +32,7 @@ def test_every_question_is_answered_within_the_rails_and_records_hold_no_pii(
     sample = questions()
     report = replay(sample, Settings(home=home, drafter="template"))
     assert report.crashes == []
-    assert set(report.rail_failures) == set(KNOWN_RAIL_FAILURES), report.rail_failures
+    assert report.rail_failures == {}
     assert report.pii_in_records == []
     assert report.records_ok is True
     figures = report.figures()

@@ -22,7 +22,7 @@ turns:
   - user: 耳机不想要了，想七天无理由退货，我的电话13812345678
     expect:
       procedure: return_7day
-      must_contain: {regex: 'CS\\d{8}-[0-9A-F]{6}'}
+      must_contain: {regex: 'CS\\d{8}-[0-9A-F]{6,}'}
       no_personal_data_in: [reply]
   - user: 订单号 DD2026112012345，三天前收到的，没拆封
     expect:
