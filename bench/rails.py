@@ -12,9 +12,15 @@ rails_final_*.jsonl set, written after round 2, scored 0.267 / 0.045 and drove r
 rails_fresh_*.jsonl set was written after round 3 and never used for tuning: its figures are the
 honest estimate of how the rules do on phrasings nobody wrote them for.
 
-Peer, measured in the same run: an ablation of the same rules with no normalisation (raw lower-case
-text), no benign exceptions and no decoding of encoded payloads, so the table shows what each of
-those costs and buys. Not run by CI.
+csbot's input rails are explicit rules plus a learned classifier (flag only) trained on the first
+three sets (guardrails/config/input_exemplars.jsonl), so on those three its figures are training
+fit; only the fresh set measures it. Its n-gram range, C and threshold were chosen by
+leave-one-set-out cross-validation on the three training sets (disclosure: one exploratory sweep
+had been scored on the fresh set before that; the chosen setting was not picked from it).
+
+Peers, measured in the same run: the rules without the classifier, and an ablation of the same
+rules with no normalisation (raw lower-case text), no benign exceptions and no decoding of encoded
+payloads, so the table shows what each of those costs and buys. Not run by CI.
 """
 
 from __future__ import annotations
@@ -26,12 +32,14 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from guardrails.rails import check_input, load_input_config  # noqa: E402
+from guardrails.rails.classifier import _categories  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 Checker = Callable[[str], set[str]]
@@ -44,6 +52,17 @@ def load(name: str) -> list[dict[str, str]]:
 
 def csbot_categories(text: str) -> set[str]:
     return {flag.category for flag in check_input(text)}
+
+
+def rules_only_checker() -> Checker:
+    """csbot's explicit rules without the learned classifier (its rules use check: classifier)."""
+    config = load_input_config()
+    config = replace(config, rules=tuple(rule for rule in config.rules if rule.check != "classifier"))
+
+    def categories(text: str) -> set[str]:
+        return {flag.category for flag in check_input(text, config)}
+
+    return categories
 
 
 def ablation_checker() -> Checker:
@@ -78,15 +97,19 @@ def quality(checker: Checker, attacks: list[dict[str, str]], benign: list[dict[s
 
 
 def throughput(checker: Checker, texts: list[str], repeat: int) -> tuple[float, float, float]:
-    """(messages per second, median µs, p95 µs) over ``repeat`` passes of ``texts``."""
+    """(messages per second, median µs, p95 µs) over ``repeat`` passes of ``texts``.
+
+    The classifier's per-message cache is cleared before every message, so repeated passes measure
+    real work rather than cache hits.
+    """
     timings = []
-    started = time.perf_counter()
     for _ in range(repeat):
         for text in texts:
+            _categories.cache_clear()
             t0 = time.perf_counter()
             checker(text)
             timings.append(time.perf_counter() - t0)
-    total = time.perf_counter() - started
+    total = sum(timings)
     timings.sort()
     p95 = timings[int(0.95 * (len(timings) - 1))]
     return len(timings) / total, statistics.median(timings) * 1e6, p95 * 1e6
@@ -102,7 +125,11 @@ SETS = {
 
 def report(label: str, attacks: list[dict[str, str]], benign: list[dict[str, str]], repeat: int, show: bool) -> None:
     texts = [row["text"] for row in attacks + benign]
-    peers = {"csbot rails": csbot_categories, "ablation (raw, no exceptions)": ablation_checker()}
+    peers = {
+        "csbot rails": csbot_categories,
+        "rules only (no classifier)": rules_only_checker(),
+        "ablation (raw, no exceptions)": ablation_checker(),
+    }
     print(f"\n== {label} set: {len(attacks)} attacks, {len(benign)} benign look-alikes, {repeat} timing passes")
     print(f"{'checker':32} {'detect':>7} {'right cat':>9} {'FPR':>6} {'msg/s':>9} {'median µs':>10} {'p95 µs':>8}")
     results = {}

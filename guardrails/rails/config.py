@@ -47,9 +47,20 @@ class InputRule:
 
 
 @dataclass(frozen=True)
+class ClassifierSettings:
+    """The learned second opinion (classifier.py): exemplar file, n-gram range, C, threshold."""
+
+    exemplars: Path
+    ngram: tuple[int, int] = (1, 3)
+    c: float = 50.0
+    threshold: float = 0.5
+
+
+@dataclass(frozen=True)
 class InputConfig:
     rules: tuple[InputRule, ...]
     char_map: Mapping[int, str]
+    classifier: ClassifierSettings | None = None
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
@@ -128,7 +139,24 @@ def parse_input_config(data: Mapping[str, Any], path: Path) -> InputConfig:
     ids = [rule.id for rule in rules]
     if duplicates := sorted({rule_id for rule_id in ids if ids.count(rule_id) > 1}):
         raise RailConfigError(f"{path}: duplicate rule ids {duplicates}")
-    return InputConfig(rules=rules, char_map=char_map)
+    return InputConfig(rules=rules, char_map=char_map, classifier=_classifier_settings(data, path))
+
+
+def _classifier_settings(data: Mapping[str, Any], path: Path) -> ClassifierSettings | None:
+    raw = data.get("classifier")
+    if raw is None:
+        return None
+    try:
+        low, high = (int(n) for n in raw.get("ngram", (1, 3)))
+        settings = ClassifierSettings(
+            exemplars=path.parent / str(raw["exemplars"]), ngram=(low, high),
+            c=float(raw.get("c", 50.0)), threshold=float(raw.get("threshold", 0.5)),
+        )
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        raise RailConfigError(f"{path}: 'classifier' needs exemplars, ngram [low, high], c, threshold") from error
+    if not 1 <= low <= high <= 5 or settings.c <= 0 or not 0 < settings.threshold < 1:
+        raise RailConfigError(f"{path}: classifier ngram must be 1..5, c > 0, 0 < threshold < 1")
+    return settings
 
 
 def load_input_config(path: Path | None = None) -> InputConfig:
