@@ -10,6 +10,7 @@ import functools
 import re
 from collections import Counter
 from importlib.resources import files
+from typing import Any
 
 from guardrails.rails.config import RailConfigError, compile_alternation
 from guardrails.rails.registry import rail
@@ -62,7 +63,7 @@ def _successor_label(raw: str, law: str, articles: tuple[int, ...]) -> str:
 @rail("personal_data")
 def personal_data_rail(text: str, ctx: OutputContext) -> RailOutcome:
     """No raw personal data in a reply, and no placeholder the customer did not give."""
-    from guardrails.pii import TYPE_LABELS_ZH, mask_text
+    from guardrails.pii import TYPE_LABELS_ZH
 
     reasons: list[str] = []
     labels = "|".join(re.escape(label) for label in sorted(set(TYPE_LABELS_ZH.values()), key=len, reverse=True))
@@ -71,12 +72,32 @@ def personal_data_rail(text: str, ctx: OutputContext) -> RailOutcome:
     if foreign:
         text = placeholder.sub(lambda m: m.group() if m.group() in ctx.customer_placeholders else "", text)
         reasons.append(f"removed {sum(foreign.values())} placeholder(s) the customer did not give")
-    masked = mask_text(text, operator=str(output_config().get("personal_data_operator", "redact")))
+    masked = confident_masker().mask(text)
     if masked.changes:
         counts = Counter(change.type for change in masked.changes)
         reasons.append("masked " + ", ".join(f"{kind}×{count}" for kind, count in sorted(counts.items())))
         text = masked.text
     return RailOutcome(text, "repaired", tuple(reasons)) if reasons else RailOutcome(text)
+
+
+@functools.cache
+def confident_masker() -> Any:
+    """A ``guardrails.pii.Masker`` that ignores detections below the configured per-type scores.
+
+    In a reply the drafter wrote, a bare word that merely segments like a name (包装, 解释权) is far
+    more often a false positive than a leak; names that do leak come with cues (先生, 联系人) and
+    score higher. Masking those false positives would garble every such reply.
+    """
+    from guardrails.pii import Masker
+
+    config = output_config()
+    minimum = {str(k): float(v) for k, v in (config.get("personal_data_min_scores") or {}).items()}
+
+    class ConfidentMasker(Masker):
+        def detect(self, text: str) -> list[Any]:
+            return [e for e in super().detect(text) if e.score >= minimum.get(e.type, 0.0)]
+
+    return ConfidentMasker(str(config.get("personal_data_operator", "redact")))
 
 
 @rail("forbidden_phrasing")

@@ -264,3 +264,20 @@ def test_when_a_draft_holds_a_phone_number_then_neither_text_nor_reasons_keep_it
     result = run_output_rails("您好。" + template.format(phone), ctx)
     assert phone not in result.text
     assert all(phone not in reason for v in result.verdicts for reason in v.reasons)
+
+
+@pytest.mark.parametrize(
+    ("draft", "kept", "gone"),
+    [
+        ("您好，请您保留好商品和包装。", "包装", None),
+        ("王芳女士，您的订单已发货。", "您的订单已发货", "王芳"),
+        ("联系人：王小明，请尽快回电。", "请尽快回电", "王小明"),
+    ],
+)
+def test_when_a_name_is_only_a_weak_guess_then_the_reply_keeps_the_word(
+    output_context: MakeContext, draft: str, kept: str, gone: str | None
+) -> None:
+    result = run_output_rails(draft, output_context(), rails=("personal_data",))
+    assert kept in result.text
+    if gone is not None:
+        assert gone not in result.text
