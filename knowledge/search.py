@@ -21,8 +21,8 @@ from knowledge.statutes import StatuteStore
 from knowledge.tokenize import tokenize
 from knowledge.types import Passage, SearchFilters
 
-# Expansion words count half as much as the customer's own words.
-EXPANSION_WEIGHT = 0.5
+# Expansion words count less than the customer's own words (bench/retrieval.py: 0.3 beat 0.5 and 1.0).
+EXPANSION_WEIGHT = 0.3
 # Each side proposes this many candidates for fusion.
 CANDIDATES = 50
 LOOKUP_SCORE = 1.0  # direct article references rank above any fused score (RRF scores are < 0.1)

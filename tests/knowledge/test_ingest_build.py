@@ -125,3 +125,35 @@ def test_when_building_and_searching_then_no_network_connection_is_attempted(
 def test_when_laws_list_names_an_unknown_law_then_build_fails_clearly(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown law: 火星法"):
         build_index(Settings(home=tmp_path / "x"), laws=["火星法"])
+
+
+def test_when_index_is_rebuilt_then_only_changed_passages_are_embedded_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import knowledge.embedding as embedding
+
+    embedded: list[int] = []
+    real_load = embedding.load_embedder
+
+    def counting_load(settings: Settings) -> embedding.Embedder:
+        embedder = real_load(settings)
+        real_embed = embedder.embed_documents
+
+        def embed_documents(texts: list[str]):  # type: ignore[no-untyped-def]
+            embedded.append(len(texts))
+            return real_embed(texts)
+
+        embedder.embed_documents = embed_documents  # type: ignore[method-assign]
+        return embedder
+
+    monkeypatch.setattr(embedding, "load_embedder", counting_load)
+    settings = Settings(home=tmp_path / "dense", dense_weight=0.5)
+    first = build_index(settings, laws=["电子商务法"])
+    assert sum(embedded) == first.statutes + first.policies
+    embedded.clear()
+    build_index(settings, laws=["电子商务法"])
+    assert sum(embedded) == 0
+    note = tmp_path / "note.md"
+    note.write_text("# 说明\n## 1 发票\n电子发票随包裹发送。\n", encoding="utf-8")
+    ingest_paths(settings, [note])
+    assert sum(embedded) == 1
