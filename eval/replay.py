@@ -110,13 +110,12 @@ def _answer(bot: Any, report: ReplayReport, qid: str, text: str) -> None:
 def replay(questions: Sequence[tuple[str, str]], settings: Settings, *, progress_every: int = 0) -> ReplayReport:
     """(id, text) pairs, each as the opening message of its own session, through one ``CsBot``."""
     from bot.service import CsBot
-    from guardrails.pii import detect
 
     report = ReplayReport(questions=len(questions))
     bot = CsBot(settings, drafter="template")
     planted: dict[str, str] = {}
     for number, (qid, text) in enumerate(questions, start=1):
-        planted.update({entity.value: entity.type for entity in detect(text)})
+        planted.update({value: kind for kind, value in pii_scan.detected_pii(text)})
         _answer(bot, report, qid, text)
         if progress_every and number % progress_every == 0:
             print(f"  {number}/{len(questions)}", flush=True)

@@ -232,3 +232,17 @@ def test_when_turn_has_no_reply_then_turn_expectation_fails() -> None:
 )
 def test_promise_phrases_are_commitments_not_explanations(text: str, promises: bool) -> None:
     assert bool(promises_in(text)) is promises
+
+
+def test_planted_pii_is_confident_detections_plus_declared_values() -> None:
+    from eval.pii_scan import planted_pii
+
+    dialogue = parse_dialogue(
+        "id: p\ndescription: d\npii: [王五]\nturns:\n  - user: 我叫张伟，电话13812345678，身份证110105198503171231\n",
+        "p.yaml",
+    )
+    planted = dict((value, kind) for kind, value in planted_pii(dialogue))
+    assert planted["13812345678"] == "phone"
+    assert planted["110105198503171231"] == "id_card"
+    assert planted["张伟"] == "name"
+    assert planted["王五"] == "declared"
