@@ -56,7 +56,9 @@ def build(ctx: WebContext) -> gr.Blocks:
             search = gr.Button("搜索", variant="primary", scale=1, elem_id="search")
             verify = gr.Button("校验哈希链", scale=1, elem_id="verify")
         verdict = gr.Markdown(elem_id="verdict")
-        cases = gr.Dataframe(headers=list(CASE_HEADERS), datatype="str", interactive=False, type="array", wrap=True)
+        cases = gr.Dataframe(
+            headers=list(CASE_HEADERS), datatype="str", interactive=False, type="array", wrap=True, elem_id="cases"
+        )
         with gr.Row():
             case = gr.Dropdown(label="案件", choices=[], elem_id="case")
             fmt = gr.Radio(label="导出格式", choices=[("HTML", "html"), ("Markdown", "md")], value="html")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from tests.fixtures.web import STAFF_PASSWORD
 
@@ -49,12 +50,16 @@ def start_widget(page, base: str) -> None:
 
 
 def say(page, text: str) -> None:
-    """Type one message and wait until the bot's answer to it is on the page."""
-    bots = page.locator("#conversation .bot").count()
-    page.locator("#message textarea").fill(text)
+    """Type one message and wait until the bot's answer to it is on the page and the box is clear."""
+    bots = page.locator("#conversation [data-testid=bot]").count()
+    box = page.locator("#message textarea")
+    box.fill(text)
+    page.wait_for_function("t => document.querySelector('#message textarea').value === t", arg=text)
     page.locator("#send").click()
     page.wait_for_function(
-        "n => document.querySelectorAll('#conversation .bot').length > n", arg=bots, timeout=120_000
+        "n => document.querySelectorAll('#conversation [data-testid=bot]').length > n"
+        " && document.querySelector('#message textarea').value === ''",
+        arg=bots, timeout=120_000,
     )
 
 
@@ -132,9 +137,11 @@ def test_a_customers_xss_payload_shows_as_text_everywhere_and_runs_nowhere(brows
     agent.locator("#conversation").get_by_text("onerror=", exact=False).wait_for()
     qa = new_page(browser)
     log_in(qa, live_server, web_app, "qa", "/records/")
-    qa.locator("#case").click()
-    qa.get_by_role("option").first.click()
-    qa.locator("#timeline").get_by_text("<script>", exact=False).first.wait_for()
+    case_id = customer.locator("#status code").inner_text()
+    expect(qa.locator("#cases")).to_contain_text(case_id)
+    qa.locator("#case input").click()
+    qa.get_by_role("option", name=case_id).click()
+    expect(qa.locator("#timeline")).to_contain_text("<script>window.pwned=2</script>", timeout=60_000)
     for page in (customer, agent, qa):
         assert page.evaluate("window.pwned") is None
         assert page.locator("img[src=x]").count() == 0
