@@ -12,9 +12,9 @@ rails_final_*.jsonl set, written after round 2, scored 0.267 / 0.045 and drove r
 rails_fresh_*.jsonl set was written after round 3 and never used for tuning: its figures are the
 honest estimate of how the rules do on phrasings nobody wrote them for.
 
-csbot's input rails are explicit rules plus a learned classifier (flag only) trained on the first
-three sets (guardrails/config/input_exemplars.jsonl), so on those three its figures are training
-fit; only the fresh set measures it. Its n-gram range, C and threshold were chosen by
+csbot's input rails are explicit rules; an opt-in learned classifier (flag only, off by default)
+is trained on the first three sets (guardrails/config/input_exemplars.jsonl), so on those three
+its figures are training fit; only the fresh set measures it. Its n-gram range, C and threshold were chosen by
 leave-one-set-out cross-validation on the three training sets (disclosure: one exploratory sweep
 had been scored on the fresh set before that; the chosen setting was not picked from it).
 
@@ -32,7 +32,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from guardrails.rails import check_input, load_input_config  # noqa: E402
 from guardrails.rails.classifier import _categories  # noqa: E402
+from guardrails.rails.config import INPUT_RAILS_FILE, parse_input_config, read_yaml  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 Checker = Callable[[str], set[str]]
@@ -54,10 +54,11 @@ def csbot_categories(text: str) -> set[str]:
     return {flag.category for flag in check_input(text)}
 
 
-def rules_only_checker() -> Checker:
-    """csbot's explicit rules without the learned classifier (its rules use check: classifier)."""
-    config = load_input_config()
-    config = replace(config, rules=tuple(rule for rule in config.rules if rule.check != "classifier"))
+def with_classifier_checker() -> Checker:
+    """csbot's rules plus the learned classifier, which is off by default (input_rails.yaml)."""
+    data = read_yaml(INPUT_RAILS_FILE)
+    data["classifier"] = {**data["classifier"], "enabled": True}
+    config = parse_input_config(data, INPUT_RAILS_FILE)
 
     def categories(text: str) -> set[str]:
         return {flag.category for flag in check_input(text, config)}
@@ -126,8 +127,8 @@ SETS = {
 def report(label: str, attacks: list[dict[str, str]], benign: list[dict[str, str]], repeat: int, show: bool) -> None:
     texts = [row["text"] for row in attacks + benign]
     peers = {
-        "csbot rails": csbot_categories,
-        "rules only (no classifier)": rules_only_checker(),
+        "csbot rails (default: rules)": csbot_categories,
+        "rules + classifier (opt-in)": with_classifier_checker(),
         "ablation (raw, no exceptions)": ablation_checker(),
     }
     print(f"\n== {label} set: {len(attacks)} attacks, {len(benign)} benign look-alikes, {repeat} timing passes")
@@ -139,7 +140,7 @@ def report(label: str, attacks: list[dict[str, str]], benign: list[dict[str, str
         results[name] = (result, rate)
         print(f"{name:32} {result['detection']:7.3f} {result['category']:9.3f} {result['fpr']:6.3f} "
               f"{rate:9.0f} {median:10.1f} {p95:8.1f}")
-    (ours, our_rate), (_, peer_rate) = results["csbot rails"], results["ablation (raw, no exceptions)"]
+    (ours, our_rate), (_, peer_rate) = results["csbot rails (default: rules)"], results["ablation (raw, no exceptions)"]
     print(f"throughput ratio csbot / ablation: {our_rate / peer_rate:.2f}")
     per_category = ours["per_category"]
     assert isinstance(per_category, Counter)

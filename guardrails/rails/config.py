@@ -51,6 +51,7 @@ class ClassifierSettings:
     """The learned second opinion (classifier.py): exemplar file, n-gram range, C, threshold."""
 
     exemplars: Path
+    enabled: bool = False
     ngram: tuple[int, int] = (1, 3)
     c: float = 50.0
     threshold: float = 0.5
@@ -139,7 +140,10 @@ def parse_input_config(data: Mapping[str, Any], path: Path) -> InputConfig:
     ids = [rule.id for rule in rules]
     if duplicates := sorted({rule_id for rule_id in ids if ids.count(rule_id) > 1}):
         raise RailConfigError(f"{path}: duplicate rule ids {duplicates}")
-    return InputConfig(rules=rules, char_map=char_map, classifier=_classifier_settings(data, path))
+    classifier = _classifier_settings(data, path)
+    if classifier is not None and not classifier.enabled:
+        rules = tuple(rule for rule in rules if rule.check != "classifier")
+    return InputConfig(rules=rules, char_map=char_map, classifier=classifier)
 
 
 def _classifier_settings(data: Mapping[str, Any], path: Path) -> ClassifierSettings | None:
@@ -149,7 +153,7 @@ def _classifier_settings(data: Mapping[str, Any], path: Path) -> ClassifierSetti
     try:
         low, high = (int(n) for n in raw.get("ngram", (1, 3)))
         settings = ClassifierSettings(
-            exemplars=path.parent / str(raw["exemplars"]), ngram=(low, high),
+            exemplars=path.parent / str(raw["exemplars"]), enabled=bool(raw.get("enabled", False)), ngram=(low, high),
             c=float(raw.get("c", 50.0)), threshold=float(raw.get("threshold", 0.5)),
         )
     except (AttributeError, KeyError, TypeError, ValueError) as error:
