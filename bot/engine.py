@@ -139,6 +139,7 @@ class Engine:
         state.turns += 1
         classification, switched_from = self._reclassify(state, masked.text, first_turn)
         new_slots = self._fill(state, masked, today)
+        switched_from = self._switch(state) or switched_from
         escalation = next((flag for flag in flags if self.escalates(flag)), None)
         if escalation is not None and not state.escalated:
             state.escalated, state.escalation_reason = True, escalation.rule
@@ -191,6 +192,19 @@ class Engine:
             state.step = "triage"
             state.steps_done = [step for step in state.steps_done if step == "accept"]
         return classification, previous
+
+    def _switch(self, state: CaseState) -> str | None:
+        """Follow the procedure's ``switches`` (e.g. bought elsewhere → not ours) until facts are verified."""
+        if state.investigation_complete or state.escalated:
+            return None
+        rule = self.procedures[state.procedure].switch_rule(state.slots)
+        if rule is None or rule.switch is None or rule.switch == state.procedure:
+            return None
+        previous, state.procedure = state.procedure, rule.switch
+        if state.step != "accept":  # the responsibility finding must be made again
+            state.step = "triage"
+            state.steps_done = [step for step in state.steps_done if step == "accept"]
+        return previous
 
     def _move(self, state: CaseState) -> list[str]:
         """Advance while the current step's conditions hold; return the steps entered."""

@@ -19,7 +19,7 @@ from bot.yamlmarks import DataError, load_yaml, where
 
 PROCEDURES_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "procedures"
 _STEP_KEYS = {"collect", "optional", "substeps", "require", "next", "offers", "search", "instructions", "wait"}
-_TOP_KEYS = {"id", "name", "description", "response_time", "steps"}
+_TOP_KEYS = {"id", "name", "description", "response_time", "switches", "steps"}
 
 
 @dataclass(frozen=True)
@@ -74,9 +74,20 @@ class Offer:
 
 @dataclass(frozen=True)
 class SearchSpec:
+    """What a step searches: a query (``{slot}`` placeholders allowed), or the first ``queries`` entry
+    whose conditions hold; ``with_message`` adds the customer's (masked) words to it."""
+
     query: str = ""
     sources: tuple[str, ...] = ("statute", "policy")
     laws: tuple[str, ...] = ()
+    with_message: bool = True
+    queries: tuple[tuple[tuple[Condition, ...], str], ...] = ()
+
+    def query_for(self, slots: Mapping[str, str]) -> str:
+        for conditions, query in self.queries:
+            if all(condition.holds(slots) for condition in conditions):
+                return query
+        return self.query
 
 
 @dataclass(frozen=True)
@@ -133,6 +144,10 @@ class Procedure:
     steps: dict[str, Step]
     response_time: dict[str, int] = field(default_factory=dict)
     source: str = ""
+    switches: tuple[Rule, ...] = ()  # checked every turn until investigation is complete
+
+    def switch_rule(self, slots: Mapping[str, str]) -> Rule | None:
+        return next((rule for rule in self.switches if rule.matches(slots)), None)
 
     def step(self, step_id: str) -> Step:
         return self.steps[step_id]
@@ -177,9 +192,16 @@ def _rules(raw: Any, path: Path, node: Any) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-def _search(raw: Any) -> SearchSpec:
+def _search(raw: Any, path: Path) -> SearchSpec:
+    queries = tuple(
+        (_conditions(item["if"], path) if "if" in item else (), str(item["query"])) for item in raw.get("queries", ())
+    )
     return SearchSpec(
-        str(raw.get("query", "")), tuple(raw.get("sources", ("statute", "policy"))), tuple(raw.get("laws", ()))
+        query=str(raw.get("query", "")),
+        sources=tuple(raw.get("sources", ("statute", "policy"))),
+        laws=tuple(raw.get("laws", ())),
+        with_message=bool(raw.get("with_message", True)),
+        queries=queries,
     )
 
 
@@ -202,7 +224,7 @@ def _step(step_id: str, raw: Any, path: Path) -> Step:
         require=tuple(raw.get("require", ())),
         next=_rules(raw.get("next"), path, raw),
         offers=offers,
-        search=None if search is None else _search(search),
+        search=None if search is None else _search(search, path),
         instructions=str(raw.get("instructions", "")).strip(),
         wait=bool(raw.get("wait", False)),
         line=getattr(raw, "line", 0),
@@ -236,7 +258,17 @@ def parse_procedure(path: Path) -> Procedure:
         steps=steps,
         response_time={str(k): int(v) for k, v in (raw.get("response_time") or {}).items()},
         source=str(path),
+        switches=_switches(raw.get("switches"), path),
     )
+
+
+def _switches(raw: Any, path: Path) -> tuple[Rule, ...]:
+    rules = []
+    for item in raw or ():
+        if not isinstance(item, dict) or "if" not in item or "to" not in item:
+            raise DataError(f"{where(path, item)}: a switch needs 'if' and 'to'")
+        rules.append(Rule(_conditions(item["if"], path), switch=str(item["to"])))
+    return tuple(rules)
 
 
 def _targets(step: Step) -> list[str]:
@@ -283,6 +315,9 @@ def validate(
     for procedure in procedures.values():
         path = Path(procedure.source)
         _check_steps(procedure, path)
+        for rule in procedure.switches:
+            if rule.switch not in procedures or any(c.slot not in known_slots for c in rule.conditions):
+                raise DataError(f"{path.name}:1: switch to '{rule.switch}' names an unknown procedure or slot")
         for step in procedure.steps.values():
             here = f"{path.name}:{step.line}"
             for slot in (*step.required_slots, *step.optional, *(c.slot for r in step.next for c in r.conditions)):

@@ -9,6 +9,7 @@ placeholder that masking put in its place.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -24,7 +25,8 @@ _KINDS = {"text", "regex", "keywords", "date", "days", "entity", "derived"}
 _CONTEXT_WINDOW = 8
 _ABSOLUTE_DATES = (
     re.compile(r"(?P<y>20\d{2})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})\s*[日号]?"),
-    re.compile(r"(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"),
+    re.compile(r"(?P<rel>今年|去年)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"),
+    re.compile(r"(?P<rel>今年|去年)?(?P<m>\d{1,2})\s*月份?(?!\s*\d)"),  # month only: the 1st of that month
 )
 _RELATIVE_DAYS = {
     "大前天": 3, "前天": 2, "昨天": 1, "昨日": 1, "今天": 0, "今日": 0, "刚刚": 0, "上周": 7, "上个月": 30,
@@ -51,6 +53,7 @@ class SlotSpec:
     max_chars: int = 80
     exclude: tuple[str, ...] = ()  # values that look like a match but say nothing (在别家买的 → not a seller)
     implies: tuple[tuple[str, str], ...] = ()  # other slots a match also fills, unless found otherwise
+    ignore: re.Pattern[str] | None = None  # text slots: messages that say nothing (greetings)
 
 
 def _compile(patterns: Iterable[str], path: Path, node: Any) -> tuple[re.Pattern[str], ...]:
@@ -81,6 +84,7 @@ def _spec(slot_id: str, raw: Any, path: Path) -> SlotSpec:
         max_chars=int(raw.get("max_chars", 80)),
         exclude=tuple(str(v) for v in raw.get("exclude", ())),
         implies=tuple((str(k), str(v)) for k, v in (raw.get("implies") or {}).items()),
+        ignore=_compile([raw["ignore"]], path, raw)[0] if raw.get("ignore") else None,
     )
 
 
@@ -115,12 +119,13 @@ def _dates(text: str, today: date) -> list[tuple[int, date]]:
     found: list[tuple[int, date]] = []
     for pattern in _ABSOLUTE_DATES:
         for match in pattern.finditer(text):
-            year = int(match.groupdict().get("y") or today.year)
+            groups = match.groupdict()
+            year = int(groups.get("y") or today.year) - (1 if groups.get("rel") == "去年" else 0)
             try:
-                value = date(year, int(match["m"]), int(match["d"]))
+                value = date(year, int(match["m"]), int(groups.get("d") or 1))
             except ValueError:
                 continue
-            if "y" not in match.groupdict() and value > today:
+            if not groups.get("y") and not groups.get("rel") and value > today:
                 value = value.replace(year=year - 1)
             found.append((match.start(), value))
     for word, days in _RELATIVE_DAYS.items():
@@ -159,6 +164,7 @@ def extract(
 ) -> dict[str, str]:
     """Slots found in one masked message. ``expecting`` lists the slots the bot just asked for."""
     today = today or date.today()
+    text = unicodedata.normalize("NFKC", text)  # full-width digits and letters (ＤＤ２０２６…) read as ASCII
     found: dict[str, str] = {}
     for spec in specs.values():
         if spec.only_in_step and spec.only_in_step != step:
@@ -166,7 +172,8 @@ def extract(
         value: str | None = None
         if spec.kind == "text":
             stripped = " ".join(text.split())
-            value = stripped[: spec.max_chars] if _MEANINGFUL.search(stripped) else None
+            says_nothing = spec.ignore is not None and spec.ignore.match(stripped.lower())
+            value = stripped[: spec.max_chars] if _MEANINGFUL.search(stripped) and not says_nothing else None
         elif spec.kind == "regex":
             value = _regex(spec.patterns, text)
             if value is None and spec.id in expecting:

@@ -28,6 +28,13 @@ _GROUNDED_STEPS = ("triage", "resolve", "record")
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
+class _Blank(dict[str, str]):
+    """Slot values for a query template; a slot not yet filled reads as nothing."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 def clean_input(raw: str | bytes) -> tuple[str, tuple[str, ...]]:
     """Text a person could have typed: decoded, control characters dropped, length bounded."""
     notes: list[str] = []
@@ -67,9 +74,11 @@ def search(parts: Parts, state: CaseState, outcome: StepOutcome, masked_text: st
     spec = next((s for s in reversed(specs) if s is not None), None)
     if spec is None:
         return []
-    query = f"{spec.query} {masked_text[:80]}".strip()
+    query = spec.query_for(state.slots).format_map(_Blank(state.slots))
+    if spec.with_message:
+        query = f"{query} {masked_text[:80]}"
     filters = SearchFilters(sources=spec.sources, laws=spec.laws)  # type: ignore[arg-type]
-    return list(parts.searcher.search(query, top_k=min(parts.settings.top_k, 3), filters=filters))
+    return list(parts.searcher.search(query.strip(), top_k=min(parts.settings.top_k, 3), filters=filters))
 
 
 def _facts(parts: Parts, state: CaseState) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ import json
 import shutil
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -61,26 +62,38 @@ def _print_summary(summary: dict[str, object]) -> None:
     typer.echo(f"{'rails_fired':<22} {json.dumps(summary.get('rails_fired', {}), ensure_ascii=False)}")
 
 
-def _run(
-    paths: list[Path],
-    as_json: bool,
-    report: Path | None,
-    junit: Path | None,
-    out: Path | None,
-    drafter: str | None,
-    index: Path | None,
-) -> int:
+@dataclass(frozen=True)
+class RunOptions:
+    as_json: bool = False
+    report: Path | None = None
+    junit: Path | None = None
+    out: Path | None = None
+    drafter: str | None = None
+    index: Path | None = None
+    only: tuple[str, ...] = ()
+
+
+def _run(paths: list[Path], options: RunOptions) -> int:
     from eval.index_setup import DEFAULT_INDEX_LAWS, IndexMissing, resolve_index
     from eval.junit import write_junit
-    from eval.loader import load_dialogues
+    from eval.loader import load_dialogues, select
     from eval.report_html import write_report
     from eval.runner import run_dialogues
 
-    dialogues, errors = load_dialogues(paths)
+    as_json, report, junit, out, drafter, index = (
+        options.as_json,
+        options.report,
+        options.junit,
+        options.out,
+        options.drafter,
+        options.index,
+    )
+    loaded, errors = load_dialogues(paths)
+    dialogues = select(loaded, options.only)
     for error in errors:
         typer.echo(f"error: {error}", err=True)
     if not dialogues and not errors:
-        typer.echo("error: no dialogue files (*.yaml) found in the given paths", err=True)
+        typer.echo("error: no dialogue found (no *.yaml in the paths, or none matches --only)", err=True)
         return EXIT_USAGE
     settings = load_settings()
     from bot.drafting.base import DrafterConfigError, make_drafter
@@ -142,12 +155,17 @@ def register(app: typer.Typer) -> None:
         index: Annotated[
             Path | None, typer.Option("--index", help="Index folder to use (default: CSBOT_HOME/index).")
         ] = None,
+        only: Annotated[
+            list[str] | None,
+            typer.Option("--only", help="Run only dialogues whose id matches this glob, or with this tag/procedure."),
+        ] = None,
     ) -> None:
         """Run dialogues through the bot; exit 1 when any expectation fails."""
         if drafter not in (None, "template", "llm"):
             typer.echo("error: --drafter must be template or llm", err=True)
             raise typer.Exit(EXIT_USAGE)
-        code = _run(paths, as_json, report, junit, out, drafter, index)
+        options = RunOptions(as_json, report, junit, out, drafter, index, tuple(only or ()))
+        code = _run(paths, options)
         sys.stdout.flush()
         raise typer.Exit(code)
 

@@ -45,10 +45,10 @@ def test_the_shipped_procedures_load_and_use_the_five_step_ids() -> None:
 BROKEN = [
     ("steps:\n  accept:", "steps:\n  acept:", "unknown step id 'acept'"),
     ("    next: triage\n", "    next: triag\n", "jumps to unknown step 'triag'"),
-    ("      - goto: investigate\n", "      - goto: accept\n", "jumps backwards"),
+    ("    next: investigate\n", "    next: accept\n", "jumps backwards"),
     ("    collect: [issue]\n", "    collect: [isue]\n", "unknown slot 'isue'"),
     ("    require: [case_number]\n", "    require: [case_numbr]\n", "unknown element 'case_numbr'"),
-    ("        switch: not_our_responsibility\n", "        switch: nobody\n", "unknown procedure 'nobody'"),
+    ("    to: not_our_responsibility\n", "    to: nobody\n", "switch to 'nobody'"),
     ("steps:\n", "steps: [\n", "invalid YAML"),
 ]
 
@@ -87,6 +87,6 @@ def test_a_step_without_a_template_is_refused() -> None:
 def test_passing_over_investigate_is_refused(tmp_path: Path) -> None:
     shutil.copytree(PROCEDURES_DIR, tmp_path / "procedures")
     path = tmp_path / "procedures" / "general_complaint.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("      - goto: investigate\n", "      - goto: record\n"))
+    path.write_text(path.read_text(encoding="utf-8").replace("    next: investigate\n", "    next: record\n"))
     with pytest.raises(DataError, match="may not pass over investigate"):
         _validate(tmp_path / "procedures")

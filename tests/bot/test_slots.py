@@ -72,3 +72,23 @@ def test_look_alikes_fill_no_slot(text: str, step: str, absent: str) -> None:
 )
 def test_opening_messages_are_classified_by_rules(text: str, procedure: str) -> None:
     assert Classifier.load().classify(text).procedure == procedure
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("订单号ＤＤ２０２６１１２５９９９９", {"order_no": "DD202611259999"}),
+        ("３天前收到的", {"days_since_receipt": "3"}),
+        ("今年3月办的卡", {"purchase_date": "2026-03-01"}),
+        ("去年3月5日办卡的", {"purchase_date": "2025-03-05"}),
+    ],
+)
+def test_full_width_and_partial_dates_are_understood(text: str, wanted: dict[str, str]) -> None:
+    found = extract(SPECS, text, step="investigate", today=TODAY)
+    for key, value in wanted.items():
+        assert found.get(key) == value, (key, found)
+
+
+@pytest.mark.parametrize("text", ["在吗", "？", "你好！", "hello"])
+def test_a_greeting_is_not_a_problem_description(text: str) -> None:
+    assert "issue" not in extract(SPECS, text, step="accept", today=TODAY)
