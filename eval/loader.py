@@ -7,6 +7,7 @@ checks the shape, and the error path is mapped back to a line.
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -227,3 +228,12 @@ def load_dialogues(paths: Iterable[Path | str]) -> tuple[list[Dialogue], list[Di
         seen[dialogue.id] = dialogue
         dialogues.append(dialogue)
     return dialogues, errors
+
+
+def select(dialogues: Sequence[Dialogue], patterns: Sequence[str]) -> list[Dialogue]:
+    """Dialogues whose id matches a glob, or that carry the tag or exercise the procedure named."""
+    if not patterns:
+        return list(dialogues)
+    return [
+        d for d in dialogues if any(fnmatch.fnmatchcase(d.id, p) or p in d.tags or p == d.procedure for p in patterns)
+    ]

@@ -99,6 +99,22 @@ def run_transcript(dialogue: Dialogue, settings: Settings) -> Transcript:
     return transcript
 
 
+def warm_up(root: Path, base: Settings, index_dir: Path | None) -> None:
+    """One untimed turn first: lazy loads (tokeniser dictionaries, classifiers) must not count as
+    the first dialogue's latency. Template drafter (an LLM is not called); the home is thrown away."""
+    from bot.service import CsBot
+
+    home = Path(tempfile.mkdtemp(prefix="warm-up-", dir=root))
+    if index_dir is not None:
+        (home / "index").symlink_to(index_dir.resolve(), target_is_directory=True)
+    bot = CsBot(dialogue_settings(base, home, "template"))
+    try:
+        bot.handle(Turn(session=bot.new_session(), text="你好，我想咨询一下退货"))
+    finally:
+        bot.close()
+    shutil.rmtree(home, ignore_errors=True)
+
+
 def _implicit_specs(dialogue: Dialogue) -> list[ExpectationSpec]:
     declared = {spec.name for spec in dialogue.expect}
     return [ExpectationSpec(name, value, dialogue.line) for name, value in IMPLICIT if name not in declared]
@@ -126,6 +142,8 @@ def run_dialogues(
     root = Path(tempfile.mkdtemp(prefix="csbot-eval-", dir=keep_homes))
     results: list[DialogueResult] = []
     try:
+        if dialogues:
+            warm_up(root, base, index_dir)
         for dialogue in dialogues:
             home = prepare_home(root, dialogue, index_dir)
             settings = dialogue_settings(base, home, dialogue.drafter or run_drafter)

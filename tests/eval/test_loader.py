@@ -128,3 +128,15 @@ def test_shipped_dialogues_all_load() -> None:
     dialogues, errors = load_dialogues([folder])
     assert not errors, [str(e) for e in errors]
     assert len(dialogues) >= 60
+
+
+@pytest.mark.parametrize(
+    ("patterns", "ids"),
+    [((), ["a-1", "b-2"]), (("a-*",), ["a-1"]), (("refund",), ["b-2"]), (("return_7day",), ["a-1"]), (("zzz",), [])],
+)
+def test_select_by_id_glob_tag_or_procedure(patterns: tuple[str, ...], ids: list[str]) -> None:
+    from eval.loader import select
+
+    one = parse_dialogue("id: a-1\ndescription: d\nsettings: {procedure: return_7day}\nturns: [{user: x}]\n", "a")
+    two = parse_dialogue("id: b-2\ndescription: d\ntags: [refund]\nturns: [{user: x}]\n", "b")
+    assert [d.id for d in select([one, two], patterns)] == ids
