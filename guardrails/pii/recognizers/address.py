@@ -28,7 +28,9 @@ def _grammar() -> str:
     city = f"(?:{_CJK}{{2,4}}?{_alt('city_suffixes')})"
     district = f"(?:{_CJK}{{1,4}}?{_alt('district_suffixes')})"
     town = f"(?:{_CJK}{{1,4}}?{_alt('town_suffixes')})"
-    admin = f"(?:{province}|{city}|{district}|{town}){{0,5}}"
+    # Atomic: once the administrative prefix is read it is not re-split, which keeps a run like
+    # 北京市北京市北京市... from being tried in every possible segmentation.
+    admin = f"(?>(?:{province}|{city}|{district}|{town}){{0,5}})"
     road = f"(?:{_CJK}{{1,8}}?{_alt('road_suffixes')}(?:{numeral}(?:弄|巷))?)"
     number = f"(?:\\d{{1,5}}(?:-\\d{{1,5}})?{_alt('number_suffixes')})"
     compound = f"(?:[\u4e00-\u9fffA-Za-z0-9]{{1,10}}{_alt('compound_suffixes')})"
@@ -37,6 +39,11 @@ def _grammar() -> str:
     street_level = f"{road}{number}{compound}?{building}{{0,3}}{room}?"
     compound_level = f"{compound}{building}{{1,3}}{room}?"
     return f"{admin}(?:{street_level}|{compound_level})(?![A-Za-z0-9])"
+
+
+# Every address has a numbered part (478号, 3栋, 501室, A座); the grammar only runs in a window around one.
+_CORE = re.compile(r"(?:\d{1,5}|[A-Z])(?:号院|号楼|号|弄|栋|幢|座|单元|室|楼|层)")
+_WINDOW = 48
 
 
 class AddressRecognizer(Recognizer):
@@ -49,16 +56,35 @@ class AddressRecognizer(Recognizer):
         self._stop = re.compile(_alt("stop_words"))
         self._digit = re.compile(r"\d")
 
+    def windows(self, text: str) -> list[tuple[int, int]]:
+        """Merged windows of text around numbered parts; the grammar never scans anything else."""
+        merged: list[tuple[int, int]] = []
+        for core in _CORE.finditer(text):
+            start, end = max(0, core.start() - _WINDOW), min(len(text), core.end() + _WINDOW)
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+            else:
+                merged.append((start, end))
+        return merged
+
     def analyze(self, text: str) -> list[Candidate]:
         found = []
-        for candidate in super().analyze(text):
-            head_end = self._digit.search(text, candidate.start, candidate.end)
-            limit = head_end.start() if head_end else candidate.end
-            cut = candidate.start
-            for match in self._stop.finditer(text, candidate.start, limit):
-                cut = match.end()
-            if cut > candidate.start:
-                candidate = replace(candidate, start=cut)
-            if candidate.end - candidate.start >= 4:
-                found.append(candidate)
+        (pattern,) = self.patterns
+        for start, end in self.windows(text):
+            for match in pattern.compiled.finditer(text, start, end):
+                candidate = self._score(text, match, pattern)
+                trimmed = self._trim(text, candidate) if candidate is not None else None
+                if trimmed is not None:
+                    found.append(trimmed)
         return found
+
+    def _trim(self, text: str, candidate: Candidate) -> Candidate | None:
+        """Cut the match after the last stop word before its first digit (我住在|北京市...)."""
+        head_end = self._digit.search(text, candidate.start, candidate.end)
+        limit = head_end.start() if head_end else candidate.end
+        cut = candidate.start
+        for match in self._stop.finditer(text, candidate.start, limit):
+            cut = match.end()
+        if cut > candidate.start:
+            candidate = replace(candidate, start=cut)
+        return candidate if candidate.end - candidate.start >= 4 else None

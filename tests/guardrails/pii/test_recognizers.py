@@ -149,3 +149,13 @@ def test_when_full_width_digits_are_used_then_span_points_into_original() -> Non
     text = "电话：１３８－１２３４－５６７８。"
     (entity,) = detect(text)
     assert text[entity.start : entity.end] == "１３８－１２３４－５６７８"
+
+
+@pytest.mark.timeout(120)  # a hang guard against catastrophic backtracking, not a speed assertion
+@pytest.mark.parametrize(
+    "filler", ["北京市", "小区", "路1", "京A", "张", "1", "a@", "1.1.", "0-"], ids=lambda f: f"repeat-{f}"
+)
+def test_when_text_is_a_long_adversarial_run_then_detection_finishes_and_finds_the_real_value(filler: str) -> None:
+    text = filler * (40_000 // len(filler)) + "，电话13812345678"
+    phones = [e for e in detect(text) if e.type == "phone"]
+    assert [text[e.start : e.end] for e in phones] == ["13812345678"]
