@@ -98,10 +98,11 @@ class AgentHandlers:
         return citation_text(choice)
 
     def _show(self, session: str, suggestion: Any) -> tuple[Any, ...]:
+        """Conversation, checklist, flags, the draft (when one was made), its grounds and placeholders."""
         view = self.ctx.bot.case_view(session)
         draft = gr.update() if suggestion is None else gr.update(value=suggestion.reply)
-        citations = suggestion.citations if suggestion is not None else ()
-        grounds = gr.update() if suggestion is None else gr.update(choices=grounds_choices(citations), value=None)
+        cited = tuple(suggestion.citations) if suggestion is not None else ()
+        grounds = gr.update(choices=grounds_choices((*cited, *view.last_passages)), value=None)
         return (
             chat_messages(view), checklist(view), rail_flags(view), draft, grounds,
             gr.update(choices=placeholders_in(view), value=None),

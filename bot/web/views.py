@@ -54,8 +54,13 @@ def checklist(view: Any) -> str:
     current = STEP_IDS.index(view.step)
     lines = [f"**流程**：{escape(view.procedure_name)}　**案件**：`{escape(view.case_id)}`", ""]
     for index, step in enumerate(STEP_IDS):
-        mark = "✅" if index < current else ("▶️" if index == current else "⬜")
-        lines.append(f"- {mark} {STEP_NAMES_ZH[step]}")
+        if step == view.step:
+            mark, note = "→", "（当前）"
+        elif step in view.steps_done:
+            mark, note = "√", ""
+        else:
+            mark, note = "○", "（跳过）" if index < current else ""
+        lines.append(f"- {mark} {STEP_NAMES_ZH[step]}{note}")
     missing = [view.slot_labels.get(slot, slot) for slot in view.missing_slots]
     lines += ["", f"**待补充**：{'、'.join(missing) if missing else '无'}"]
     if view.escalated:
@@ -84,6 +89,8 @@ def citation_key(citation: dict[str, object]) -> str:
 
 
 def citation_label(citation: dict[str, object]) -> str:
+    if citation.get("label"):
+        return str(citation["label"])
     if citation.get("law"):
         return f"《{citation['law']}》第{citation['article']}条"
     return f"《{citation['doc']}》第{citation['section']}条"

@@ -1,0 +1,182 @@
+"""The pages' event handlers, called directly over the real engine (no browser)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import gradio as gr
+import pytest
+from fastapi import FastAPI
+
+from bot.types import Turn
+from bot.web.privacy_notice import privacy_notice
+from bot.web.ui_agent import AgentHandlers
+from bot.web.ui_customer import WidgetHandlers
+from bot.web.ui_qa import QaHandlers, report_frame
+from bot.web.ui_records import RecordsHandlers
+from bot.web.views import citation_text
+
+PHONE = "13812345678"
+SMALL_SET = """\
+id: handler-smoke
+description: a return is accepted with a case number
+turns:
+  - user: 耳机不想要了，想七天无理由退货
+    expect:
+      must_contain: [案件编号]
+"""
+
+
+def staff(web_app: FastAPI, role: str) -> gr.Request:
+    web_app.state.ctx.users.add(f"{role}-user", role, "a long test password")
+    return gr.Request(username=f"{role}-user")
+
+
+def opened_case(web_app: FastAPI, text: str = f"耳机坏了要退货，手机{PHONE}") -> tuple[str, str]:
+    bot = web_app.state.ctx.bot
+    session = bot.new_session()
+    return session, bot.handle(Turn(session, text)).case_id
+
+
+class TestWidget:
+    def test_when_consent_is_not_given_then_no_session_opens(self, web_app: FastAPI) -> None:
+        with pytest.raises(gr.Error, match="同意"):
+            WidgetHandlers(web_app.state.ctx).consent(False)
+        assert web_app.state.ctx.bot.records.cases() == []
+
+    def test_when_customer_sends_a_phone_number_then_the_chat_shows_it_masked(self, web_app: FastAPI) -> None:
+        widget = WidgetHandlers(web_app.state.ctx)
+        session = widget.consent(True)[0]
+        cleared, chat, status, _ = widget.send(session, f"耳机坏了要退货，我的手机{PHONE}")
+        assert cleared == ""
+        assert PHONE not in str(chat)
+        assert "[手机号" in chat[0]["content"]
+        assert "案件编号" in status
+
+    @pytest.mark.parametrize("text", ["", "   ", "x" * 2001, "a\x00b"])
+    def test_when_message_is_bad_then_a_clear_error_and_nothing_recorded(self, web_app: FastAPI, text: str) -> None:
+        widget = WidgetHandlers(web_app.state.ctx)
+        session = widget.consent(True)[0]
+        with pytest.raises(gr.Error, match="请输入"):
+            widget.send(session, text)
+        assert web_app.state.ctx.bot.records.cases() == []
+
+    def test_when_customer_asks_for_a_human_then_the_case_is_escalated(self, web_app: FastAPI) -> None:
+        widget = WidgetHandlers(web_app.state.ctx)
+        session = widget.consent(True)[0]
+        widget.send(session, "快递把我的包裹弄丢了")
+        _, status, _ = widget.escalate(session)
+        assert "人工" in status
+        assert web_app.state.ctx.bot.case_view(session).escalated
+
+
+class TestCopilot:
+    def test_when_agent_reveals_with_a_reason_then_the_value_comes_back_and_the_vault_records_it(
+        self, web_app: FastAPI
+    ) -> None:
+        from guardrails.pii.vault import open_vault
+
+        session, case_id = opened_case(web_app)
+        copilot = AgentHandlers(web_app.state.ctx)
+        placeholder = copilot._show(session, None)[5]["choices"][0]
+        value = copilot.reveal(session, placeholder, "回拨顾客确认地址", staff(web_app, "agent"))
+        assert value == PHONE
+        audit = open_vault(web_app.state.ctx.settings).reveals(case_id)
+        assert [(row["actor"], row["reason"]) for row in audit] == [("agent-user", "回拨顾客确认地址")]
+
+    @pytest.mark.parametrize(("role", "reason", "complaint"), [("agent", " ", "原因"), ("qa", "审计", "坐席")])
+    def test_when_reason_is_missing_or_role_is_wrong_then_no_reveal(self, web_app, role, reason, complaint) -> None:
+        session, _ = opened_case(web_app)
+        copilot = AgentHandlers(web_app.state.ctx)
+        placeholder = copilot._show(session, None)[5]["choices"][0]
+        with pytest.raises(gr.Error, match=complaint):
+            copilot.reveal(session, placeholder, reason, staff(web_app, role))
+
+    def test_when_agent_ends_a_conversation_then_it_leaves_the_queue(self, web_app: FastAPI) -> None:
+        kept, _ = opened_case(web_app, "快递员态度很差，我要投诉")
+        ended, _ = opened_case(web_app)
+        copilot = AgentHandlers(web_app.state.ctx)
+        queue, notice = copilot.close(ended, staff(web_app, "agent"))
+        assert [value for _, value in queue["choices"]] == [kept]
+        assert "结束" in notice
+
+    def test_escalated_conversations_come_first_in_the_queue(self, web_app: FastAPI) -> None:
+        first, _ = opened_case(web_app, "快递员态度很差，我要投诉")
+        second, _ = opened_case(web_app)
+        web_app.state.ctx.bot.escalate(first, "顾客要求主管回电", "agent-user")
+        rows = web_app.state.ctx.queue.open_rows()
+        assert [row.session for row in rows] == [first, second]
+        assert rows[0].label().startswith("【已升级】")
+
+    def test_when_agent_sends_an_edited_draft_then_it_passes_the_output_rails_and_names_the_agent(
+        self, web_app: FastAPI
+    ) -> None:
+        session, case_id = opened_case(web_app)
+        copilot = AgentHandlers(web_app.state.ctx)
+        draft = copilot.open(session)[3]["value"]
+        *_, notice = copilot.accept(session, draft + "（坐席已核对）", staff(web_app, "agent"))
+        assert "已发送" in notice
+        rows = web_app.state.ctx.bot.records.for_case(case_id)
+        assert rows[-1]["actor"] == "agent" and rows[-1]["body"]["agent_id"] == "agent-user"
+        assert rows[-1]["body"]["verdicts"], "the agent's text went through the output rails"
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("statute|消费者权益保护法|25", "七日内退货"),
+        ("statute|合同法|94", "未找到"),
+        ("policy|privacy|3.2", "保存三年"),
+    ],
+)
+def test_a_citation_opens_the_article_or_policy_text(key: str, expected: str) -> None:
+    assert expected in citation_text(key)
+
+
+def test_privacy_notice_tells_what_why_how_long_and_how_to_exercise_rights() -> None:
+    notice = privacy_notice()
+    for words in ("对话内容会被记录", "保存三年", "查阅、复制", "删除", "申请"):
+        assert words in notice.markdown
+    assert notice.consent_label
+
+
+def test_records_console_searches_verifies_and_exports(web_app: FastAPI) -> None:
+    _, case_id = opened_case(web_app)
+    records = RecordsHandlers(web_app.state.ctx)
+    rows, _ = records.search(case_id[-6:])
+    assert [row[0] for row in rows] == [case_id]
+    assert records.search("no such thing")[0] == []
+    timeline = records.timeline(case_id)
+    assert timeline and PHONE not in str(timeline)
+    assert records.verify().startswith("✅")
+    exported = Path(records.export(case_id, "md")["value"]).read_text(encoding="utf-8")
+    assert case_id in exported and PHONE not in exported
+
+
+def test_qa_console_runs_an_uploaded_set_and_compares_two_runs(web_app: FastAPI, tmp_path: Path) -> None:
+    dialogue = tmp_path / "handler-smoke.yaml"
+    dialogue.write_text(SMALL_SET, encoding="utf-8")
+    qa = QaHandlers(web_app.state.ctx)
+    qa.upload([str(dialogue)])
+    first = qa.run(["uploads/handler-smoke.yaml"])
+    assert "| 通过 | 1 |" in first[0]
+    second = qa.run(["uploads/handler-smoke.yaml"])
+    runs = qa.saved_runs()
+    assert len(runs) == 2 and second[4]["value"] == runs[0]
+    comparison = qa.compare(runs[1], runs[0])
+    assert "passed" in comparison and "regressed: 0" in comparison
+
+
+def test_qa_console_refuses_files_that_are_not_dialogue_sets(web_app: FastAPI, tmp_path: Path) -> None:
+    payload = tmp_path / "evil.html"
+    payload.write_text("<script>alert(1)</script>", encoding="utf-8")
+    with pytest.raises(gr.Error, match="yaml"):
+        QaHandlers(web_app.state.ctx).upload([str(payload)])
+    with pytest.raises(gr.Error, match="不是评测对话集"):
+        QaHandlers(web_app.state.ctx).run(["../../etc/passwd"])
+
+
+def test_the_report_is_framed_so_none_of_its_scripts_run() -> None:
+    frame = report_frame('<p>ok</p><script>alert("x")</script>')
+    assert frame.startswith('<iframe sandbox=""')
+    assert "<script>" not in frame and "&lt;script&gt;" in frame
