@@ -95,9 +95,18 @@ class Settings(BaseSettings):
         """A random secret kept in ``CSBOT_HOME/keys/<name>``, created on first use (mode 0600)."""
         path = self.keys_dir / name
         if not path.exists():
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            # Written aside, then linked into place: with several processes starting at once the first
+            # link wins and nobody ever reads a half-written (empty) key.
+            temporary = path.with_name(f".{name}.{secrets.token_hex(6)}.tmp")
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as handle:
                 handle.write(secrets.token_bytes(nbytes))
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                pass
+            finally:
+                os.unlink(temporary)
         return path.read_bytes()
 
 
