@@ -140,3 +140,11 @@ def test_select_by_id_glob_tag_or_procedure(patterns: tuple[str, ...], ids: list
     one = parse_dialogue("id: a-1\ndescription: d\nsettings: {procedure: return_7day}\nturns: [{user: x}]\n", "a")
     two = parse_dialogue("id: b-2\ndescription: d\ntags: [refund]\nturns: [{user: x}]\n", "b")
     assert [d.id for d in select([one, two], patterns)] == ids
+
+
+def test_public_api_names_resolve() -> None:
+    import eval as package
+
+    assert sorted(package.__all__) == sorted(set(package.__all__))
+    for name in package.__all__:
+        assert getattr(package, name) is not None, name
