@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from bot.settings import Settings
@@ -14,6 +15,12 @@ REPLY_FIELDS = {
     "missing_slots",
 }
 XSS = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
+
+
+@pytest.fixture
+def web_app(shared_web_app: FastAPI) -> FastAPI:
+    """Tests here only read their own sessions, so the module shares one app."""
+    return shared_web_app
 
 
 def open_session(client: TestClient) -> tuple[str, dict[str, str]]:
