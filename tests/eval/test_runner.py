@@ -11,7 +11,9 @@ from typer.testing import CliRunner
 
 from bot.cli import build_app
 from bot.settings import Settings
+from eval.junit import to_junit
 from eval.loader import load_dialogue
+from eval.report_html import render_report
 from eval.runner import run_dialogues
 
 PASSING = """\
@@ -58,7 +60,8 @@ def test_runner_checks_expectations_and_keeps_only_masked_text(
     assert good.transcript.turns[1].path[:4] == ["accept", "triage", "investigate", "resolve"]
     assert "13812345678" not in good.transcript.turns[0].customer_masked
     assert [kind for kind, _ in good.transcript.planted_pii] == ["phone"]
-    assert "13812345678" not in json.dumps(run.to_json(), ensure_ascii=False)
+    for output in (json.dumps(run.to_json(), ensure_ascii=False), render_report(run), to_junit(run)):
+        assert "13812345678" not in output
     assert run.summary["dialogues"] == 2 and run.summary["failed"] == 1 and run.summary["pii_leaks"] == 0
 
 
