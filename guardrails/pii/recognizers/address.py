@@ -26,7 +26,7 @@ def _grammar() -> str:
     numeral = r"(?:\d{1,4}|[一二三四五六七八九十]{1,3}|[A-Z])"
     province = f"(?:{_alt('provinces')}{_alt('province_suffixes')}?)"
     city = f"(?:{_CJK}{{2,4}}?{_alt('city_suffixes')})"
-    district = f"(?:{_CJK}{{1,4}}?{_alt('district_suffixes')})"
+    district = f"(?:{_CJK}{{1,4}}?(?<!小|社){_alt('district_suffixes')})"  # 阳光小区 is a compound
     town = f"(?:{_CJK}{{1,4}}?{_alt('town_suffixes')})"
     # Atomic: once the administrative prefix is read it is not re-split, which keeps a run like
     # 北京市北京市北京市... from being tried in every possible segmentation.
