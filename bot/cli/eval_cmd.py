@@ -20,7 +20,8 @@ import typer
 from bot.settings import load_settings
 
 if TYPE_CHECKING:
-    from eval.results import DialogueResult
+    from bot.settings import Settings
+    from eval.results import DialogueResult, RunResult
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -73,21 +74,40 @@ class RunOptions:
     only: tuple[str, ...] = ()
 
 
+def _drafter_problem(settings: Settings, drafter: str | None) -> str | None:
+    """Why the run's drafter cannot be built (an LLM without endpoint), before anything else is."""
+    from bot.drafting.base import DrafterConfigError, make_drafter
+
+    try:
+        probe = make_drafter(settings, drafter)
+    except DrafterConfigError as error:
+        return str(error)
+    closer = getattr(probe, "close", None)
+    if callable(closer):
+        closer()
+    return None
+
+
+def _write_outputs(run: RunResult, options: RunOptions) -> None:
+    from eval.junit import write_junit
+    from eval.report_html import write_report
+
+    for path in (options.report, options.junit, options.out):
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    if options.report is not None:
+        write_report(run, options.report)
+    if options.junit is not None:
+        write_junit(run, options.junit)
+    if options.out is not None:
+        options.out.write_text(json.dumps(run.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 def _run(paths: list[Path], options: RunOptions) -> int:
     from eval.index_setup import DEFAULT_INDEX_LAWS, IndexMissing, resolve_index
-    from eval.junit import write_junit
     from eval.loader import load_dialogues, select
-    from eval.report_html import write_report
     from eval.runner import run_dialogues
 
-    as_json, report, junit, out, drafter, index = (
-        options.as_json,
-        options.report,
-        options.junit,
-        options.out,
-        options.drafter,
-        options.index,
-    )
     loaded, errors = load_dialogues(paths)
     dialogues = select(loaded, options.only)
     for error in errors:
@@ -96,25 +116,19 @@ def _run(paths: list[Path], options: RunOptions) -> int:
         typer.echo("error: no dialogue found (no *.yaml in the paths, or none matches --only)", err=True)
         return EXIT_USAGE
     settings = load_settings()
-    from bot.drafting.base import DrafterConfigError, make_drafter
-
-    try:  # fail before building anything when the LLM is not configured
-        probe = make_drafter(settings, drafter)
-    except DrafterConfigError as error:
-        typer.echo(f"error: {error}", err=True)
+    problem = _drafter_problem(settings, options.drafter)
+    if problem is not None:
+        typer.echo(f"error: {problem}", err=True)
         return EXIT_USAGE
-    closer = getattr(probe, "close", None)
-    if callable(closer):
-        closer()
     build_root = Path(tempfile.mkdtemp(prefix="csbot-eval-index-"))
     try:
-        index_dir = resolve_index(settings, index, build_root, DEFAULT_INDEX_LAWS)
+        index_dir = resolve_index(settings, options.index, build_root, DEFAULT_INDEX_LAWS)
         run = run_dialogues(
             dialogues,
             settings,
             index_dir=index_dir,
-            drafter=drafter,
-            progress=lambda r: _print_result(r, as_json),
+            drafter=options.drafter,
+            progress=lambda r: _print_result(r, options.as_json),
             load_errors=[str(e) for e in errors],
         )
     except IndexMissing as error:
@@ -122,13 +136,8 @@ def _run(paths: list[Path], options: RunOptions) -> int:
         return EXIT_USAGE
     finally:
         shutil.rmtree(build_root, ignore_errors=True)
-    if report is not None:
-        write_report(run, report)
-    if junit is not None:
-        write_junit(run, junit)
-    if out is not None:
-        out.write_text(json.dumps(run.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
-    if as_json:
+    _write_outputs(run, options)
+    if options.as_json:
         typer.echo(json.dumps(run.summary, ensure_ascii=False))
     else:
         _print_summary(run.summary)
