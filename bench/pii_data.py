@@ -146,7 +146,9 @@ def plate(rng: random.Random) -> str:
 def _positive(rng: random.Random) -> Sample:
     """One customer message carrying one to three kinds of personal data."""
     b = Builder()
-    kind = rng.randrange(12)
+    kind = rng.randrange(16)
+    if kind >= 12:
+        return _harder(rng, kind, b)
     if kind == 0:
         b.text(rng.choice(["我的手机号是", "电话：", "打", "联系方式 ", "手机 "])).pii("phone", phone(rng))
         b.text(rng.choice(["，麻烦尽快回电", "。", " 找我就行", "，谢谢"]))
@@ -194,6 +196,32 @@ def _positive(rng: random.Random) -> Sample:
     return b.build()
 
 
+def _landline(rng: random.Random) -> str:
+    area = rng.choice(["010", "021", "020", "0571", "0755", "028"])
+    local = f"{rng.randint(2, 8)}{rng.randint(0, 9_999_999):07d}"
+    return rng.choice([f"{area}-{local}", f"({area}){local}", f"{area} {local[:4]} {local[4:]}"])
+
+
+def _old_id(rng: random.Random) -> str:
+    region = rng.choice(REGIONS)[3]
+    return f"{region}{rng.randint(50, 99)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
+
+
+def _harder(rng: random.Random, kind: int, b: Builder) -> Sample:
+    """Forms the first twelve kinds leave out: landlines, names with no cue, 15-digit IDs, permits."""
+    if kind == 12:
+        b.text(rng.choice(["座机", "办公电话：", "家里电话 "])).pii("landline", _landline(rng)).text("，白天有人")
+    elif kind == 13:
+        before, after = rng.choice([("上次是", "帮我处理的"), ("", "说明天下午过来取货"), ("我找", "，她知道这个单子")])
+        b.text(before).pii("name", person(rng)).text(after)
+    elif kind == 14:
+        b.text(rng.choice(["老身份证号", "15位身份证号码："])).pii("id_card", _old_id(rng)).text("，还能用吗")
+    else:
+        permit = rng.choice([("台湾通行证", "L"), ("回乡证", "H"), ("港澳通行证", "C")])
+        b.text(permit[0]).pii("passport", f"{permit[1]}{rng.randint(10_000_000, 99_999_999)}").text("，过期了")
+    return b.build()
+
+
 def _order_number(rng: random.Random) -> str:
     """An 18-digit order number whose last digit is NOT the ID check character."""
     while True:
@@ -232,6 +260,7 @@ NEGATIVE_CHOICES = [
     ["杭州云杉科技有限公司开的发票", "华为官方旗舰店买的", "京东自营的订单", "在苏宁买的格力空调"],
     ["我在北京出差，下周回杭州", "人在上海，东西寄到哪里", "我是广东人，现在住深圳", "朝阳区那边能送吗"],
     ["李白的诗我很喜欢", "孔子说过己所不欲勿施于人", "诸葛亮草船借箭的故事", "买了一本苏轼的诗集"],
+    ["马上给我退款", "高铁票能报销吗", "周末能送到吗", "黄金手镯有证书吗", "白色款还有货吗", "钱什么时候退回来"],
 ]
 
 

@@ -34,6 +34,7 @@ class NameRecognizer(Recognizer):
         self.deny_list = self.deny_list | frozenset(words("names", "deny"))
         self.titles = words("names", "titles_after")
         self.tagger = str(lexicon()["names"].get("tagger", "fast"))
+        self.everyday_compounds = frozenset(words("names", "everyday_compound_surnames"))
         strong, weak = words("names", "cues_before"), words("names", "cues_before_weak")
         self._cue = re.compile(
             "(?:(?P<strong>"
@@ -101,17 +102,25 @@ class NameRecognizer(Recognizer):
         for clause in _CLAUSE.finditer(text):
             position = clause.start()
             for word, is_name in self._tagged_words(clause.group()):
-                size = len(word)
-                if is_name and 2 <= size <= 4 and self._plausible(word):
-                    found.append(Candidate(self.type, position, position + size, 0.7, self.name, False))
-                position += size
+                span = self._name_in_word(text, position, word, is_name)
+                if span is not None:
+                    found.append(Candidate(self.type, span[0], span[1], 0.7, self.name, False))
+                position += len(word)
         return found
 
-    def _plausible(self, word: str) -> bool:
-        """A known surname (not an everyday word) followed by a given name without stop characters."""
+    def _name_in_word(self, text: str, start: int, word: str, is_name: bool) -> tuple[int, int] | None:
+        """The name a jieba word holds: a tagged/new word starting with a surname (trimmed at a stop
+        character: 蔡雪帮 -> 蔡雪), or a compound surname jieba split off its given name (欧阳|康萍)."""
+        if word in self.compound and word not in self.everyday_compounds:
+            end = self.given_name_end(text, start + len(word))
+            return (start, end) if end > start + len(word) else None
+        if not is_name or not 2 <= len(word) <= 4:
+            return None
         surname = self.surname_length(word, 0, strict=True)
-        given = word[surname:]
-        return bool(surname and given and word[0] != given[0] and not self.stop.intersection(given))
+        if not surname or word[0] == word[surname : surname + 1]:
+            return None
+        end = self.given_name_end(text, start + surname)
+        return (start, end) if end > start + surname and end <= start + len(word) else None
 
     def _tagged_words(self, text: str) -> Iterator[tuple[str, bool]]:
         """(word, could be a name) for each jieba word.
