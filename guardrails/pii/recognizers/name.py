@@ -49,7 +49,7 @@ class NameRecognizer(Recognizer):
         """Length of the surname starting at ``start`` (0 if none); strict refuses everyday-word surnames."""
         for compound in self.compound:
             if text.startswith(compound, start):
-                return len(compound)
+                return 0 if strict and compound in self.everyday_compounds else len(compound)
         char = text[start : start + 1]
         if char in self.surnames and not (strict and char in self.ambiguous):
             return 1
