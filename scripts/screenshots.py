@@ -27,9 +27,9 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
-COMPLAINT = ("我上周买的蓝牙耳机左耳没声音，想退货", "订单号是 A20261120001，11月20日收到的，手机 13812345678")
+COMPLAINT = ("我上周买的蓝牙耳机左耳没声音，想退货，我的手机 13812345678", "订单号是 A20261120001，11月25日收到的")
 PASSWORD = "screenshots only 1"
-QA_SETS = ("return_7day.yaml", "quality_defect.yaml")
+QA_SETS = ("general_complaint/", "service_complaint/")
 
 
 def app_settings(home: Path) -> Settings:
@@ -66,38 +66,53 @@ def login(page, base: str, role: str, target: str) -> None:
     page.wait_for_url(f"{base}{target}")
 
 
+def say(page, text: str) -> None:
+    """Send one message and wait until the reply is shown and the box is clear."""
+    bots = page.locator("#conversation [data-testid=bot]").count()
+    page.locator("#message textarea").fill(text)
+    page.wait_for_function("t => document.querySelector('#message textarea').value === t", arg=text)
+    page.click("#send")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#conversation [data-testid=bot]').length > n"
+        " && document.querySelector('#message textarea').value === ''",
+        arg=bots, timeout=120_000,
+    )
+
+
 def widget(browser, base: str, out: Path) -> None:
-    page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
     page.goto(f"{base}/widget/")
+    page.get_by_text("个人信息处理告知").wait_for()
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(out / "widget-notice.png"))
     page.locator("#consent input").check()
     page.click("#start")
     for text in COMPLAINT:
-        page.locator("#message textarea").fill(text)
-        page.click("#send")
-        page.locator("#conversation").get_by_text(text[:6]).wait_for(state="hidden", timeout=1)  # masked copy shows
+        say(page, text)
     page.wait_for_timeout(500)
-    page.screenshot(path=str(out / "widget.png"), full_page=True)
+    page.screenshot(path=str(out / "widget.png"))
     page.close()
 
 
 def copilot(browser, base: str, out: Path) -> None:
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     login(page, base, "agent", "/agent/")
     page.locator("#queue label").first.click()
     page.locator("#draft textarea").wait_for()
     page.wait_for_function("document.querySelector('#draft textarea').value.length > 0")
     page.locator("#grounds label").first.click()
+    page.locator("#ground-text").get_by_text("《").first.wait_for()
     page.wait_for_timeout(500)
     page.screenshot(path=str(out / "copilot.png"), full_page=True)
     page.close()
 
 
 def qa_report(browser, base: str, out: Path) -> None:
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
     login(page, base, "qa", "/qa/")
     for name in QA_SETS:
-        page.locator("#sets input").fill(name)
-        page.keyboard.press("Enter")
+        page.locator("#sets input").click()
+        page.get_by_role("option", name=name, exact=True).click()
     page.click("#run")
     page.locator("#summary table").wait_for(timeout=600_000)
     page.wait_for_timeout(500)
@@ -126,8 +141,17 @@ def main() -> None:
         server.should_exit = True  # type: ignore[attr-defined]
         thread.join(timeout=30)
         shutil.rmtree(home, ignore_errors=True)
-    for name in ("widget", "copilot", "qa-report"):
+    for name in ("widget-notice", "widget", "copilot", "qa-report"):
+        shrink(args.out / f"{name}.png")
         print(args.out / f"{name}.png")
+
+
+def shrink(path: Path) -> None:
+    """256 colours are plenty for a UI screenshot and keep the PNGs in the repository small."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
 
 
 if __name__ == "__main__":

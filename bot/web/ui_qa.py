@@ -43,10 +43,11 @@ class QaHandlers:
         self.uploads_dir = ctx.settings.home / "eval-uploads"
 
     def shipped_sets(self) -> list[str]:
-        """Dialogue files shipped in ``eval/dialogues`` and uploaded earlier, relative names."""
+        """The shipped sets (each folder of ``eval/dialogues`` is one set) and the uploaded files."""
         names, uploaded = [], []
         if SHIPPED_SETS.is_dir():
-            names = [str(p.relative_to(SHIPPED_SETS)) for p in expand_paths([SHIPPED_SETS])]
+            names = [f"{p.name}/" for p in sorted(SHIPPED_SETS.iterdir()) if p.is_dir()]
+            names += [p.name for p in sorted(SHIPPED_SETS.glob("*.y*ml"))]
         if self.uploads_dir.is_dir():
             uploaded = [f"uploads/{p.name}" for p in expand_paths([self.uploads_dir])]
         return names + uploaded
