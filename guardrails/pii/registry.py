@@ -44,7 +44,7 @@ class RecognizerRegistry:
         if recognizer.name in self._recognizers:
             raise ValueError(f"a recognizer named {recognizer.name!r} is already registered")
         self._recognizers[recognizer.name] = recognizer
-        self._selection: dict[frozenset[str] | None, list[Recognizer]] = {}
+        self._selection = {}
 
     def get(self, name: str) -> Recognizer:
         return self._recognizers[name]

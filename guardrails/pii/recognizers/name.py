@@ -12,6 +12,7 @@ import logging
 import re
 from collections.abc import Iterator
 from functools import cached_property
+from typing import Any
 
 from guardrails.pii.lexicon import chars, lexicon, words
 from guardrails.pii.recognizer import Candidate, Recognizer
@@ -140,7 +141,7 @@ class NameRecognizer(Recognizer):
             yield word, word not in frequencies or tags.get(word) in _NAME_TAGS
 
     @cached_property
-    def _jieba(self):  # type: ignore[no-untyped-def]
+    def _jieba(self) -> tuple[Any, Any]:
         import jieba
         import jieba.posseg
 
