@@ -43,27 +43,51 @@ def load_schema() -> dict[str, Any]:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-def _node_to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int], file: Path) -> Any:
-    """Turn a composed YAML node into plain data, noting the (1-based) line of every value."""
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
+MAX_DEPTH = 12  # a dialogue nests five levels; anything deeper is a mistake or an attack
+
+
+class _Converter:
+    """Composed YAML nodes -> plain data, noting the (1-based) line of every value by its path.
+
+    Aliases are refused: a dialogue needs none, and nested aliases expand exponentially.
+    """
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self.lines: dict[Path_, int] = {}
+        self.seen: set[int] = set()
+
+    def convert(self, node: yaml.Node, path: Path_ = ()) -> Any:
+        line = node.start_mark.line + 1
+        if len(path) > MAX_DEPTH:
+            raise DialogueError(self.file, line, f"nested deeper than {MAX_DEPTH} levels")
+        self.lines[path] = line
+        if isinstance(node, yaml.ScalarNode):
+            return _SCALARS.construct_object(node, deep=True)
+        if id(node) in self.seen:
+            raise DialogueError(self.file, line, "anchors and aliases (&, *) are not supported in dialogue files")
+        self.seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(item, (*path, index)) for index, item in enumerate(node.value)]
+        return self._mapping(node, path)
+
+    def _mapping(self, node: yaml.Node, path: Path_) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise DialogueError(file, key_node.start_mark.line + 1, "mapping keys must be plain text")
+                raise DialogueError(self.file, key_node.start_mark.line + 1, "mapping keys must be plain text")
             key = key_node.value
             if key in result:
-                raise DialogueError(file, key_node.start_mark.line + 1, f"duplicate key {key!r}")
-            result[key] = _node_to_python(value_node, (*path, key), lines, file)
+                raise DialogueError(self.file, key_node.start_mark.line + 1, f"duplicate key {key!r}")
+            result[key] = self.convert(value_node, (*path, key))
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_node_to_python(item, (*path, index), lines, file) for index, item in enumerate(node.value)]
-    return _SCALARS.construct_object(node, deep=True)
 
 
 def _compose(text: str, file: Path) -> tuple[Any, dict[Path_, int]]:
     try:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except RecursionError:
+        raise DialogueError(file, 1, f"nested deeper than {MAX_DEPTH} levels") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -74,8 +98,8 @@ def _compose(text: str, file: Path) -> tuple[Any, dict[Path_, int]]:
         raise DialogueError(file, 1, "the file is empty; a dialogue needs id, description and turns")
     if len(nodes) > 1:
         raise DialogueError(file, nodes[1].start_mark.line + 1, "one dialogue per file (found a second document)")
-    lines: dict[Path_, int] = {}
-    return _node_to_python(nodes[0], (), lines, file), lines
+    converter = _Converter(file)
+    return converter.convert(nodes[0]), converter.lines
 
 
 def _line_for(path: Sequence[str | int], lines: dict[Path_, int]) -> int:

@@ -65,6 +65,9 @@ def test_when_file_is_good_then_every_field_and_line_is_kept() -> None:
         ("- just\n- a list\n", 1, "must be a mapping"),
         ("id: x\ndescription: d\nturns: []\n", 3, "should be non-empty"),
         ("id: Bad Id\ndescription: d\nturns:\n  - user: hi\n", 1, "does not match"),
+        ("id: x\ndescription: d\nturns:\n  - &t {user: hi}\n  - *t\n", 4, "aliases"),
+        ("id: x\ndescription: d\nturns: " + "[" * 40 + "]" * 40 + "\n", 3, "nested deeper"),
+        ("id: x\ndescription: d\nturns: " + "[" * 5000 + "]" * 5000 + "\n", 1, "nested deeper"),
     ],
 )
 def test_when_file_is_bad_then_error_names_file_and_line(text: str, line: int, words: str) -> None:
