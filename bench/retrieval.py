@@ -143,7 +143,7 @@ def print_table(name: str, questions: list[dict], rows: dict[str, tuple[list[Ran
     for system, (ranked, latencies) in rows.items():
         m = score(questions, ranked)
         lat = f"{statistics.median(latencies):.1f} | {p95(latencies):.1f}" if latencies else "- | -"
-        ratio = f"{p95(latencies) / peer_p95:.2f}x" if latencies and peer_p95 else "-"
+        ratio = f"{p95(latencies) / peer_p95:.3g}x" if latencies and peer_p95 else "-"
         print(f"| {system} | {m['R@1']:.3f} | {m['R@5']:.3f} | {m['R@10']:.3f} | {m['MRR@10']:.3f} | {lat} | {ratio} |")
     sys.stdout.flush()
 
