@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib.metadata import version as package_version
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 from fastapi import FastAPI, Request
@@ -73,12 +74,12 @@ def create_app(settings: Settings | None = None, bot: object | None = None) -> F
 def _mount_gradio(app: FastAPI, ctx: WebContext) -> None:
     from bot.web import ui_agent, ui_customer, ui_qa, ui_records
 
-    common = {"theme": THEME, "css": CSS, "ssr_mode": False, "footer_links": [], "show_error": False}
-    gr.mount_gradio_app(app, ui_customer.build(ctx), path="/widget", **common)  # type: ignore[arg-type]
+    common: dict[str, Any] = {"theme": THEME, "css": CSS, "ssr_mode": False, "footer_links": [], "show_error": False}
+    gr.mount_gradio_app(app, ui_customer.build(ctx), path="/widget", **common)
     builders = {"/agent": ui_agent.build, "/qa": ui_qa.build, "/records": ui_records.build}
     for path, build in builders.items():
         gr.mount_gradio_app(
-            app, build(ctx), path=path, auth_dependency=_gradio_gate(ctx, STAFF_MOUNTS[path]), **common  # type: ignore[arg-type]
+            app, build(ctx), path=path, auth_dependency=_gradio_gate(ctx, STAFF_MOUNTS[path]), **common
         )
 
 
@@ -109,7 +110,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        detail = error.detail
+        detail: Any = error.detail
         if not isinstance(detail, dict):
             detail = {"code": f"http_{error.status_code}", "message": str(detail)}
         return JSONResponse({"error": detail}, status_code=error.status_code, headers=error.headers)

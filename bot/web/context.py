@@ -41,7 +41,8 @@ class WebContext:
 
 
 def get_ctx(request: Request) -> WebContext:
-    return request.app.state.ctx  # type: ignore[no-any-return]
+    ctx: WebContext = request.app.state.ctx
+    return ctx
 
 
 Ctx = Annotated[WebContext, Depends(get_ctx)]

@@ -60,7 +60,7 @@ class RateLimitMiddleware:
         self.buckets = TokenBuckets(per_minute)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        rule = _rule_for(scope) if scope["type"] == "http" else None
+        rule = rule_for(scope) if scope["type"] == "http" else None
         if rule is not None:
             client = (scope.get("client") or ("unknown", 0))[0]
             wait = self.buckets.take(f"{client}|{rule}")
@@ -70,7 +70,7 @@ class RateLimitMiddleware:
         await self.app(scope, receive, send)
 
 
-def _rule_for(scope: Scope) -> str | None:
+def rule_for(scope: Scope) -> str | None:
     method, path = scope.get("method", ""), scope.get("path", "")
     for rule_method, prefix, name in PUBLIC_RULES:
         if method == rule_method and path.startswith(prefix):

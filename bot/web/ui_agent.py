@@ -38,16 +38,23 @@ class AgentHandlers:
         return gr.update(choices=[(row.label(), row.session) for row in rows])
 
     def open(self, session: str | None) -> tuple[Any, ...]:
-        """Show the selected conversation and a fresh draft."""
+        """Show the selected conversation and a fresh draft (also kept aside, unedited, for "accept")."""
         if not session:
             raise gr.Error(NO_SELECTION)
-        return self._show(session, self.ctx.bot.suggest(session))
+        suggestion = self.ctx.bot.suggest(session)
+        return (*self._show(session, suggestion), suggestion.reply)
 
     def regenerate(self, session: str | None) -> tuple[Any, ...]:
         return self.open(session)
 
-    def accept(self, session: str | None, draft: str, request: gr.Request) -> tuple[Any, ...]:
-        """Send the draft box's text (as drafted, or as the agent edited it) through the output rails."""
+    def accept(self, session: str | None, suggested: str | None, request: gr.Request) -> tuple[Any, ...]:
+        """Send the draft exactly as the copilot proposed it."""
+        if not suggested:
+            raise gr.Error("还没有建议回复，请先选择会话或重新生成。")
+        return self.send(session, suggested, request)
+
+    def send(self, session: str | None, draft: str, request: gr.Request) -> tuple[Any, ...]:
+        """Send the draft box's text as the agent edited it; it passes the same output rails."""
         agent = self._agent(request)
         if not session:
             raise gr.Error(NO_SELECTION)
@@ -123,7 +130,8 @@ def build(ctx: WebContext) -> gr.Blocks:
                 chat = gr.Chatbot(label="对话（已遮盖）", height=360, elem_id="conversation", feedback_options=None)
                 draft = gr.Textbox(label="建议回复（可编辑）", lines=5, max_length=MAX_MESSAGE_CHARS, elem_id="draft")
                 with gr.Row(elem_classes=["csbot-actions"]):
-                    accept = gr.Button("发送（采纳/编辑后）", variant="primary", elem_id="accept")
+                    accept = gr.Button("采纳草稿", variant="primary", elem_id="accept")
+                    send = gr.Button("编辑后发送", variant="primary", elem_id="send")
                     regenerate = gr.Button("重新生成", elem_id="regenerate")
                     close = gr.Button("结束会话", elem_id="close")
                 with gr.Row():
@@ -138,12 +146,14 @@ def build(ctx: WebContext) -> gr.Blocks:
                     reveal_reason = gr.Textbox(label="原因", elem_id="reveal-reason")
                     reveal = gr.Button("查看", elem_id="reveal")
                     revealed = gr.Textbox(label="原文", interactive=False, elem_classes=["csbot-revealed"])
+        suggested = gr.State(None)
         shown = [chat, steps, flags, draft, grounds, placeholder]
         blocks.load(handlers.refresh_queue, None, [queue])
         refresh.click(handlers.refresh_queue, None, [queue])
-        queue.change(handlers.open, [queue], shown)
-        regenerate.click(handlers.regenerate, [queue], shown)
-        accept.click(handlers.accept, [queue, draft], [*shown, notice])
+        queue.change(handlers.open, [queue], [*shown, suggested])
+        regenerate.click(handlers.regenerate, [queue], [*shown, suggested])
+        accept.click(handlers.accept, [queue, suggested], [*shown, notice])
+        send.click(handlers.send, [queue, draft], [*shown, notice])
         escalate.click(handlers.escalate, [queue, reason], [*shown, notice])
         close.click(handlers.close, [queue], [queue, notice])
         grounds.change(handlers.ground, [grounds, queue], [ground_text])

@@ -104,7 +104,7 @@ def test_agent_accepts_an_edited_draft_and_the_record_names_them(browser, live_s
     page.wait_for_function("document.querySelector('#draft textarea').value.length > 0")
     edited = page.locator("#draft textarea").input_value() + "（坐席补充：我们会在24小时内联系快递公司核实。）"
     page.locator("#draft textarea").fill(edited)
-    page.locator("#accept").click()
+    page.locator("#send").click()
     page.locator("#notice").get_by_text("已发送").wait_for()
     page.locator("#conversation").get_by_text("坐席补充").wait_for()
     sent = [r for r in web_app.state.ctx.bot.records.for_case(case_id) if r["body"].get("agent_id") == "agent-user"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.web.ratelimit import TokenBuckets
+import pytest
+
+from bot.web.ratelimit import TokenBuckets, rule_for
 
 
 class Clock:
@@ -36,3 +38,20 @@ def test_when_clients_differ_then_their_budgets_are_separate() -> None:
     assert buckets.take("b|api") == 0.0
     assert buckets.take("a|login") == 0.0
     assert buckets.take("a|api") > 0.0
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "rule"),
+    [
+        ("POST", "/api/v1/sessions", "api"),
+        ("POST", "/api/v1/sessions/abc/messages", "api"),
+        ("POST", "/api/v1/sessions/abc/messages/stream", "api"),
+        ("POST", "/login", "login"),
+        ("POST", "/widget/gradio_api/queue/join", "widget"),
+        ("GET", "/api/v1/sessions", None),
+        ("GET", "/healthz", None),
+        ("POST", "/agent/gradio_api/queue/join", None),
+    ],
+)
+def test_public_write_endpoints_are_limited_and_nothing_else(method: str, path: str, rule: str | None) -> None:
+    assert rule_for({"type": "http", "method": method, "path": path}) == rule
