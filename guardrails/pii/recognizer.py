@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 CONTEXT_WINDOW = 12  # characters before the match searched for context words
 CONTEXT_BOOST = 0.35
@@ -36,9 +37,8 @@ class Pattern:
         object.__setattr__(self, "compiled", re.compile(self.regex, self.flags))
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A match in the NORMALISED text, before mapping back and overlap resolution."""
+class Candidate(NamedTuple):
+    """A match in the NORMALISED text, before mapping back and overlap resolution (a tuple: cheap)."""
 
     type: str
     start: int

@@ -10,7 +10,6 @@ quantifier is bounded.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from guardrails.pii.lexicon import words
 from guardrails.pii.recognizer import Candidate, Pattern, Recognizer
@@ -86,5 +85,5 @@ class AddressRecognizer(Recognizer):
         for match in self._stop.finditer(text, candidate.start, limit):
             cut = match.end()
         if cut > candidate.start:
-            candidate = replace(candidate, start=cut)
+            candidate = candidate._replace(start=cut)
         return candidate if candidate.end - candidate.start >= 4 else None

@@ -120,8 +120,8 @@ class NameRecognizer(Recognizer):
         surname = self.surname_length(word, 0, strict=True)
         if not surname or word[0] == word[surname : surname + 1]:
             return None
-        end = self.given_name_end(text, start + surname)
-        return (start, end) if end > start + surname and end <= start + len(word) else None
+        end = min(self.given_name_end(text, start + surname), start + len(word))
+        return (start, end) if end > start + surname else None
 
     def _tagged_words(self, text: str) -> Iterator[tuple[str, bool]]:
         """(word, could be a name) for each jieba word.
