@@ -63,6 +63,7 @@ def turn_body(
         "time": datetime.now(UTC).isoformat(),
         "procedure": state.procedure,
         "procedure_name": procedure.name,
+        "response_time": dict(procedure.response_time),
         "masked_text": trace.masked_input.text if trace.masked_input else None,
         "mask_changes": [
             {"type": c.type, "start": c.start, "end": c.end, "operator": c.operator, "replacement": c.replacement}

@@ -164,14 +164,14 @@ def extract(
 ) -> dict[str, str]:
     """Slots found in one masked message. ``expecting`` lists the slots the bot just asked for."""
     today = today or date.today()
-    text = unicodedata.normalize("NFKC", text)  # full-width digits and letters (ＤＤ２０２６…) read as ASCII
+    original, text = text, unicodedata.normalize("NFKC", text)  # full-width ＤＤ２０２６… read as ASCII
     found: dict[str, str] = {}
     for spec in specs.values():
         if spec.only_in_step and spec.only_in_step != step:
             continue
         value: str | None = None
         if spec.kind == "text":
-            stripped = " ".join(text.split())
+            stripped = " ".join(original.split())  # the customer's own wording, punctuation included
             says_nothing = spec.ignore is not None and spec.ignore.match(stripped.lower())
             value = stripped[: spec.max_chars] if _MEANINGFUL.search(stripped) and not says_nothing else None
         elif spec.kind == "regex":

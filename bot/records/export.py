@@ -81,6 +81,18 @@ def _transcript(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
     return lines
 
 
+TARGET_NAMES = {
+    "triage_hours": "初步处理（小时）",
+    "investigate_workdays": "调查核实（工作日）",
+    "close_days": "办结（日）",
+    "record_hours": "形成书面记录（小时）",
+}
+
+
+def _targets(targets: Mapping[str, Any]) -> list[str]:
+    return [f"{TARGET_NAMES.get(key, key)} {value}" for key, value in targets.items()]
+
+
 def render_case(
     case_id: str, rows: Sequence[Mapping[str, Any]], state: Mapping[str, Any] | None, fmt: Literal["md", "html"]
 ) -> str:
@@ -96,7 +108,7 @@ def render_case(
         "opened": rows[0]["created_at"],
         "last": rows[-1]["created_at"],
         "agents": sorted({str(r["body"]["agent_id"]) for r in rows if r["body"].get("agent_id")}),
-        "facts": [(labels.get(k, k), v) for k, v in slots.items() if k not in ("agreement",)],
+        "facts": [(label, slots[key]) for key, label in labels.items() if slots.get(key) and key != "agreement"],
         "remedies_offered": rows[-1]["body"].get("remedies", []),
         "outcome": slots.get("outcome", "处理中"),
         "timeline": _timeline(rows),
@@ -106,6 +118,7 @@ def render_case(
         "first_hash": rows[0]["hash"],
         "last_hash": rows[-1]["hash"],
         "count": len(rows),
+        "targets": _targets(rows[-1]["body"].get("response_time") or {}),
     }
     template = "record.html.j2" if fmt == "html" else "record.md.j2"
     return _environment(fmt).get_template(template).render(**context)

@@ -92,3 +92,12 @@ def test_full_width_and_partial_dates_are_understood(text: str, wanted: dict[str
 @pytest.mark.parametrize("text", ["在吗", "？", "你好！", "hello"])
 def test_a_greeting_is_not_a_problem_description(text: str) -> None:
     assert "issue" not in extract(SPECS, text, step="accept", today=TODAY)
+
+
+def test_the_problem_description_keeps_the_customers_own_punctuation() -> None:
+    assert extract(SPECS, "耳机坏了，开不了机！", step="accept", today=TODAY)["issue"] == "耳机坏了，开不了机！"
+
+
+@pytest.mark.parametrize("text", ["在你们店买的", "在这家买的", "在别的平台买的"])
+def test_words_that_point_at_no_one_are_not_a_seller(text: str) -> None:
+    assert "seller" not in extract(SPECS, text, step="triage", today=TODAY)
