@@ -19,7 +19,18 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from bot.types import Turn
 from bot.web.auth import StaffUser
 from bot.web.context import Ctx, WebContext, api_error, require
-from bot.web.schemas import AgentMessageIn, ErrorOut, EscalateIn, Health, MessageIn, ReplyOut, SessionCreated
+from bot.web.privacy_notice import privacy_notice
+from bot.web.schemas import (
+    AgentMessageIn,
+    ErrorOut,
+    EscalateIn,
+    Health,
+    MessageIn,
+    PrivacyNoticeOut,
+    ReplyOut,
+    SessionCreated,
+    SessionIn,
+)
 from bot.web.views import case_json, search_cases, verify_summary
 
 ERRORS: dict[int | str, dict[str, object]] = {
@@ -52,10 +63,25 @@ def healthz() -> Health:
 
 
 @router.post("/api/v1/sessions", response_model=SessionCreated, status_code=201, tags=["customer"])
-def create_session(ctx: Ctx) -> SessionCreated:
-    """Open an anonymous customer session; keep the token, it is the only key to this session."""
+def create_session(ctx: Ctx, body: SessionIn | None = None) -> SessionCreated:
+    """Open an anonymous customer session; keep the token, it is the only key to this session.
+
+    Send ``{"consent": true}`` once your UI has shown the privacy notice and the customer agreed;
+    the consent is recorded with the notice's version.
+    """
     session = ctx.bot.new_session()
+    if body is not None and body.consent:
+        ctx.consents.record(session, privacy_notice().policy_version, "api")
     return SessionCreated(session=session, token=ctx.tokens.issue(session))
+
+
+@router.get("/api/v1/privacy-notice", response_model=PrivacyNoticeOut, tags=["customer"])
+def get_privacy_notice() -> PrivacyNoticeOut:
+    """The notice to show before the first message (《个人信息保护法》第十七条), from the company's privacy rules."""
+    notice = privacy_notice()
+    return PrivacyNoticeOut(
+        title=notice.title, markdown=notice.markdown, version=notice.policy_version, consent_label=notice.consent_label
+    )
 
 
 @router.post("/api/v1/sessions/{session_id}/messages", response_model=ReplyOut, tags=["customer"])

@@ -22,6 +22,7 @@ from starlette.requests import HTTPConnection
 from bot.settings import Settings, load_settings
 from bot.web import api, pages
 from bot.web.auth import Signer, UserStore
+from bot.web.consent import ConsentBook
 from bot.web.context import WebContext
 from bot.web.middleware import ApiBodyLimit, SecurityHeaders, StaffDoor
 from bot.web.queue import QueueBook
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, bot: object | None = None) -> F
         signer=Signer.for_settings(settings),
         tokens=CustomerTokens.for_settings(settings),
         queue=QueueBook(bot, settings),
+        consents=ConsentBook(settings),
     )
     app = FastAPI(title="csbot", version=package_version("csbot"), description=DESCRIPTION)
     app.state.ctx = ctx

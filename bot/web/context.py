@@ -13,6 +13,7 @@ from fastapi import Depends, HTTPException, Request
 
 from bot.settings import Settings
 from bot.web.auth import CSRF_COOKIE, SESSION_COOKIE, Signer, StaffUser, UserStore
+from bot.web.consent import ConsentBook
 from bot.web.queue import QueueBook
 from bot.web.tokens import CustomerTokens
 
@@ -30,6 +31,7 @@ class WebContext:
     signer: Signer
     tokens: CustomerTokens
     queue: QueueBook
+    consents: ConsentBook
 
     def staff_from_cookies(self, cookies: dict[str, str]) -> StaffUser | None:
         """The logged-in member of staff, if the signed cookie is valid and the user still exists."""

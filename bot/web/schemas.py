@@ -14,6 +14,21 @@ class SessionCreated(BaseModel):
     token: str = Field(description="Bearer token that opens this session, and only this one")
 
 
+class SessionIn(BaseModel):
+    consent: bool = Field(
+        default=False,
+        description="true when your UI showed the privacy notice (GET /api/v1/privacy-notice) and the customer agreed; "
+        "recorded with the notice version",
+    )
+
+
+class PrivacyNoticeOut(BaseModel):
+    title: str
+    markdown: str
+    version: str | None
+    consent_label: str
+
+
 class MessageIn(BaseModel):
     text: str = Field(
         description="The customer's message (raw; masked before anything stores it)", examples=["我买的耳机坏了"]

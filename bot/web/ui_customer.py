@@ -35,6 +35,7 @@ class WidgetHandlers:
         if not agreed:
             raise gr.Error("请先勾选同意个人信息处理告知，才能开始在线咨询。")
         session = self.ctx.bot.new_session()
+        self.ctx.consents.record(session, privacy_notice().policy_version, "widget")
         shown = (gr.update(visible=False), gr.update(visible=True))
         return session, *shown, WELCOME, [], gr.update(visible=False)
 

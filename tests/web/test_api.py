@@ -181,3 +181,21 @@ def test_when_a_client_exceeds_its_budget_then_429_with_retry_after(web_settings
         assert int(third.headers["retry-after"]) >= 1
         assert third.json()["error"]["code"] == "rate_limited"
         assert limited.get("/healthz").status_code == 200  # only the public write endpoints are limited
+
+
+def test_privacy_notice_is_served_for_companies_with_their_own_widget(client: TestClient) -> None:
+    notice = client.get("/api/v1/privacy-notice").json()
+    assert notice["version"] and notice["consent_label"]
+    assert "保存三年" in notice["markdown"] and "删除" in notice["markdown"]
+
+
+@pytest.mark.parametrize(("body", "recorded"), [({"consent": True}, True), ({}, False), (None, False)])
+def test_when_session_is_created_with_consent_then_the_consent_is_recorded(
+    client: TestClient, web_app: FastAPI, body: dict | None, recorded: bool
+) -> None:
+    answer = client.post("/api/v1/sessions", json=body) if body is not None else client.post("/api/v1/sessions")
+    assert answer.status_code == 201
+    consent = web_app.state.ctx.consents.of(answer.json()["session"])
+    assert (consent is not None) == recorded
+    if recorded:
+        assert consent["channel"] == "api" and consent["notice_version"]

@@ -47,6 +47,7 @@ class TestWidget:
     def test_when_customer_sends_a_phone_number_then_the_chat_shows_it_masked(self, web_app: FastAPI) -> None:
         widget = WidgetHandlers(web_app.state.ctx)
         session = widget.consent(True)[0]
+        assert web_app.state.ctx.consents.of(session)["channel"] == "widget"
         cleared, chat, status, _ = widget.send(session, f"耳机坏了要退货，我的手机{PHONE}")
         assert cleared == ""
         assert PHONE not in str(chat)
