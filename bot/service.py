@@ -24,6 +24,7 @@ from bot.settings import Settings
 from bot.types import Reply, Turn, TurnTrace
 
 _ATTEMPTS = 3
+MAX_SESSION_CHARS = 80  # the records' session column
 
 
 def _open_vault(settings: Settings) -> Any:
@@ -124,6 +125,8 @@ class CsBot:
         return uuid.uuid4().hex
 
     def _load(self, session: str) -> tuple[CaseState, int | None]:
+        if not isinstance(session, str) or not 0 < len(session) <= MAX_SESSION_CHARS or not session.isprintable():
+            raise ValueError(f"a session id is 1-{MAX_SESSION_CHARS} printable characters; get one from new_session()")
         stored = self.parts.records.load_case(session)
         if stored is None:
             return self.parts.engine.open_case(session), None

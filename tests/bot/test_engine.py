@@ -140,3 +140,9 @@ def test_explicit_escalation_hands_over_and_says_so(chat: Callable[[], Chat], cs
     reply = csbot.escalate(c.session, "customer_requested")
     assert reply.escalated and "人工" in reply.reply
     assert csbot.case_view(c.session).escalated
+
+
+@pytest.mark.parametrize("session", ["", "x" * 81, "tab\there"])
+def test_a_malformed_session_id_is_refused_with_how_to_get_one(csbot: CsBot, session: str) -> None:
+    with pytest.raises(ValueError, match="new_session"):
+        csbot.handle(Turn(session, "我买的台灯坏了"))
