@@ -113,8 +113,8 @@ class DenseStore:
 def where_clause(sources: Sequence[str], laws: Sequence[str], in_force_only: bool) -> dict[str, Any] | None:
     """chromadb metadata filter for a search."""
     clauses: list[dict[str, Any]] = [{"source": {"$in": list(sources)}}]
-    if laws:
-        clauses.append({"law": {"$in": list(laws)}})
+    if laws:  # the law restriction applies to statutes; policies and documents stay if their source is asked for
+        clauses.append({"$or": [{"law": {"$in": list(laws)}}, {"source": {"$ne": "statute"}}]})
     if in_force_only:
         clauses.append({"in_force": True})
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}

@@ -120,6 +120,9 @@ def test_when_building_and_searching_then_no_network_connection_is_attempted(
     assert hits and attempts == []
     assert len(dense_rows) == 5
     assert {searcher.records[row]["law"] for row in dense_rows} == {"中华人民共和国个人信息保护法"}
+    policy_rows = searcher.dense_ranking("退货运费", SearchFilters(sources=("policy",)), n=3)
+    assert len(policy_rows) == 3
+    assert {searcher.records[row]["source"] for row in policy_rows} == {"policy"}
 
 
 def test_when_laws_list_names_an_unknown_law_then_build_fails_clearly(tmp_path: Path) -> None:
