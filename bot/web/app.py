@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -30,6 +31,7 @@ from bot.web.ratelimit import RateLimitMiddleware
 from bot.web.theme import CSS, THEME
 from bot.web.tokens import CustomerTokens
 
+logger = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
 STAFF_MOUNTS = {"/agent": "copilot", "/qa": "qa", "/records": "records"}
 
@@ -116,6 +118,13 @@ def _add_error_handlers(app: FastAPI) -> None:
         if not isinstance(detail, dict):
             detail = {"code": f"http_{error.status_code}", "message": str(detail)}
         return JSONResponse({"error": detail}, status_code=error.status_code, headers=error.headers)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        # Never echo the exception: its text may quote what the customer typed.
+        logger.error("unhandled %s on %s %s", type(error).__name__, request.method, request.url.path)
+        body = {"code": "internal", "message": "服务器内部错误，请稍后再试；您的会话没有丢失 (internal error)"}
+        return JSONResponse({"error": body}, status_code=500)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:

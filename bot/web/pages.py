@@ -69,14 +69,15 @@ def login(
             request, ctx, "login.html", status=401, title="员工登录",
             next=safe_next(next), error="用户名或密码错误", username=username,
         )
-    return _logged_in(ctx, user, safe_next(next))
+    return _logged_in(ctx, user, safe_next(next), secure=request.url.scheme == "https")
 
 
-def _logged_in(ctx: WebContext, user: StaffUser, target: str) -> Response:
+def _logged_in(ctx: WebContext, user: StaffUser, target: str, secure: bool) -> Response:
+    """Set the signed session cookie: not readable by scripts, not sent on cross-site POSTs."""
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE, ctx.signer.session_cookie(user), max_age=SESSION_MAX_AGE_S,
-        httponly=True, samesite="lax", path="/",
+        httponly=True, samesite="lax", path="/", secure=secure,
     )
     return response
 

@@ -199,3 +199,19 @@ def test_when_session_is_created_with_consent_then_the_consent_is_recorded(
     assert (consent is not None) == recorded
     if recorded:
         assert consent["channel"] == "api" and consent["notice_version"]
+
+
+def test_when_something_unexpected_fails_then_500_without_echoing_the_error(web_settings: Settings) -> None:
+    from bot.web.app import create_app
+
+    app = create_app(web_settings)
+
+    def broken() -> None:
+        raise RuntimeError("customer said 13812345678")
+
+    app.add_api_route("/api/v1/broken", broken)
+    with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as plain:
+        answer = plain.get("/api/v1/broken")
+    assert answer.status_code == 500
+    assert answer.json()["error"]["code"] == "internal"
+    assert "13812345678" not in answer.text
