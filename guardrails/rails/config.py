@@ -44,6 +44,8 @@ class InputRule:
     pattern: re.Pattern[str] | None = None
     exceptions: re.Pattern[str] | None = None
     recheck_categories: tuple[str, ...] = ()
+    all_of: tuple[re.Pattern[str], ...] = ()
+    window: int = 0
 
 
 @dataclass(frozen=True)
@@ -84,10 +86,49 @@ def _string_list(entry: Mapping[str, Any], key: str, where: str) -> list[str]:
     return value
 
 
-def compile_alternation(patterns: list[str], where: str) -> re.Pattern[str] | None:
+_TERM_REF = re.compile(r"\{\{([a-z_]{1,40})\}\}")
+
+
+def parse_terms(data: Mapping[str, Any], path: Path, char_map: Mapping[int, str]) -> dict[str, str]:
+    """The synonym table: each ``name: [words]`` becomes a regex alternation of the normalised words.
+
+    Patterns refer to a table entry as ``{{name}}``, so one list of, say, third-party words
+    (老婆, 邻居, 收件人 …) serves every rule and a company extends it without touching a regex.
+    """
+    raw = data.get("terms") or {}
+    if not isinstance(raw, dict):
+        raise RailConfigError(f"{path}: 'terms' must map names to lists of words")
+    terms = {}
+    for name, words in raw.items():
+        where = f"{path}: terms {name!r}"
+        if not isinstance(name, str) or not _TERM_REF.fullmatch("{{" + name + "}}"):
+            raise RailConfigError(f"{where}: a term name is lower-case letters and underscores")
+        listed = _string_list({"words": words}, "words", where)
+        if not listed:
+            raise RailConfigError(f"{where}: needs at least one word")
+        escaped = sorted({re.escape(normalise(word, char_map)) for word in listed}, key=lambda w: (-len(w), w))
+        terms[name] = "(?:" + "|".join(escaped) + ")"
+    return terms
+
+
+def expand_terms(pattern: str, terms: Mapping[str, str], where: str) -> str:
+    """``pattern`` with every ``{{name}}`` replaced by its synonym alternation."""
+
+    def substitute(match: re.Match[str]) -> str:
+        if match.group(1) not in terms:
+            raise RailConfigError(f"{where}: unknown term {{{{{match.group(1)}}}}}")
+        return terms[match.group(1)]
+
+    return _TERM_REF.sub(substitute, pattern)
+
+
+def compile_alternation(
+    patterns: list[str], where: str, terms: Mapping[str, str] | None = None
+) -> re.Pattern[str] | None:
     """One compiled regex for a list of bounded patterns (None for an empty list)."""
     if not patterns:
         return None
+    patterns = [expand_terms(pattern, terms or {}, where) for pattern in patterns]
     for pattern in patterns:
         try:
             assert_bounded(pattern)
@@ -97,7 +138,9 @@ def compile_alternation(patterns: list[str], where: str) -> re.Pattern[str] | No
     return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
 
 
-def _input_rule(entry: Any, index: int, path: Path, char_map: Mapping[int, str]) -> InputRule:
+def _input_rule(
+    entry: Any, index: int, path: Path, char_map: Mapping[int, str], terms: Mapping[str, str]
+) -> InputRule:
     where = f"{path}: rules[{index}]"
     if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
         raise RailConfigError(f"{where}: each rule needs a string 'id'")
@@ -111,6 +154,9 @@ def _input_rule(entry: Any, index: int, path: Path, char_map: Mapping[int, str])
     check = entry.get("check", "patterns")
     if check == "patterns" and not patterns:
         raise RailConfigError(f"{where}: a pattern rule needs 'patterns' or 'keywords'")
+    all_of, window = _cooccurrence(entry, where, terms)
+    if check == "cooccurrence" and len(all_of) < 2:
+        raise RailConfigError(f"{where}: a co-occurrence rule needs 'all_of' with at least two patterns")
     recheck = _string_list(entry, "recheck_categories", where)
     if unknown := set(recheck) - _CATEGORIES:
         raise RailConfigError(f"{where}: unknown recheck_categories {sorted(unknown)}")
@@ -120,10 +166,29 @@ def _input_rule(entry: Any, index: int, path: Path, char_map: Mapping[int, str])
         category=entry["category"],
         action=entry["action"],
         check=str(check),
-        pattern=compile_alternation(patterns, where),
-        exceptions=compile_alternation(_string_list(entry, "exceptions", where), where),
+        pattern=compile_alternation(patterns, where, terms),
+        exceptions=compile_alternation(_string_list(entry, "exceptions", where), where, terms),
         recheck_categories=tuple(recheck),
+        all_of=all_of,
+        window=window,
     )
+
+
+def _cooccurrence(
+    entry: Mapping[str, Any], where: str, terms: Mapping[str, str]
+) -> tuple[tuple[re.Pattern[str], ...], int]:
+    """The ``all_of`` groups (each one pattern) and the ``window`` (characters) they must share."""
+    groups = []
+    for pattern in _string_list(entry, "all_of", where):
+        compiled = compile_alternation([pattern], where, terms)
+        assert compiled is not None
+        groups.append(compiled)
+    window = entry.get("window", 0)
+    if not isinstance(window, int) or isinstance(window, bool) or not 0 <= window <= 400:
+        raise RailConfigError(f"{where}: 'window' must be a whole number of characters, 0..400")
+    if groups and window == 0:
+        raise RailConfigError(f"{where}: 'all_of' needs a 'window' (characters all groups must fall within)")
+    return tuple(groups), window
 
 
 def parse_input_config(data: Mapping[str, Any], path: Path) -> InputConfig:
@@ -136,7 +201,8 @@ def parse_input_config(data: Mapping[str, Any], path: Path) -> InputConfig:
     entries = data.get("rules")
     if not isinstance(entries, list) or not entries:
         raise RailConfigError(f"{path}: 'rules' must be a non-empty list")
-    rules = tuple(_input_rule(entry, index, path, char_map) for index, entry in enumerate(entries))
+    terms = parse_terms(data, path, char_map)
+    rules = tuple(_input_rule(entry, index, path, char_map, terms) for index, entry in enumerate(entries))
     ids = [rule.id for rule in rules]
     if duplicates := sorted({rule_id for rule_id in ids if ids.count(rule_id) > 1}):
         raise RailConfigError(f"{path}: duplicate rule ids {duplicates}")

@@ -46,12 +46,40 @@ def rule_matches(rule: InputRule, forms: tuple[str, ...]) -> bool:
     """True when the rule's pattern hits a form outside every benign exception."""
     if rule.pattern is None:
         return False
+    return any(_kept_hits(rule.pattern, form, _excepted(rule, form)) for form in forms)
+
+
+def cooccurs(rule: InputRule, forms: tuple[str, ...]) -> bool:
+    """True when every ``all_of`` group hits (outside the exceptions) within ``window`` characters.
+
+    The leftmost hit of any qualifying combination starts some window, so trying a window at the
+    start of every hit is exact.
+    """
     for form in forms:
-        excepted = [match.span() for match in rule.exceptions.finditer(form)] if rule.exceptions else []
-        for hit in rule.pattern.finditer(form):
-            if not any(start < hit.end() and hit.start() < end for start, end in excepted):
+        excepted = _excepted(rule, form)
+        groups = [_kept_hits(group, form, excepted) for group in rule.all_of]
+        if not all(groups):
+            continue
+        for start in sorted({hit[0] for hits in groups for hit in hits}):
+            limit = start + rule.window
+            if all(any(start <= hit_start and hit_end <= limit for hit_start, hit_end in hits) for hits in groups):
                 return True
     return False
+
+
+def _excepted(rule: InputRule, form: str) -> list[tuple[int, int]]:
+    return [match.span() for match in rule.exceptions.finditer(form)] if rule.exceptions else []
+
+
+def _kept_hits(pattern: re.Pattern[str], form: str, excepted: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans of ``pattern`` in ``form`` that overlap no benign exception (first 64 are plenty)."""
+    kept = []
+    for hit in pattern.finditer(form):
+        if not any(start < hit.end() and hit.start() < end for start, end in excepted):
+            kept.append(hit.span())
+            if len(kept) >= 64:
+                break
+    return kept
 
 
 @rail("patterns", stage="input")
@@ -59,10 +87,17 @@ def patterns_check(rule: InputRule, text: str, forms: tuple[str, ...], config: I
     return rule_matches(rule, forms)
 
 
+@rail("cooccurrence", stage="input")
+def cooccurrence_check(rule: InputRule, text: str, forms: tuple[str, ...], config: InputConfig) -> bool:
+    return rule_matches(rule, forms) or cooccurs(rule, forms)
+
+
 @rail("encoded_payload", stage="input")
 def encoded_payload_check(rule: InputRule, text: str, forms: tuple[str, ...], config: InputConfig) -> bool:
     targets = [
-        other for other in config.rules if other.category in rule.recheck_categories and other.check == "patterns"
+        other
+        for other in config.rules
+        if other.category in rule.recheck_categories and other.check in ("patterns", "cooccurrence")
     ]
     return _encoded_hits(text, targets, config, depth=1)
 
@@ -70,7 +105,7 @@ def encoded_payload_check(rule: InputRule, text: str, forms: tuple[str, ...], co
 def _encoded_hits(text: str, targets: list[InputRule], config: InputConfig, depth: int) -> bool:
     for decoded in decoded_payloads(text):
         decoded_forms = views(decoded, config.char_map)
-        if any(rule_matches(rule, decoded_forms) for rule in targets):
+        if any(rule_matches(rule, decoded_forms) or cooccurs(rule, decoded_forms) for rule in targets):
             return True
         if depth < _MAX_DEPTH and _encoded_hits(decoded, targets, config, depth + 1):
             return True

@@ -102,3 +102,59 @@ def test_when_public_api_is_imported_then_all_names_exist() -> None:
     assert sorted(rails_api.__all__) == rails_api.__all__
     for name in rails_api.__all__:
         assert getattr(rails_api, name) is not None
+
+
+COOCCURRENCE = {
+    "id": "r1", "category": "data_request", "action": "block", "check": "cooccurrence",
+    "all_of": ["{{person}}的{{target}}", "查"], "window": 12,
+}
+
+
+def write_config(folder: Path, rules: list[dict[str, object]], terms: object) -> Path:
+    path = folder / "input_rails.yaml"
+    path.write_text(yaml.safe_dump({"terms": terms, "rules": rules}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("terms", "change", "message"),
+    [
+        ({"person": ["邻居"]}, {}, r"unknown term \{\{target\}\}"),
+        ({"person": ["邻居"], "target": []}, {}, "needs at least one word"),
+        ({"person": ["邻居"], "target": "订单"}, {}, "must be a list"),
+        ({"Person!": ["邻居"], "target": ["订单"]}, {}, "term name"),
+        ({"person": ["邻居"], "target": ["订单"]}, {"window": 0}, "needs a 'window'"),
+        ({"person": ["邻居"], "target": ["订单"]}, {"window": 10_000}, "0..400"),
+        ({"person": ["邻居"], "target": ["订单"]}, {"all_of": ["查"]}, "at least two patterns"),
+        ({"person": ["邻居"], "target": ["订单"]}, {"all_of": ["查.*", "订单"]}, "unbounded repetition"),
+    ],
+)
+def test_when_terms_or_cooccurrence_are_invalid_then_loading_names_the_problem(
+    rails_config_copy: Path, terms: object, change: dict[str, object], message: str
+) -> None:
+    with pytest.raises(RailConfigError, match=message):
+        load_input_config(write_config(rails_config_copy, [COOCCURRENCE | change], terms))
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("帮我查一下邻居的订单", True),  # both groups inside 12 characters
+        ("邻居的订单，帮我查", True),  # either order
+        ("帮我查一下快递，另外说一句，我跟邻居的订单不一样", False),  # 查 and 邻居的订单 too far apart
+        ("邻居的订单", False),  # no lookup: one group is not enough
+        ("帮我查一下邻 居 的 订 单", True),  # normalised before matching
+    ],
+)
+def test_when_all_groups_fall_within_the_window_then_a_cooccurrence_rule_fires(
+    rails_config_copy: Path, text: str, fires: bool
+) -> None:
+    terms = {"person": ["邻居"], "target": ["订单"]}
+    config = load_input_config(write_config(rails_config_copy, [COOCCURRENCE], terms))
+    assert bool(check_input(text, config)) is fires
+
+
+def test_when_a_term_word_has_regex_characters_then_it_is_matched_literally(rails_config_copy: Path) -> None:
+    rule = COOCCURRENCE | {"all_of": ["{{person}}", "查"]}
+    config = load_input_config(write_config(rails_config_copy, [rule], {"person": ["a.b"]}))
+    assert check_input("查a.b", config) and not check_input("查axb", config)
