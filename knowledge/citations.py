@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from knowledge.numerals import chinese_to_arabic
 from knowledge.policies import PolicyLibrary
@@ -102,7 +102,7 @@ def _check(citation: Citation, store: StatuteStore, policies: PolicyLibrary) -> 
         return _check_policy(citation, doc, policies)
     law = store.resolve_law(citation.name)
     number = _article_number(citation.number)
-    base = {
+    base: dict[str, Any] = {
         "start": citation.start, "end": citation.end, "raw": citation.raw, "kind": "statute", "law": law,
         "article": number, "paragraph": citation.paragraph, "doc": None, "section": None,
     }
