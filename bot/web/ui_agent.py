@@ -150,7 +150,7 @@ def build(ctx: WebContext) -> gr.Blocks:
         shown = [chat, steps, flags, draft, grounds, placeholder]
         blocks.load(handlers.refresh_queue, None, [queue])
         refresh.click(handlers.refresh_queue, None, [queue])
-        queue.change(handlers.open, [queue], [*shown, suggested])
+        queue.input(handlers.open, [queue], [*shown, suggested])  # a click only: a refresh never overwrites a draft
         regenerate.click(handlers.regenerate, [queue], [*shown, suggested])
         accept.click(handlers.accept, [queue, suggested], [*shown, notice])
         send.click(handlers.send, [queue, draft], [*shown, notice])
