@@ -103,6 +103,11 @@ class QaHandlers:
     def saved_runs(self) -> list[str]:
         return sorted((p.stem for p in self.runs_dir.glob("*.json")), reverse=True) if self.runs_dir.is_dir() else []
 
+    def lists(self) -> tuple[Any, Any, Any]:
+        """Fresh choices for the sets and both run pickers (another QA user may have run or uploaded)."""
+        runs = self.saved_runs()
+        return gr.update(choices=self.shipped_sets()), gr.update(choices=runs), gr.update(choices=runs)
+
     def compare(self, first: str | None, second: str | None) -> str:
         if not first or not second:
             raise gr.Error("请选择两次评测结果进行比较。")
@@ -153,9 +158,10 @@ def build(ctx: WebContext) -> gr.Blocks:
             second = gr.Dropdown(choices=handlers.saved_runs(), label="B（之后）")
             compare = gr.Button("比较")
         comparison = gr.Code(label="比较结果", language=None, elem_id="comparison")
+        blocks.load(handlers.lists, None, [sets, first, second])
         upload.upload(handlers.upload, [upload], [sets])
         run.click(handlers.run, [sets], [summary, problems, report, download, second]).then(
-            lambda: gr.update(choices=handlers.saved_runs()), None, [first]
+            handlers.lists, None, [sets, first, second]
         )
         compare.click(handlers.compare, [first, second], [comparison])
     return blocks
