@@ -119,7 +119,7 @@ class AgentHandlers:
 def build(ctx: WebContext) -> gr.Blocks:
     handlers = AgentHandlers(ctx)
     with gr.Blocks(title="坐席助手 · 云杉优选") as blocks:
-        gr.Markdown("## 坐席助手")
+        gr.Markdown("## 坐席助手\n[首页 / 退出登录](/)")
         with gr.Row():
             with gr.Column(scale=1, min_width=240):
                 queue = gr.Radio(label="待处理会话（升级优先，新到优先）", choices=[], elem_id="queue")

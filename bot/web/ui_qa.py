@@ -139,7 +139,7 @@ def report_frame(report_html: str) -> str:
 def build(ctx: WebContext) -> gr.Blocks:
     handlers = QaHandlers(ctx)
     with gr.Blocks(title="质检台 · 云杉优选") as blocks:
-        gr.Markdown("## 质检台：对话集评测")
+        gr.Markdown("## 质检台：对话集评测\n[首页 / 退出登录](/) · [书面记录](/records/)")
         with gr.Row():
             with gr.Column(scale=2):
                 sets = gr.Dropdown(

@@ -50,7 +50,7 @@ class RecordsHandlers:
 def build(ctx: WebContext) -> gr.Blocks:
     handlers = RecordsHandlers(ctx)
     with gr.Blocks(title="书面记录 · 云杉优选") as blocks:
-        gr.Markdown("## 书面记录")
+        gr.Markdown("## 书面记录\n[首页 / 退出登录](/) · [质检台](/qa/)")
         with gr.Row():
             query = gr.Textbox(label="搜索（案件编号、流程、步骤）", scale=4, elem_id="query")
             search = gr.Button("搜索", variant="primary", scale=1, elem_id="search")
