@@ -1,26 +1,28 @@
-"""Chinese person names: surname list (compound surnames first), cue words, titles, jieba's ``nr``.
+"""Chinese person names: surname list (compound surnames first), cue words, titles, roles, jieba.
 
-Three sources, strongest first: a cue before the name (我叫张三, 收件人：李四), a title after it
-(王先生, 王秀英女士), and jieba's part-of-speech tag ``nr`` on a word that starts with a known
-surname. Surnames that are also everyday words (高, 和, 平) only count with a cue. Famous
-historical figures and brand names (李白, 李宁) are in the lexicon's deny list and survive.
+Sources, strongest first: a cue before the name (我叫张三, 收件人：李四); a title after it
+(王先生, 王秀英女士); a role before it (记者马力, 总监张大伟) or a speech verb after it (曹鹏飞说,
+李力预计); and jieba's guess (a word its dictionary tags ``nr`` or one its HMM makes up) on a word
+starting with a surname. Without a cue word the given name must be made of given-name characters
+(左耳, 解释权 are not names: 耳, 释 are not such characters) and the whole must not be a word jieba
+knows as common (修正, 齐全 are tagged ``nr`` in its dictionary). Surnames that are also everyday
+words (高, 和, 平) only count with a cue. Famous figures and brands (李白, 李宁) are denied.
 """
 
 from __future__ import annotations
 
-import gc
-import logging
 import re
-from collections.abc import Iterator
-from functools import cached_property
-from typing import Any
 
 from guardrails.pii.lexicon import chars, lexicon, words
 from guardrails.pii.recognizer import Candidate, Recognizer
+from guardrails.pii.recognizers.jieba_words import frequency, tagged_words
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NAME_TAGS = frozenset({"nr"})
-_CLAUSE = re.compile(r"[^，。！？；、,.!?;\n]{1,80}")
+
+
+def _alternation(items: tuple[str, ...]) -> str:
+    return "|".join(re.escape(item) for item in items)
 
 
 class NameRecognizer(Recognizer):
@@ -29,23 +31,24 @@ class NameRecognizer(Recognizer):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        names = lexicon()["names"]
         self.compound = words("names", "compound_surnames")
         self.surnames = chars("names", "surnames")
         self.ambiguous = chars("names", "ambiguous_surnames")
+        self.given_chars = chars("names", "given_name_chars")
         self.stop = chars("names", "not_in_name")
         self.deny_list = self.deny_list | frozenset(words("names", "deny"))
         self.titles = words("names", "titles_after")
-        self.tagger = str(lexicon()["names"].get("tagger", "fast"))
+        self.tagger = str(names.get("tagger", "fast"))
+        self.common_frequency = int(names.get("common_word_frequency", 100))
         self.everyday_compounds = frozenset(words("names", "everyday_compound_surnames"))
-        strong, weak = words("names", "cues_before"), words("names", "cues_before_weak")
-        self._cue = re.compile(
-            "(?:(?P<strong>"
-            + "|".join(strong)
-            + ")|(?P<weak>"
-            + "|".join(weak)
-            + "))[:：是为 ]{0,2}(?=[\u4e00-\u9fff])"
-        )
-        self._title = re.compile("(?<=[\u4e00-\u9fff])(?:" + "|".join(self.titles) + ")")
+        strong, weak = _alternation(words("names", "cues_before")), _alternation(words("names", "cues_before_weak"))
+        self._cue = re.compile(f"(?:(?P<strong>{strong})|(?P<weak>{weak}))[:：是为 ]{{0,2}}(?=[\u4e00-\u9fff])")
+        self._title = re.compile(f"(?<=[\u4e00-\u9fff])(?:{_alternation(self.titles)})")
+        roles = words("names", "roles_before")
+        self._breaks = tuple(sorted({*self.titles, *roles}, key=len, reverse=True))
+        self._role = re.compile(f"(?:{_alternation(roles)})[:： ]?(?=[\u4e00-\u9fff])")
+        self._verb = re.compile(f"(?<=[\u4e00-\u9fff])(?:{_alternation(words('names', 'verbs_after'))})")
 
     def surname_length(self, text: str, start: int, *, strict: bool) -> int:
         """Length of the surname starting at ``start`` (0 if none); strict refuses everyday-word surnames."""
@@ -57,19 +60,34 @@ class NameRecognizer(Recognizer):
             return 1
         return 0
 
-    def given_name_end(self, text: str, start: int) -> int:
-        """End of a 1-2 character given name beginning at ``start`` (``start`` if there is none)."""
+    def given_name_end(self, text: str, start: int, *, listed: bool = False) -> int:
+        """End of a 1-2 character given name beginning at ``start`` (``start`` if there is none).
+
+        ``listed``: every character must be a given-name character (the evidence a name needs when
+        no cue word vouches for it)."""
         end = start
         while end < min(len(text), start + 2) and _CJK.match(text[end]) and text[end] not in self.stop:
-            if any(text.startswith(title, end) for title in self.titles):
+            if listed and text[end] not in self.given_chars:
+                break
+            if any(text.startswith(word, end) for word in self._breaks):
                 break
             end += 1
         return end
 
+    def is_common_word(self, word: str) -> bool:
+        """A word jieba's dictionary has seen often is an everyday word or a public figure."""
+        return frequency(word) >= self.common_frequency
+
     def analyze(self, text: str) -> list[Candidate]:
         if not _CJK.search(text):
             return []
-        found = [*self._from_cues(text), *self._from_titles(text), *self._from_jieba(text)]
+        found = [
+            *self._from_cues(text),
+            *self._from_titles(text),
+            *self._from_roles(text),
+            *self._from_verbs(text),
+            *self._from_jieba(text),
+        ]
         return [c for c in found if text[c.start : c.end] not in self.deny_list]
 
     def _from_cues(self, text: str) -> list[Candidate]:
@@ -92,64 +110,60 @@ class NameRecognizer(Recognizer):
                 if start < 0:
                     break
                 surname = self.surname_length(text, start, strict=length > 1)
-                if surname and self.given_name_end(text, start + surname) >= title_start:
+                if surname and self.given_name_end(text, start + surname, listed=True) >= title_start:
                     best = length
             if best:
                 found.append(Candidate(self.type, title_start - best, title_start, 0.85, self.name, False))
         return found
 
-    def _from_jieba(self, text: str) -> list[Candidate]:
+    def _from_roles(self, text: str) -> list[Candidate]:
+        """记者马力, 总监张大伟介绍: a surname and listed given-name characters after a role word."""
         found = []
-        # jieba slows down more than linearly on long runs, so it sees one bounded clause at a time.
-        for clause in _CLAUSE.finditer(text):
-            position = clause.start()
-            for word, is_name in self._tagged_words(clause.group()):
-                span = self._name_in_word(text, position, word, is_name)
-                if span is not None:
-                    found.append(Candidate(self.type, span[0], span[1], 0.7, self.name, False))
-                position += len(word)
+        for match in self._role.finditer(text):
+            start = match.end()
+            surname = self.surname_length(text, start, strict=True)
+            end = self.given_name_end(text, start + surname, listed=True) if surname else start
+            if end > start + surname and not self.is_common_word(text[start:end]):
+                found.append(Candidate(self.type, start, end, 0.8, self.name, False))
         return found
 
-    def _name_in_word(self, text: str, start: int, word: str, is_name: bool) -> tuple[int, int] | None:
-        """The name a jieba word holds: a tagged/new word starting with a surname (trimmed at a stop
-        character: 蔡雪帮 -> 蔡雪), or a compound surname jieba split off its given name (欧阳|康萍)."""
+    def _from_verbs(self, text: str) -> list[Candidate]:
+        """曹鹏飞说, 李力预计: the longest surname + listed given name ending right before a speech verb."""
+        found = []
+        for match in self._verb.finditer(text):
+            verb_start = match.start()
+            for length in (4, 3, 2):
+                start = verb_start - length
+                surname = self.surname_length(text, start, strict=True) if start >= 0 else 0
+                if not surname or start + surname >= verb_start:
+                    continue
+                if self.given_name_end(text, start + surname, listed=True) != verb_start:
+                    continue
+                if not self.is_common_word(text[start:verb_start]):
+                    found.append(Candidate(self.type, start, verb_start, 0.75, self.name, False))
+                    break
+        return found
+
+    def _from_jieba(self, text: str) -> list[Candidate]:
+        found = []
+        for tagged in tagged_words(text, self.tagger):
+            span = self._name_in_word(text, tagged.start, tagged.word, tagged.tag, tagged.frequency)
+            if span is not None:
+                found.append(Candidate(self.type, span[0], span[1], 0.7, self.name, False))
+        return found
+
+    def _name_in_word(self, text: str, start: int, word: str, tag: str | None, seen: int) -> tuple[int, int] | None:
+        """The name a jieba word holds: a tagged/new word starting with a surname, its given name
+        clipped to listed characters (蔡雪帮 -> 蔡雪), or a compound surname jieba split off its given
+        name (欧阳|康萍)."""
         if word in self.compound and word not in self.everyday_compounds:
-            end = self.given_name_end(text, start + len(word))
+            end = self.given_name_end(text, start + len(word), listed=True)
             return (start, end) if end > start + len(word) else None
-        if not is_name or not 2 <= len(word) <= 4:
+        guessed = (tag in _NAME_TAGS and seen < self.common_frequency) or (seen == 0 and tag in (None, *_NAME_TAGS))
+        if not guessed or not 2 <= len(word) <= 4:
             return None
         surname = self.surname_length(word, 0, strict=True)
         if not surname or word[0] == word[surname : surname + 1]:
             return None
-        end = min(self.given_name_end(text, start + surname), start + len(word))
+        end = min(self.given_name_end(text, start + surname, listed=True), start + len(word))
         return (start, end) if end > start + surname else None
-
-    def _tagged_words(self, text: str) -> Iterator[tuple[str, bool]]:
-        """(word, could be a name) for each jieba word.
-
-        ``fast`` (default): segment with the HMM, then a word is a name candidate when jieba's
-        dictionary tags it ``nr`` or the HMM produced it as a new word (not in the dictionary).
-        ``posseg``: jieba's full part-of-speech tagger; about 4x slower, a few points more F1 on
-        news text (bench/pii.py prints both).
-        """
-        jieba, posseg = self._jieba
-        if self.tagger == "posseg":
-            for word, flag in posseg.cut(text):
-                yield word, flag in _NAME_TAGS
-            return
-        frequencies, tags = jieba.dt.FREQ, posseg.dt.word_tag_tab
-        for word in jieba.cut(text, HMM=True):
-            yield word, word not in frequencies or tags.get(word) in _NAME_TAGS
-
-    @cached_property
-    def _jieba(self) -> tuple[Any, Any]:
-        import jieba
-        import jieba.posseg
-
-        jieba.setLogLevel(logging.WARNING)
-        jieba.posseg.dt.initialize()
-        # jieba's dictionaries (~700k objects) live as long as the process and never change; moving
-        # them out of the cyclic collector's sight stops every full collection rescanning them,
-        # which otherwise shows up as millisecond stalls in the middle of masking a message.
-        gc.freeze()
-        return jieba, jieba.posseg

@@ -49,6 +49,13 @@ MATCHING = [
     ("name", "上次是蔡雪帮我处理的", ["蔡雪"]),  # no cue: jieba's new word, trimmed at 帮
     ("name", "上次是欧阳康萍帮我处理的", ["欧阳康萍"]),  # compound surname jieba split off
     ("name", "彭小军认为，国内银行走的是台湾模式", ["彭小军"]),
+    ("name", "帮我查一下我邻居王大妈的订单", ["王"]),  # the span never swallows 邻居
+    ("name", "总监张大伟介绍了新规", ["张大伟"]),  # role before the name
+    ("name", "记者肖丹通讯员王媛报道", ["肖丹", "王媛"]),  # a role word ends the name before it
+    ("name", "李力预计下周到货", ["李力"]),  # speech verb after the name
+    ("name", "项目经理王强会联系你", ["王强"]),
+    ("name", "演员威尔·史密斯来了", ["威尔·史密斯"]),  # transliteration joined by a middle dot
+    ("name", "斯科拉里执教切尔西", ["斯科拉里"]),  # jieba tags it nrt, a whole transliterated run
     (
         "address",
         "收货地址：浙江省杭州市西湖区文三路478号华星时代广场A座1201室",
@@ -123,6 +130,22 @@ LOOK_ALIKES = [
     "谢谢，银行卡已经绑定好了",
     "马上给我退款，高铁票能报销吗",
     "东方明珠那家店周末营业吗",
+    # Body parts and everyday nouns jieba's dictionary tags as names, or that start with a surname:
+    # no given-name characters, or a word the dictionary knows as common.
+    "蓝牙耳机收到第三天就坏了，左耳没声音",
+    "最终解释权归商家所有",
+    "包装破损了，外包装也压坏了",
+    "右眼皮跳，左手疼",
+    "修正一下收货时间，配件齐全",
+    "古董花瓶碎了",
+    "官方称明天发货",  # 官 is a surname, 官方 a common word
+    "经理说明天处理，快递员说放在门口了",
+    "商家表示不退",
+    # Transliterated brands jieba tags as person names, and pieces of longer transliterations.
+    "我在沃尔玛买的阿迪达斯鞋子",
+    "特斯拉充电桩坏了",
+    "这款是索尼的，也有飞利浦的",
+    "盖蒂博物馆的门票",
 ]
 
 
