@@ -56,6 +56,16 @@ def customer_session(session_id: str, ctx: Ctx, credentials: Bearer) -> str:
 CustomerSession = Annotated[str, Depends(customer_session)]
 
 
+def open_conversation(session_id: str, ctx: Ctx) -> str:
+    """For staff actions: the path's session, when it is a conversation that exists."""
+    if len(session_id) > 80 or ctx.bot.records.load_case(session_id) is None:
+        raise api_error(404, "no_such_session", "会话不存在 (no such conversation)")
+    return session_id
+
+
+ExistingSession = Annotated[str, Depends(open_conversation)]
+
+
 @router.get("/healthz", response_model=Health, tags=["system"])
 def healthz() -> Health:
     """Liveness: the process answers and its engine is loaded."""
@@ -175,7 +185,7 @@ def agent_queue(ctx: Ctx, user: Annotated[StaffUser, require("copilot")]) -> lis
 
 @router.post("/api/v1/agent/sessions/{session_id}/send", response_model=ReplyOut, tags=["staff"])
 def agent_send(
-    session_id: str, body: AgentMessageIn, ctx: Ctx, user: Annotated[StaffUser, require("copilot")]
+    session_id: ExistingSession, body: AgentMessageIn, ctx: Ctx, user: Annotated[StaffUser, require("copilot")]
 ) -> dict[str, object]:
     """Send an agent's (edited) reply; it passes the output rails and the record names the agent."""
     return ctx.bot.agent_send(session_id, user.name, body.text).to_json()
@@ -183,7 +193,7 @@ def agent_send(
 
 @router.post("/api/v1/agent/sessions/{session_id}/escalate", response_model=ReplyOut, tags=["staff"])
 def agent_escalate(
-    session_id: str, body: EscalateIn, ctx: Ctx, user: Annotated[StaffUser, require("copilot")]
+    session_id: ExistingSession, body: EscalateIn, ctx: Ctx, user: Annotated[StaffUser, require("copilot")]
 ) -> dict[str, object]:
     """Escalate a conversation (to a supervisor / a human specialist)."""
     return ctx.bot.escalate(session_id, body.reason, user.name).to_json()

@@ -157,3 +157,12 @@ def test_only_the_widget_may_be_framed_by_another_site(client: TestClient, path:
     answer = client.get(path)
     assert answer.headers.get("x-frame-options") == frame_header
     assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize("session", ["0" * 32, "x" * 81])
+def test_when_agent_acts_on_an_unknown_conversation_then_404_and_nothing_recorded(login, web_app, session) -> None:
+    before = len(list(web_app.state.ctx.bot.records.dump()))
+    answer = login("agent").post(f"/api/v1/agent/sessions/{session}/send", json={"text": "您好"})
+    assert answer.status_code == 404
+    assert answer.json()["error"]["code"] == "no_such_session"
+    assert len(list(web_app.state.ctx.bot.records.dump())) == before
