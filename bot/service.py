@@ -27,18 +27,6 @@ _ATTEMPTS = 3
 MAX_SESSION_CHARS = 80  # the records' session column
 
 
-def _open_vault(settings: Settings) -> Any:
-    """The vault; a second try covers another process creating its tables at the same moment."""
-    from sqlalchemy.exc import OperationalError
-
-    from guardrails.pii import open_vault
-
-    try:
-        return open_vault(settings)
-    except OperationalError:
-        return open_vault(settings)
-
-
 @dataclass(frozen=True)
 class CaseView:
     """Where a case stands, for the agent copilot and the QA console (all text masked)."""
@@ -82,7 +70,7 @@ class CsBot:
         from bot.drafting.template import TemplateBook
         from bot.elements import load_elements
         from bot.engine import Engine
-        from guardrails.pii import default_registry
+        from guardrails.pii import default_registry, open_vault
         from knowledge.index import index_exists
 
         self.settings.home.mkdir(parents=True, exist_ok=True)
@@ -98,7 +86,7 @@ class CsBot:
             templates=TemplateBook.load(),
             elements=load_elements(),
             records=RecordStore(self.settings.records_url),
-            vault=_open_vault(self.settings),
+            vault=open_vault(self.settings),  # safe when processes open it at once (creates tables)
             book_key=self.settings.key_file_secret(BOOK_KEY_FILE),
             pii_registry=default_registry(),
             searcher=searcher,

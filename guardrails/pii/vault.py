@@ -15,6 +15,8 @@ import binascii
 import datetime as dt
 import os
 import re
+import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +38,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -67,6 +70,12 @@ audit = Table(
 )
 
 _PLACEHOLDER = re.compile(r"\[[^\[\]\s]{1,12}?\d{1,6}\]")
+_CREATE_ATTEMPTS = 6
+_create_lock = threading.Lock()
+# What a database says when another opener created the same table or index a moment earlier
+# (SQLite: "table vault_audit already exists"; PostgreSQL: DuplicateTable, or a duplicate key in
+# pg_type) or holds the schema lock (SQLite: "database is locked").
+_LOST_RACE = ("already exists", "duplicate", "database is locked")
 
 
 class VaultError(Exception):
@@ -85,7 +94,7 @@ class Vault:
             raise VaultError("the vault key must be 32 bytes (AES-256)")
         self._engine = engine
         self._aead = AESGCM(key)
-        _metadata.create_all(engine)
+        create_tables(engine)
 
     @staticmethod
     def _aad(conversation_id: str, placeholder: str) -> bytes:
@@ -183,6 +192,26 @@ class Vault:
         return int(erased or 0)
 
     delete_subject = delete_conversation
+
+
+def create_tables(engine: Engine) -> None:
+    """Create the vault's tables where missing, safe when several threads or processes open it at once.
+
+    ``create_all`` checks for each table and then creates it; two openers can both see it missing and
+    the second ``CREATE`` fails. Threads of one process take turns on a lock; between processes a
+    lost race is recognised by the database's message and the check is simply run again (the other
+    opener's tables are then seen). Any other error is raised at once.
+    """
+    for attempt in range(_CREATE_ATTEMPTS):
+        try:
+            with _create_lock:
+                _metadata.create_all(engine, checkfirst=True)
+            return
+        except (OperationalError, ProgrammingError, IntegrityError) as error:
+            lost_race = any(words in str(error.orig).lower() for words in _LOST_RACE)
+            if not lost_race or attempt == _CREATE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 def vault_key(settings: Settings) -> bytes:
