@@ -15,7 +15,7 @@ import re
 
 from guardrails.pii.lexicon import chars, lexicon, words
 from guardrails.pii.recognizer import Candidate, Recognizer
-from guardrails.pii.recognizers.jieba_words import frequency, tagged_words
+from guardrails.pii.recognizers.jieba_words import TaggedWord, frequency, tagged_words
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NAME_TAGS = frozenset({"nr"})
@@ -121,7 +121,9 @@ class NameRecognizer(Recognizer):
         found = []
         for match in self._role.finditer(text):
             start = match.end()
-            surname = self.surname_length(text, start, strict=True)
+            # 记者于有斌: after a role even an everyday-word surname counts; the common-word test
+            # below still keeps 经理高兴 and 记者金融 out.
+            surname = self.surname_length(text, start, strict=False)
             end = self.given_name_end(text, start + surname, listed=True) if surname else start
             if end > start + surname and not self.is_common_word(text[start:end]):
                 found.append(Candidate(self.type, start, end, 0.8, self.name, False))
@@ -146,11 +148,25 @@ class NameRecognizer(Recognizer):
 
     def _from_jieba(self, text: str) -> list[Candidate]:
         found = []
-        for tagged in tagged_words(text, self.tagger):
+        words_ = tagged_words(text, self.tagger)
+        for index, tagged in enumerate(words_):
             span = self._name_in_word(text, tagged.start, tagged.word, tagged.tag, tagged.frequency)
+            if span is None and index + 1 < len(words_):
+                span = self._split_name(tagged.word, tagged.tag, words_[index + 1])
             if span is not None:
                 found.append(Candidate(self.type, span[0], span[1], 0.7, self.name, False))
         return found
+
+    def _split_name(self, word: str, tag: str | None, following: TaggedWord) -> tuple[int, int] | None:
+        """A surname jieba tagged ``nr`` on its own, then a rare word of given-name characters (曹|鹏飞)."""
+        if tag not in _NAME_TAGS or not self.surname_length(word, 0, strict=True) == len(word) == 1:
+            return None
+        given = following.word
+        if not 1 <= len(given) <= 2 or following.frequency >= self.common_frequency:
+            return None
+        if any(char not in self.given_chars or char in self.stop for char in given):
+            return None
+        return following.start - 1, following.start + len(given)
 
     def _name_in_word(self, text: str, start: int, word: str, tag: str | None, seen: int) -> tuple[int, int] | None:
         """The name a jieba word holds: a tagged/new word starting with a surname, its given name

@@ -10,12 +10,14 @@ place suffix (萨拉托夫州) is a place, and a word jieba's dictionary knows o
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from guardrails.pii.lexicon import chars, lexicon, words
 from guardrails.pii.recognizer import Candidate, Recognizer
-from guardrails.pii.recognizers.jieba_words import tagged_words
+from guardrails.pii.recognizers.jieba_words import TaggedWord, frequency, tagged_words
 
 _FOREIGN_TAGS = frozenset({"nrt"})
+_PERSON_TAGS = frozenset({"nr"})
 
 
 class ForeignNameRecognizer(Recognizer):
@@ -42,25 +44,41 @@ class ForeignNameRecognizer(Recognizer):
             for match in self._joined.finditer(text)
             if self._plausible(text, match.start(), match.end())
         ]
-        for tagged in tagged_words(text, self.tagger):
-            end = tagged.start + len(tagged.word)
-            if (
-                tagged.tag in _FOREIGN_TAGS
-                and tagged.frequency < self.common_frequency
-                and len(tagged.word) >= 2
-                and all(char in self.letters for char in tagged.word)
-                and self._plausible(text, tagged.start, end)
-                and self._whole_run(text, tagged.start, end)
-            ):
-                found.append(Candidate(self.type, tagged.start, end, 0.7, self.name, False))
+        for group in self._letter_runs(tagged_words(text, self.tagger)):
+            start, end = group[0].start, group[-1].start + len(group[-1].word)
+            if self._foreign(group, text[start:end]) and self._plausible(text, start, end):
+                found.append(Candidate(self.type, start, end, 0.7, self.name, False))
         return found
 
-    def _plausible(self, text: str, start: int, end: int) -> bool:
-        """Not a denied brand or city, and not the first part of a place name (萨拉托夫州)."""
-        value = text[start:end]
-        return value not in self.deny_list and text[end : end + 1] not in self.place_suffixes
+    def _letter_runs(self, words_: tuple[TaggedWord, ...]) -> Iterator[tuple[TaggedWord, ...]]:
+        """Maximal runs of adjacent jieba words made only of transliteration characters (雷德|克纳普)."""
+        run: list[TaggedWord] = []
+        for tagged in words_:
+            letters_only = all(char in self.letters for char in tagged.word)
+            if run and (not letters_only or run[-1].start + len(run[-1].word) != tagged.start):
+                yield tuple(run)
+                run = []
+            if letters_only:
+                run.append(tagged)
+        if run:
+            yield tuple(run)
 
-    def _whole_run(self, text: str, start: int, end: int) -> bool:
-        """No transliteration character touches the word: 盖蒂 in 盖蒂博物馆 or 库塔 in 沃尔库塔 is a piece."""
-        before, after = text[start - 1 : start] if start else "", text[end : end + 1]
+    def _foreign(self, group: tuple[TaggedWord, ...], value: str) -> bool:
+        """A word jieba tags nrt; a word of three or more tagged nr or made up by its HMM; or several
+        pieces (奎|罗斯, 米拉|迈克|斯) of which one is such a guess. Never a word it knows as common."""
+        if frequency(value) >= self.common_frequency:
+            return False
+        if len(group) == 1:
+            (word,) = group
+            if word.tag in _FOREIGN_TAGS:
+                return len(value) >= 2
+            return len(value) >= 3 and (word.tag in _PERSON_TAGS or word.frequency == 0)
+        return len(value) >= 3 and any(w.tag in _PERSON_TAGS | _FOREIGN_TAGS or w.frequency == 0 for w in group)
+
+    def _plausible(self, text: str, start: int, end: int) -> bool:
+        """Not a denied brand or city, not the first part of a place name (萨拉托夫州), not a piece."""
+        value, before, after = text[start:end], text[start - 1 : start] if start else "", text[end : end + 1]
+        if value in self.deny_list or after in self.place_suffixes:
+            return False
+        # A transliteration character touching the run makes it a piece: 盖蒂 in 盖蒂博物馆.
         return before not in self.letters and after not in self.letters

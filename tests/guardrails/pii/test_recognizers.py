@@ -56,6 +56,9 @@ MATCHING = [
     ("name", "项目经理王强会联系你", ["王强"]),
     ("name", "演员威尔·史密斯来了", ["威尔·史密斯"]),  # transliteration joined by a middle dot
     ("name", "斯科拉里执教切尔西", ["斯科拉里"]),  # jieba tags it nrt, a whole transliterated run
+    ("name", "历史学家塞尔比在谈到此事", ["塞尔比"]),  # pieces jieba split (塞尔|比) joined again
+    ("name", "副县长于有斌出席", ["于有斌"]),  # after a role an everyday-word surname (于) counts
+    ("name", "曹鹏飞用人工方式查看", ["曹鹏飞"]),  # a surname jieba tagged alone, then a rare given name
     (
         "address",
         "收货地址：浙江省杭州市西湖区文三路478号华星时代广场A座1201室",
@@ -146,6 +149,8 @@ LOOK_ALIKES = [
     "特斯拉充电桩坏了",
     "这款是索尼的，也有飞利浦的",
     "盖蒂博物馆的门票",
+    "蒂芙尼的项链和哈根达斯的券",
+    "经理高兴地说客服马上处理，员工态度差",  # after a role: 高兴, 马上 are common words
 ]
 
 
