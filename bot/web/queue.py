@@ -38,7 +38,8 @@ class QueueRow:
 
     def label(self) -> str:
         flag = "【已升级】" if self.escalated else ""
-        return f"{flag}{self.case_id} · {STEP_NAMES_ZH.get(self.step, self.step)} · {self.updated_at[5:16]}"
+        when = self.updated_at[5:16].replace("T", " ")
+        return f"{flag}{self.case_id} · {STEP_NAMES_ZH.get(self.step, self.step)} · {when}"
 
     def to_json(self) -> dict[str, object]:
         return dict(self.__dict__)

@@ -17,6 +17,7 @@ from bot.web.context import WebContext
 from bot.web.schemas import MAX_MESSAGE_CHARS, MessageIn
 from bot.web.views import chat_messages, checklist, citation_text, grounds_choices, placeholders_in, rail_flags
 
+QUEUE_REFRESH_S = 15  # new and escalated conversations appear without a click
 NO_SELECTION = "请先在左侧队列中选择一个会话。"
 
 
@@ -149,6 +150,7 @@ def build(ctx: WebContext) -> gr.Blocks:
         suggested = gr.State(None)
         shown = [chat, steps, flags, draft, grounds, placeholder]
         blocks.load(handlers.refresh_queue, None, [queue])
+        gr.Timer(QUEUE_REFRESH_S).tick(handlers.refresh_queue, None, [queue], show_progress="hidden")
         refresh.click(handlers.refresh_queue, None, [queue])
         queue.input(handlers.open, [queue], [*shown, suggested])  # a click only: a refresh never overwrites a draft
         regenerate.click(handlers.regenerate, [queue], [*shown, suggested])
