@@ -48,6 +48,7 @@ class NameRecognizer(Recognizer):
         roles = words("names", "roles_before")
         self._breaks = tuple(sorted({*self.titles, *roles}, key=len, reverse=True))
         self._role = re.compile(f"(?:{_alternation(roles)})[:： ]?(?=[\u4e00-\u9fff])")
+        self._after = re.compile(f"(?:{_alternation((*self._breaks, *words('names', 'verbs_after')))})")
         self._verb = re.compile(f"(?<=[\u4e00-\u9fff])(?:{_alternation(words('names', 'verbs_after'))})")
 
     def surname_length(self, text: str, start: int, *, strict: bool) -> int:
@@ -73,6 +74,13 @@ class NameRecognizer(Recognizer):
                 break
             end += 1
         return end
+
+    def ends_cleanly(self, text: str, end: int) -> bool:
+        """Nothing name-like runs on past ``end``: the text ends, or a non-Chinese character, a stop
+        character, a verb, role or title follows (贾德界表示 is not 贾德 + 界)."""
+        if end >= len(text) or not _CJK.match(text[end]) or text[end] in self.stop:
+            return True
+        return self._after.match(text, end) is not None
 
     def is_common_word(self, word: str) -> bool:
         """A word jieba's dictionary has seen often is an everyday word or a public figure."""
@@ -125,7 +133,8 @@ class NameRecognizer(Recognizer):
             # below still keeps 经理高兴 and 记者金融 out.
             surname = self.surname_length(text, start, strict=False)
             end = self.given_name_end(text, start + surname, listed=True) if surname else start
-            if end > start + surname and not self.is_common_word(text[start:end]):
+            full = end - start - surname == 2 or (end > start + surname and self.ends_cleanly(text, end))
+            if full and not self.is_common_word(text[start:end]):
                 found.append(Candidate(self.type, start, end, 0.8, self.name, False))
         return found
 
@@ -181,5 +190,9 @@ class NameRecognizer(Recognizer):
         surname = self.surname_length(word, 0, strict=True)
         if not surname or word[0] == word[surname : surname + 1]:
             return None
-        end = min(self.given_name_end(text, start + surname, listed=True), start + len(word))
-        return (start, end) if end > start + surname else None
+        # Trimmed at a stop character (蔡雪帮 -> 蔡雪), what jieba put in the word must all be given-name
+        # characters: 查良镛 with an unlisted 镛 is left alone rather than cut to a wrong 查良.
+        end = min(self.given_name_end(text, start + surname), start + len(word))
+        if end == start + surname or any(char not in self.given_chars for char in text[start + surname : end]):
+            return None
+        return start, end

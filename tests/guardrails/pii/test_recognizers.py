@@ -57,7 +57,7 @@ MATCHING = [
     ("name", "演员威尔·史密斯来了", ["威尔·史密斯"]),  # transliteration joined by a middle dot
     ("name", "斯科拉里执教切尔西", ["斯科拉里"]),  # jieba tags it nrt, a whole transliterated run
     ("name", "历史学家塞尔比在谈到此事", ["塞尔比"]),  # pieces jieba split (塞尔|比) joined again
-    ("name", "副县长于有斌出席", ["于有斌"]),  # after a role an everyday-word surname (于) counts
+    ("name", "副县长于海波出席", ["于海波"]),  # after a role an everyday-word surname (于) counts
     ("name", "曹鹏飞用人工方式查看", ["曹鹏飞"]),  # a surname jieba tagged alone, then a rare given name
     (
         "address",
