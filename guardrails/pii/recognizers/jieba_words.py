@@ -46,8 +46,20 @@ def frequency(word: str) -> int:
     return int(jieba.dt.FREQ.get(word) or 0)
 
 
-@lru_cache(maxsize=16)
+CACHED_CHARS = 4000  # longer texts are segmented afresh: a cache of huge inputs would hold a lot of memory
+
+
 def tagged_words(text: str, tagger: str = "fast") -> tuple[TaggedWord, ...]:
+    """Every jieba word of ``text`` with its offset, tag and frequency (see ``_tag``)."""
+    return _tag_cached(text, tagger) if len(text) <= CACHED_CHARS else _tag(text, tagger)
+
+
+@lru_cache(maxsize=16)
+def _tag_cached(text: str, tagger: str) -> tuple[TaggedWord, ...]:
+    return _tag(text, tagger)
+
+
+def _tag(text: str, tagger: str) -> tuple[TaggedWord, ...]:
     """Every jieba word of ``text`` with its offset, tag and frequency.
 
     ``fast`` (default): segment with the HMM and take the tag from the dictionary (None for a new

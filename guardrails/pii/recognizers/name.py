@@ -75,6 +75,14 @@ class NameRecognizer(Recognizer):
             end += 1
         return end
 
+    def cued_given_name_end(self, text: str, start: int) -> int:
+        """After a cue any characters may form the given name (我叫张三), but a listed one followed by an
+        unlisted one is a one-character name and a verb (找马云投诉 -> 马云)."""
+        end = self.given_name_end(text, start)
+        if end - start == 2 and text[start] in self.given_chars and text[start + 1] not in self.given_chars:
+            return start + 1
+        return end
+
     def ends_cleanly(self, text: str, end: int) -> bool:
         """Nothing name-like runs on past ``end``: the text ends, or a non-Chinese character, a stop
         character, a verb, role or title follows (贾德界表示 is not 贾德 + 界)."""
@@ -103,7 +111,7 @@ class NameRecognizer(Recognizer):
         for match in self._cue.finditer(text):
             start = match.end()
             surname = self.surname_length(text, start, strict=match.group("weak") is not None)
-            end = self.given_name_end(text, start + surname) if surname else start
+            end = self.cued_given_name_end(text, start + surname) if surname else start
             if surname and end > start + surname:
                 found.append(Candidate(self.type, start, end, 0.9, self.name, False))
         return found

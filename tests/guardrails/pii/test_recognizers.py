@@ -50,6 +50,7 @@ MATCHING = [
     ("name", "上次是欧阳康萍帮我处理的", ["欧阳康萍"]),  # compound surname jieba split off
     ("name", "彭小军认为，国内银行走的是台湾模式", ["彭小军"]),
     ("name", "帮我查一下我邻居王大妈的订单", ["王"]),  # the span never swallows 邻居
+    ("name", "我要找马云投诉", ["马云"]),  # after a cue, a listed character then an unlisted one: a verb
     ("name", "总监张大伟介绍了新规", ["张大伟"]),  # role before the name
     ("name", "记者肖丹通讯员王媛报道", ["肖丹", "王媛"]),  # a role word ends the name before it
     ("name", "李力预计下周到货", ["李力"]),  # speech verb after the name
