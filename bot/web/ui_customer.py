@@ -28,6 +28,8 @@ class WidgetHandlers:
 
     def __init__(self, ctx: WebContext) -> None:
         self.ctx = ctx
+        # An unguessable folder in the system temp dir: Gradio serves a download only from its own
+        # cache (a content hash path), never this folder by name, so no one can fetch a record by case id.
         self._downloads = Path(tempfile.mkdtemp(prefix="csbot-records-"))
 
     def consent(self, agreed: bool) -> tuple[str | None, Any, Any, str, list[dict[str, str]], Any]:
