@@ -48,6 +48,7 @@ class NameRecognizer(Recognizer):
         roles = words("names", "roles_before")
         self._breaks = tuple(sorted({*self.titles, *roles}, key=len, reverse=True))
         self._role = re.compile(f"(?:{_alternation(roles)})[:： ]?(?=[\u4e00-\u9fff])")
+        self._place_after = re.compile(_alternation(words("names", "place_words_after")))
         self._after = re.compile(f"(?:{_alternation((*self._breaks, *words('names', 'verbs_after')))})")
         self._verb = re.compile(f"(?<=[\u4e00-\u9fff])(?:{_alternation(words('names', 'verbs_after'))})")
 
@@ -128,9 +129,20 @@ class NameRecognizer(Recognizer):
                 surname = self.surname_length(text, start, strict=length > 1)
                 if surname and self.given_name_end(text, start + surname, listed=True) >= title_start:
                     best = length
-            if best:
+            if best and not self._inside_a_word(text, title_start - best, title_start):
                 found.append(Candidate(self.type, title_start - best, title_start, 0.85, self.name, False))
         return found
+
+    def _inside_a_word(self, text: str, start: int, end: int) -> bool:
+        """The name would cut a word jieba knows: the surname ends a dictionary word (设计|总监 holds no
+        计 + 总监), or a common word runs across the title (班主任). 请王|秀英 (a made-up word) and
+        李老师 (rare) do not count."""
+        for word in tagged_words(text, self.tagger):
+            if word.start <= start < word.start + len(word.word):
+                if word.start < start and word.frequency > 0:
+                    return True
+                return word.start + len(word.word) > end and word.frequency >= self.common_frequency
+        return False
 
     def _from_roles(self, text: str) -> list[Candidate]:
         """记者马力, 总监张大伟介绍: a surname and listed given-name characters after a role word."""
@@ -170,7 +182,7 @@ class NameRecognizer(Recognizer):
             span = self._name_in_word(text, tagged.start, tagged.word, tagged.tag, tagged.frequency)
             if span is None and index + 1 < len(words_):
                 span = self._split_name(tagged.word, tagged.tag, words_[index + 1])
-            if span is not None:
+            if span is not None and not self._place_after.match(text, span[1]):
                 found.append(Candidate(self.type, span[0], span[1], 0.7, self.name, False))
         return found
 

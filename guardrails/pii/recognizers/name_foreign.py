@@ -28,7 +28,7 @@ class ForeignNameRecognizer(Recognizer):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         section = lexicon()["foreign_names"]
         self.letters = chars("foreign_names", "transliteration_chars")
-        self.place_suffixes = chars("foreign_names", "place_suffixes")
+        self._place_after = re.compile("|".join(re.escape(word) for word in words("names", "place_words_after")))
         self.deny_list = self.deny_list | frozenset(words("foreign_names", "deny"))
         self.common_frequency = int(lexicon()["names"].get("common_word_frequency", 100))
         self.tagger = str(lexicon()["names"].get("tagger", "fast"))
@@ -76,9 +76,9 @@ class ForeignNameRecognizer(Recognizer):
         return len(value) >= 3 and any(w.tag in _PERSON_TAGS | _FOREIGN_TAGS or w.frequency == 0 for w in group)
 
     def _plausible(self, text: str, start: int, end: int) -> bool:
-        """Not a denied brand or city, not the first part of a place name (萨拉托夫州), not a piece."""
+        """Not a denied brand or city, not the first part of a place (萨拉托夫州, 维拉公园), not a piece."""
         value, before, after = text[start:end], text[start - 1 : start] if start else "", text[end : end + 1]
-        if value in self.deny_list or after in self.place_suffixes:
+        if value in self.deny_list or self._place_after.match(text, end):
             return False
         # A transliteration character touching the run makes it a piece: 盖蒂 in 盖蒂博物馆.
         return before not in self.letters and after not in self.letters

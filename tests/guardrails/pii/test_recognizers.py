@@ -50,6 +50,7 @@ MATCHING = [
     ("name", "上次是欧阳康萍帮我处理的", ["欧阳康萍"]),  # compound surname jieba split off
     ("name", "彭小军认为，国内银行走的是台湾模式", ["彭小军"]),
     ("name", "帮我查一下我邻居王大妈的订单", ["王"]),  # the span never swallows 邻居
+    ("name", "让刘师傅明天来", ["刘"]),  # jieba keeps 刘师傅 as one rare word: still a surname + title
     ("name", "我要找马云投诉", ["马云"]),  # after a cue, a listed character then an unlisted one: a verb
     ("name", "总监张大伟介绍了新规", ["张大伟"]),  # role before the name
     ("name", "记者肖丹通讯员王媛报道", ["肖丹", "王媛"]),  # a role word ends the name before it
@@ -151,6 +152,8 @@ LOOK_ALIKES = [
     "这款是索尼的，也有飞利浦的",
     "盖蒂博物馆的门票",
     "蒂芙尼的项链和哈根达斯的券",
+    "有经验的班主任和公司经理都说可以",  # 班主任 and 公司 are words: no 班 or 司 before a title
+    "维拉公园旁边的巴克莱资本",  # a place or organisation word follows the guessed name
     "经理高兴地说客服马上处理，员工态度差",  # after a role: 高兴, 马上 are common words
 ]
 
