@@ -109,6 +109,12 @@ class DenseStore:
         result = self.collection.query(query_embeddings=[vector], n_results=n, where=where, include=[])
         return list(result["ids"][0])
 
+    def query_scored(self, text: str, n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
+        """``(id, cosine similarity)`` of the ``n`` nearest passages, best first (for score fusion)."""
+        vector = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
+        result = self.collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
+        return [(i, 1.0 - float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
+
 
 def where_clause(sources: Sequence[str], laws: Sequence[str], in_force_only: bool) -> dict[str, Any] | None:
     """chromadb metadata filter for a search."""

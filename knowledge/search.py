@@ -1,8 +1,11 @@
-"""Hybrid search over the index: BM25 with query expansion, dense vectors, weighted RRF, direct look-up.
+"""Hybrid search over the index: BM25 with query expansion, dense vectors, score fusion, direct look-up.
 
 The index is loaded once per :class:`Searcher`; a query costs two sparse-matrix products (query
 words, expansion words) over numpy arrays plus, when ``dense_weight > 0``, one embedding and one
-chromadb query. Filters are numpy masks, so no Python loop ever walks all passages.
+chromadb query. Each side is min-max normalised over its top candidates and the two are combined
+convexly (``bm25_weight``, ``dense_weight``); then every passage gets a share of the evidence for
+its source document (law or policy), see :func:`knowledge.fusion.group_evidence`. Filters are
+numpy masks, so no Python loop ever walks all passages.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import numpy as np
 from bot.settings import Settings
 from knowledge.citations import find_citations
 from knowledge.expansion import expand
-from knowledge.fusion import weighted_rrf
+from knowledge.fusion import group_evidence, normalise_top
 from knowledge.index import BM25_DIR, RECORDS, index_exists, load_json
 from knowledge.statutes import StatuteStore
 from knowledge.tokenize import tokenize
@@ -23,10 +26,15 @@ from knowledge.types import Passage, SearchFilters
 
 # Expansion words count less than the customer's own words (bench/retrieval.py: 0.3 beat 0.5 and 1.0).
 EXPANSION_WEIGHT = 0.3
-# Each side proposes this many candidates for fusion.
-CANDIDATES = 50
+# Each side proposes this many candidates; its scores are min-max normalised over them.
+CANDIDATES = 100
 DENSE_OVERFETCH = 4  # unfiltered neighbours fetched per wanted dense candidate
-LOOKUP_SCORE = 1.0  # direct article references rank above any fused score (RRF scores are < 0.1)
+# Source-document prior (bench/retrieval.py, STARD dev half): weight of the law's evidence, the
+# articles per law that count, and the fused candidates it is computed over.
+GROUP_PRIOR = 0.4
+GROUP_TOP = 3
+GROUP_CANDIDATES = 200
+LOOKUP_SCORE = 1.0  # direct article references rank above any fused score (fused scores are < 1)
 SOURCES = ("statute", "policy", "document")
 
 
@@ -50,6 +58,8 @@ class Searcher:
         self._law_names = sorted({r["law"] for r in self.records if r["law"]})
         law_code = {law: code for code, law in enumerate(self._law_names)}
         self._law = np.array([law_code.get(r["law"], -1) for r in self.records], dtype=np.int32)
+        self._group = source_groups(self.records)
+        self.group_prior = GROUP_PRIOR
         self._dense: Any = None
         self._embedder = embedder
 
@@ -60,12 +70,33 @@ class Searcher:
             return []
         direct = [p for p in self.lookup(query) if self._allowed(p, filters)]
         seen = {(p.law, p.article) for p in direct}
-        rankings = [(self.settings.bm25_weight, self.bm25_ranking(query, filters))]
-        if self.settings.dense_weight > 0:
-            rankings.append((self.settings.dense_weight, self.dense_ranking(query, filters)))
-        fused = [(row, score) for row, score in weighted_rrf(rankings) if self._key(row) not in seen]
-        passages = direct + [self._passage(self.records[row], score) for row, score in fused]
-        return passages[:top_k]
+        scores = self.fused_scores(query, filters)
+        wanted = min(len(scores), top_k + len(direct))
+        if wanted == 0:
+            return direct[:top_k]
+        rows = np.argpartition(-scores, wanted - 1)[:wanted]
+        rows = rows[np.argsort(-scores[rows], kind="stable")]
+        fused = [self._passage(self.records[row], scores[row]) for row in rows
+                 if scores[row] > 0 and self._key(row) not in seen]
+        return (direct + fused)[:top_k]
+
+    def fused_scores(self, query: str, filters: SearchFilters | None = None) -> np.ndarray:
+        """One score in [0, 1) per passage (0: filtered out or no match): the weighted, normalised
+        BM25 and dense scores plus the source-document prior, divided by the sum of the weights."""
+        mask = self._mask(filters or SearchFilters())
+        w_bm25, w_dense = max(self.settings.bm25_weight, 0.0), max(self.settings.dense_weight, 0.0)
+        fused = np.zeros(len(self.records), dtype=np.float32)
+        if w_bm25 > 0:
+            fused += w_bm25 * normalise_top(self.bm25_scores(query), mask, CANDIDATES)
+        if w_dense > 0:
+            dense = np.zeros(len(self.records), dtype=np.float32)
+            for row, similarity in self._dense_candidates(query, filters or SearchFilters(), CANDIDATES):
+                dense[row] = similarity
+            fused += w_dense * normalise_top(dense, mask, CANDIDATES)
+        if self.group_prior > 0:
+            fused += self.group_prior * group_evidence(fused, self._group, GROUP_TOP, GROUP_CANDIDATES)
+        fused[~mask] = 0.0
+        return fused / (w_bm25 + w_dense + self.group_prior + 1e-6)
 
     def lookup(self, query: str) -> list[Passage]:
         """Articles referenced directly in the query (消法24条, 民法典第五百八十四条 …) that exist."""
@@ -88,20 +119,27 @@ class Searcher:
 
     def bm25_ranking(self, query: str, filters: SearchFilters | None = None, n: int = CANDIDATES) -> list[int]:
         """Row numbers of the best BM25 passages for the query plus its expansion, best first."""
-        words = tokenize(query)
-        extra = [t for t in tokenize(" ".join(expand(query))) if t not in set(words)]
-        scores = self._scores(words) + EXPANSION_WEIGHT * self._scores(extra)
+        scores = self.bm25_scores(query)
         scores[~self._mask(filters or SearchFilters())] = 0.0
         n = min(n, len(scores))
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [int(row) for row in top if scores[row] > 0]
 
+    def bm25_scores(self, query: str) -> np.ndarray:
+        """Raw BM25 score of every passage: the query's own words plus its expansion, down-weighted."""
+        words = tokenize(query)
+        extra = [t for t in tokenize(" ".join(expand(query))) if t not in set(words)]
+        return self._scores(words) + EXPANSION_WEIGHT * self._scores(extra)
+
     def dense_ranking(self, query: str, filters: SearchFilters | None = None, n: int = CANDIDATES) -> list[int]:
         """Row numbers of the nearest passages by embedding, best first."""
+        return [row for row, _ in self._dense_candidates(query, filters or SearchFilters(), n)]
+
+    def _dense_candidates(self, query: str, filters: SearchFilters, n: int) -> list[tuple[int, float]]:
+        """``(row, cosine similarity)`` of the nearest allowed passages, best first."""
         from knowledge.dense import DenseStore, where_clause
 
-        filters = filters or SearchFilters()
         if self._dense is None:
             from knowledge.embedding import load_embedder
 
@@ -117,11 +155,11 @@ class Searcher:
         # for extra neighbours unfiltered and filter with the numpy mask; only a filter so narrow
         # that too few survive (policies only, one small law) goes to chromadb's where clause.
         mask = self._mask(filters)
-        ids = self._dense.query(query, n * DENSE_OVERFETCH, None)
-        rows = [self._row[i] for i in ids if i in self._row and mask[self._row[i]]]
+        hits = self._dense.query_scored(query, n * DENSE_OVERFETCH, None)
+        rows = [(self._row[i], sim) for i, sim in hits if i in self._row and mask[self._row[i]]]
         if len(rows) < n and int(mask.sum()) > len(rows):
             where = where_clause(filters.sources, self._resolved_laws(filters), filters.in_force_only)
-            rows = [self._row[i] for i in self._dense.query(query, n, where) if i in self._row]
+            rows = [(self._row[i], sim) for i, sim in self._dense.query_scored(query, n, where) if i in self._row]
         return rows[:n]
 
     def _scores(self, tokens: list[str]) -> np.ndarray:
@@ -160,3 +198,9 @@ class Searcher:
             article=rec["article"], doc=rec["doc"], section=rec["section"], title=rec["title"],
             in_force=bool(rec["in_force"]), effective_date=rec["effective_date"],
         )
+
+
+def source_groups(records: list[dict[str, Any]]) -> np.ndarray:
+    """A group code per passage: its law for a statute, its document for a policy or an imported file."""
+    names = {name: code for code, name in enumerate(sorted({r["law"] or f"doc:{r['doc']}" for r in records}))}
+    return np.array([names[r["law"] or f"doc:{r['doc']}"] for r in records], dtype=np.int32)
