@@ -156,6 +156,9 @@ def _load_sentence_transformer(path: Path) -> SentenceTransformer:
     enforce_offline_environment()
     import torch
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # no "Loading weights" bars in CLI output or logs
 
     if torch.get_num_threads() > _MAX_TORCH_THREADS:
         torch.set_num_threads(_MAX_TORCH_THREADS)

@@ -221,7 +221,11 @@ def build_pairs(articles: list[Doc], policies: list[Doc], entries: list, rng: ra
 
 
 def batches(pairs: list[Pair], size: int, rng: random.Random) -> list[list[Pair]]:
-    """Shuffled batches with no document twice (a duplicate would be a false in-batch negative)."""
+    """Shuffled batches with no document twice (a duplicate would be a false in-batch negative).
+
+    Pairs that collide are deferred to a later round; a round's last batch is kept unless it holds
+    a single pair.
+    """
     remaining = pairs[:]
     rng.shuffle(remaining)
     result: list[list[Pair]] = []
@@ -238,7 +242,7 @@ def batches(pairs: list[Pair], size: int, rng: random.Random) -> list[list[Pair]
             if len(current) == size:
                 result.append(current)
                 current, keys = [], set()
-        if len(current) >= 2:
+        if len(current) >= 2:  # a pair alone has no in-batch negative: nothing to learn from it
             result.append(current)
         remaining = deferred
     rng.shuffle(result)

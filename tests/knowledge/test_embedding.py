@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import logging
+import random
 import socket
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -149,3 +154,48 @@ def test_when_loading_and_embedding_then_no_network_connection_is_made(no_networ
     embedder.embed_documents([ARTICLE_25, UNRELATED])
     embedder.embed_query(RETURN_QUESTION)
     assert no_network == []
+
+
+@functools.cache
+def _training_script() -> ModuleType:
+    """scripts/ is not a package: load the training script as a module (dataclasses need sys.modules)."""
+    path = Path(__file__).resolve().parents[2] / "scripts" / "train_static_embedding.py"
+    spec = importlib.util.spec_from_file_location("train_static_embedding", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("keys", "size", "used"),
+    [
+        (list("abcdefgh"), 4, 8),
+        (list("abcdef"), 2, 6),
+        (["a", "b", "a", "b"], 4, 4),  # the repeats wait for a second round
+        (["a", "a", "a", "b"], 4, 2),  # the later "a" pairs would each sit alone: no negative, dropped
+    ],
+)
+def test_when_training_batches_are_built_then_no_document_repeats_in_a_batch_and_only_lone_pairs_are_dropped(
+    keys: list[str], size: int, used: int
+) -> None:
+    script = _training_script()
+    pairs = [script.Pair(anchor=f"q{i}", positive=f"d{key}", key=key) for i, key in enumerate(keys)]
+    batches = script.batches(pairs, size, random.Random(7))
+    anchors = [p.anchor for batch in batches for p in batch]
+    assert len(anchors) == len(set(anchors)) == used
+    for batch in batches:
+        assert 2 <= len(batch) <= size
+        assert len({p.key for p in batch}) == len(batch)
+
+
+def test_when_a_policy_has_front_matter_then_sections_carry_title_and_heading(tmp_path: Path) -> None:
+    (tmp_path / "returns.md").write_text(
+        '---\nid: returns\ntitle: "x"\n---\n# 退换货政策\n## 2 七日无理由退货\n### 2.1 退货期限\n'
+        "消费者自收到商品之日起七日内有权退货。\n### 2.2 空\n\n",
+        encoding="utf-8",
+    )
+    sections = _training_script().load_policy_sections(tmp_path)
+    expected = [("退换货政策 2.1 退货期限", "消费者自收到商品之日起七日内有权退货。")]
+    assert [(s.heading, s.text) for s in sections] == expected
