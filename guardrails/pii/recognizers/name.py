@@ -41,6 +41,7 @@ class NameRecognizer(Recognizer):
         self.titles = words("names", "titles_after")
         self.tagger = str(names.get("tagger", "fast"))
         self.common_frequency = int(names.get("common_word_frequency", 100))
+        self.rare_frequency = int(names.get("rare_word_frequency", 10))
         self.everyday_compounds = frozenset(words("names", "everyday_compound_surnames"))
         strong, weak = _alternation(words("names", "cues_before")), _alternation(words("names", "cues_before_weak"))
         self._cue = re.compile(f"(?:(?P<strong>{strong})|(?P<weak>{weak}))[:：是为 ]{{0,2}}(?=[\u4e00-\u9fff])")
@@ -204,7 +205,11 @@ class NameRecognizer(Recognizer):
         if word in self.compound and word not in self.everyday_compounds:
             end = self.given_name_end(text, start + len(word), listed=True)
             return (start, end) if end > start + len(word) else None
-        guessed = (tag in _NAME_TAGS and seen < self.common_frequency) or (seen == 0 and tag in (None, *_NAME_TAGS))
+        guessed = (
+            (tag in _NAME_TAGS and seen < self.common_frequency)
+            or (seen == 0 and tag in (None, *_NAME_TAGS))
+            or (len(word) == 3 and seen < self.rare_frequency)  # 陆俨少 is in the dictionary as a verb
+        )
         if not guessed or not 2 <= len(word) <= 4:
             return None
         surname = self.surname_length(word, 0, strict=True)
