@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(default=None, description="Chroma server URL (scale-out); default: on disk")
     bm25_weight: float = 1.0
     dense_weight: float = 0.0
+    law_prior: float = Field(
+        default=0.4, ge=0.0, description="Weight of the source-document (law / policy) evidence prior; 0 turns it off"
+    )
     top_k: int = 5
 
     # Drafting

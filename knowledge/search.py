@@ -29,9 +29,8 @@ EXPANSION_WEIGHT = 0.3
 # Each side proposes this many candidates; its scores are min-max normalised over them.
 CANDIDATES = 100
 DENSE_OVERFETCH = 4  # unfiltered neighbours fetched per wanted dense candidate
-# Source-document prior (bench/retrieval.py, STARD dev half): weight of the law's evidence, the
+# Source-document prior (settings.law_prior weighs it; bench/retrieval.py, STARD dev half): the
 # articles per law that count, and the fused candidates it is computed over.
-GROUP_PRIOR = 0.4
 GROUP_TOP = 3
 GROUP_CANDIDATES = 200
 LOOKUP_SCORE = 1.0  # direct article references rank above any fused score (fused scores are < 1)
@@ -59,7 +58,7 @@ class Searcher:
         law_code = {law: code for code, law in enumerate(self._law_names)}
         self._law = np.array([law_code.get(r["law"], -1) for r in self.records], dtype=np.int32)
         self._group = source_groups(self.records)
-        self.group_prior = GROUP_PRIOR
+        self.group_prior = max(settings.law_prior, 0.0)
         self._dense: Any = None
         self._embedder = embedder
 
