@@ -13,7 +13,9 @@ What it learns from (never from benchmark questions):
     (law + chapter heading, article), (policy heading, section), (colloquial phrase, legal terms)
     and (colloquial phrase, an article using those legal terms).
 
-Reproducible: fixed seed, single-threaded tokenizer training and torch.
+Reproducible: fixed seed, single-threaded tokenizer training and torch. The Unigram trainer may
+order pieces with equal scores differently between runs, so a rebuild can give the same model up
+to a rotation of the vector space (pairwise similarities agree to ~1e-4): re-index after a rebuild.
 Usage: .venv/bin/python scripts/train_static_embedding.py [--out DIR] [--seed N] [--epochs N]
 """
 
