@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     law_prior: float = Field(
         default=0.4, ge=0.0, description="Weight of the source-document (law / policy) evidence prior; 0 turns it off"
     )
+    core_law_prior: float = Field(
+        default=0.4, ge=0.0,
+        description="Boost for core customer-service laws (knowledge/data/core_laws.yaml) and policies; 0 = off",
+    )
     top_k: int = 5
 
     # Drafting

@@ -20,6 +20,7 @@ from knowledge.citations import find_citations
 from knowledge.expansion import expand
 from knowledge.fusion import group_evidence, normalise_top
 from knowledge.index import BM25_DIR, RECORDS, index_exists, load_json
+from knowledge.scope import core_laws
 from knowledge.statutes import StatuteStore
 from knowledge.tokenize import tokenize
 from knowledge.types import Passage, SearchFilters
@@ -59,6 +60,8 @@ class Searcher:
         self._law = np.array([law_code.get(r["law"], -1) for r in self.records], dtype=np.int32)
         self._group = source_groups(self.records)
         self.group_prior = max(settings.law_prior, 0.0)
+        self.core_prior = max(settings.core_law_prior, 0.0)
+        self._core = self._core_mask()
         self._dense: Any = None
         self._embedder = embedder
 
@@ -81,7 +84,8 @@ class Searcher:
 
     def fused_scores(self, query: str, filters: SearchFilters | None = None) -> np.ndarray:
         """One score in [0, 1) per passage (0: filtered out or no match): the weighted, normalised
-        BM25 and dense scores plus the source-document prior, divided by the sum of the weights."""
+        BM25 and dense scores plus the source-document prior and the core-law boost (for passages
+        that match at all), divided by the sum of the weights."""
         mask = self._mask(filters or SearchFilters())
         w_bm25, w_dense = max(self.settings.bm25_weight, 0.0), max(self.settings.dense_weight, 0.0)
         fused = np.zeros(len(self.records), dtype=np.float32)
@@ -94,8 +98,10 @@ class Searcher:
             fused += w_dense * normalise_top(dense, mask, CANDIDATES)
         if self.group_prior > 0:
             fused += self.group_prior * group_evidence(fused, self._group, GROUP_TOP, GROUP_CANDIDATES)
+        if self.core_prior > 0:
+            fused += self.core_prior * (self._core & (fused > 0))
         fused[~mask] = 0.0
-        return fused / (w_bm25 + w_dense + self.group_prior + 1e-6)
+        return fused / (w_bm25 + w_dense + self.group_prior + self.core_prior + 1e-6)
 
     def lookup(self, query: str) -> list[Passage]:
         """Articles referenced directly in the query (消法24条, 民法典第五百八十四条 …) that exist."""
@@ -177,6 +183,11 @@ class Searcher:
             wanted = [self._law_names.index(law) for law in laws if law in self._law_names]
             mask &= np.isin(self._law, wanted) | (self._source != SOURCES.index("statute"))
         return mask
+
+    def _core_mask(self) -> np.ndarray:
+        """Passages in scope: articles of the core laws, the company's policies and imported documents."""
+        core = {self.store.resolve_law(name) or name for name in core_laws()}
+        return np.array([r["source"] != "statute" or r["law"] in core for r in self.records], dtype=bool)
 
     def _resolved_laws(self, filters: SearchFilters) -> list[str]:
         return [self.store.resolve_law(name) or name for name in filters.laws]
