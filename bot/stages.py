@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.drafting.base import DraftContext
@@ -17,6 +18,7 @@ from bot.engine import CaseState, StepOutcome
 from bot.parts import Parts
 from bot.types import Draft
 from guardrails.types import MaskedText, RailFlag
+from knowledge.policies import PolicyLibrary
 from knowledge.types import Passage, SearchFilters
 
 if TYPE_CHECKING:
@@ -78,7 +80,20 @@ def search(parts: Parts, state: CaseState, outcome: StepOutcome, masked_text: st
     if spec.with_message:
         query = f"{query} {masked_text[:80]}"
     filters = SearchFilters(sources=spec.sources, laws=spec.laws)  # type: ignore[arg-type]
-    return list(parts.searcher.search(query.strip(), top_k=min(parts.settings.top_k, 3), filters=filters))
+    wanted = min(parts.settings.top_k, 3)
+    found = parts.searcher.search(query.strip(), top_k=wanted + 2, filters=filters)
+    return [p for p in found if quotable(p)][:wanted]
+
+
+@lru_cache(maxsize=1)
+def _policies() -> PolicyLibrary:
+    return PolicyLibrary.load()
+
+
+def quotable(passage: Passage) -> bool:
+    """A policy section marked ``not_quotable`` (a forbidden-phrase list) never reaches a drafter:
+    quoting it would make the reply say the very phrase it forbids."""
+    return passage.source != "policy" or _policies().quotable(passage.doc, passage.section)
 
 
 def _facts(parts: Parts, state: CaseState) -> list[tuple[str, str]]:

@@ -31,6 +31,11 @@ TODAY = date(2026, 11, 29)
         ("好的，就换货吧", "resolve", (), {"agreement": "同意", "remedy_choice": "换货"}),
         ("不同意这个方案", "resolve", (), {"agreement": "不同意"}),
         ("在京东买的", "triage", (), {"seller": "京东"}),
+        ("我想看看你们都存了我哪些个人信息", "accept", (), {"request_type": "查阅"}),
+        ("你们保存了我哪些数据", "accept", (), {"request_type": "查阅"}),
+        ("请把我的个人信息导出一份", "accept", (), {"request_type": "复制"}),
+        ("看看我的个人信息，然后全部删除", "accept", (), {"request_type": "删除"}),
+        ("客服答应今天回电话，结果没人联系我", "accept", (), {"service_issue": "承诺未兑现"}),
     ],
 )
 def test_slots_are_extracted_from_masked_text(
@@ -66,6 +71,8 @@ def test_look_alikes_fill_no_slot(text: str, step: str, absent: str) -> None:
         ("交了定金不给退", "contract_dispute"),
         ("会员卡的余额怎么办，店关门了", "prepaid_card"),
         ("请删除我的个人信息", "personal_information"),
+        ("我想看看你们都存了我哪些个人信息", "personal_information"),
+        ("你们客服答应今天给我回电话，结果等了一天都没人联系我", "service_complaint"),
         ("我是在别家买的，坏了", "not_our_responsibility"),
         ("你好", "general_complaint"),
     ],
