@@ -46,6 +46,13 @@ def frequency(word: str) -> int:
     return int(jieba.dt.FREQ.get(word) or 0)
 
 
+def dictionary_tag(word: str) -> str | None:
+    """The part-of-speech tag jieba's dictionary gives ``word`` (None if it has none)."""
+    _, posseg = jieba_modules()
+    tag = posseg.dt.word_tag_tab.get(word)
+    return str(tag) if tag else None
+
+
 CACHED_CHARS = 4000  # longer texts are segmented afresh: a cache of huge inputs would hold a lot of memory
 
 

@@ -15,10 +15,11 @@ import re
 
 from guardrails.pii.lexicon import chars, lexicon, words
 from guardrails.pii.recognizer import Candidate, Recognizer
-from guardrails.pii.recognizers.jieba_words import TaggedWord, frequency, tagged_words
+from guardrails.pii.recognizers.jieba_words import TaggedWord, dictionary_tag, frequency, tagged_words
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NAME_TAGS = frozenset({"nr"})
+_PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})  # jieba: person, historical person, transliterated
 
 
 def _alternation(items: tuple[str, ...]) -> str:
@@ -37,6 +38,8 @@ class NameRecognizer(Recognizer):
         self.ambiguous = chars("names", "ambiguous_surnames")
         self.given_chars = chars("names", "given_name_chars")
         self.stop = chars("names", "not_in_name")
+        self.locatives = chars("names", "locatives")
+        self.cue_terms = words("names", "cue_terms")
         self.deny_list = self.deny_list | frozenset(words("names", "deny"))
         self.titles = words("names", "titles_after")
         self.tagger = str(names.get("tagger", "fast"))
@@ -106,17 +109,47 @@ class NameRecognizer(Recognizer):
             *self._from_verbs(text),
             *self._from_jieba(text),
         ]
-        return [c for c in found if text[c.start : c.end] not in self.deny_list]
+        return [c for c in found if text[c.start : c.end] not in self.deny_list and not self._noun_and_place(text, c)]
+
+    def _noun_and_place(self, text: str, candidate: Candidate) -> bool:
+        """A single-character surname and a locative is a noun and a place word (包里, 车上, 卡内)."""
+        return candidate.end - candidate.start == 2 and text[candidate.end - 1] in self.locatives
 
     def _from_cues(self, text: str) -> list[Candidate]:
         found = []
         for match in self._cue.finditer(text):
             start = match.end()
+            if self._cue_inside_term(text, match.start(), match.end(match.lastgroup or 0)):
+                continue
             surname = self.surname_length(text, start, strict=match.group("weak") is not None)
             end = self.cued_given_name_end(text, start + surname) if surname else start
-            if surname and end > start + surname:
+            if surname and end > start + surname and not self._everyday_word(text, start, end, surname):
                 found.append(Candidate(self.type, start, end, 0.9, self.name, False))
         return found
+
+    def _cue_inside_term(self, text: str, start: int, end: int) -> bool:
+        """The cue is the start of a listed term (姓名权人) or of a dictionary word jieba reads across
+        its end (开户|名单 holds no 户名): then it labels no name."""
+        if any(text.startswith(term, start) for term in self.cue_terms):
+            return True
+        for word in tagged_words(text, self.tagger):
+            if word.start < end < word.start + len(word.word):
+                return word.frequency > 0 and word.tag not in _NAME_TAGS
+        return False
+
+    def _everyday_word(self, text: str, start: int, end: int, surname: int) -> bool:
+        """What follows a cue must look like a name, not an everyday word: neither the candidate nor
+        the dictionary word jieba reads at its start (单位|那) may be a common word not tagged as a
+        person whose given part holds an unlisted character (公司, 单位, 马上). 李四 (tagged ``nr``)
+        and 李家 (tagged ``nrfg``, 家 a given-name character) still count."""
+        values = [text[start:end]]
+        values += [w.word for w in tagged_words(text, self.tagger) if w.start == start and len(w.word) > surname]
+        return any(
+            self.is_common_word(value)
+            and dictionary_tag(value) not in _PERSON_TAGS
+            and any(char not in self.given_chars for char in value[surname:])
+            for value in values
+        )
 
     def _from_titles(self, text: str) -> list[Candidate]:
         found = []

@@ -4,7 +4,8 @@ Two kinds of evidence, both from data in ``pii_lexicon.yaml`` (``foreign_names``
 characters translators use, joined by a middle dot or hyphen (the separator is itself the cue); and
 a word jieba's dictionary tags ``nrt`` (transliterated person name) made only of those characters.
 Brands and cities jieba also tags that way (特斯拉, 莫斯科) are in the deny list, a run followed by a
-place suffix (萨拉托夫州) is a place, and a word jieba's dictionary knows often is an everyday one.
+place suffix (萨拉托夫州) is a place, an everyday word and a locative (卡里) is a noun and a place word,
+and a word jieba's dictionary knows often is an everyday one.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class ForeignNameRecognizer(Recognizer):
         self._place_after = re.compile("|".join(re.escape(word) for word in words("names", "place_words_after")))
         self.deny_list = self.deny_list | frozenset(words("foreign_names", "deny"))
         self.common_frequency = int(lexicon()["names"].get("common_word_frequency", 100))
+        self.locatives = chars("names", "locatives")
         self.tagger = str(lexicon()["names"].get("tagger", "fast"))
         run = "[" + "".join(sorted(self.letters)) + "]{1,6}"
         separators = re.escape(str(section.get("separators", "·")))
@@ -75,10 +77,14 @@ class ForeignNameRecognizer(Recognizer):
             return len(value) >= 3 and (word.tag in _PERSON_TAGS or word.frequency == 0)
         return len(value) >= 3 and any(w.tag in _PERSON_TAGS | _FOREIGN_TAGS or w.frequency == 0 for w in group)
 
+    def _noun_and_place(self, value: str) -> bool:
+        """An everyday word and a locative (卡里的钱, 卡内余额): jieba tags 卡里 nrt, but 卡 is a card."""
+        return value[-1] in self.locatives and frequency(value[:-1]) >= self.common_frequency
+
     def _plausible(self, text: str, start: int, end: int) -> bool:
         """Not a denied brand or city, not the first part of a place (萨拉托夫州, 维拉公园), not a piece."""
         value, before, after = text[start:end], text[start - 1 : start] if start else "", text[end : end + 1]
-        if value in self.deny_list or self._place_after.match(text, end):
+        if value in self.deny_list or self._place_after.match(text, end) or self._noun_and_place(value):
             return False
         # A transliteration character touching the run makes it a piece: 盖蒂 in 盖蒂博物馆.
         return before not in self.letters and after not in self.letters

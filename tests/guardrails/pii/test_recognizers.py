@@ -61,6 +61,9 @@ MATCHING = [
     ("name", "历史学家塞尔比在谈到此事", ["塞尔比"]),  # pieces jieba split (塞尔|比) joined again
     ("name", "副县长于海波出席", ["于海波"]),  # after a role an everyday-word surname (于) counts
     ("name", "曹鹏飞用人工方式查看", ["曹鹏飞"]),  # a surname jieba tagged alone, then a rare given name
+    ("name", "收件人李家，电话见备注", ["李家"]),  # a common word, but tagged as a person and all given-name characters
+    ("name", "姓名：李四", ["李四"]),  # common, but jieba tags it nr
+    ("name", "演员卡里·史密斯来了", ["卡里·史密斯"]),  # 卡里 joined by a middle dot is a transliteration
     (
         "address",
         "收货地址：浙江省杭州市西湖区文三路478号华星时代广场A座1201室",
@@ -155,6 +158,18 @@ LOOK_ALIKES = [
     "有经验的班主任和公司经理都说可以",  # 班主任 and 公司 are words: no 班 or 司 before a title
     "维拉公园旁边的巴克莱资本",  # a place or organisation word follows the guessed name
     "经理高兴地说客服马上处理，员工态度差",  # after a role: 高兴, 马上 are common words
+    # A single-character surname (or an everyday word) and a locative is a noun and a place word.
+    "你们家的礼品卡说过期了不让用，卡里的钱怎么办",
+    "卡内余额还有两百，卡上写着有效期",
+    "包里的东西丢了，车上的人说没看见",
+    "钱在卡里，店里说卡中余额作废",
+    # After a cue word something that looks like a name must follow: no legal term, no everyday word.
+    "某公司侵犯了我的姓名权，姓名权人可以要求停止侵害",
+    "请写明公司姓名权人",
+    "当事人姓名公司都要填",
+    "姓名权利人可以主张",
+    "开户名单位那一栏怎么填",  # 户名 is read across 开户|名单: no cue
+    "找马上就能办好",  # after a weak cue, 马上 is an everyday word
 ]
 
 
