@@ -130,7 +130,7 @@ def run_set(name: str, questions: list[dict], searcher: Searcher, settings, weig
         rows["dense alone"] = timed(lambda q: rows_to_ranked(searcher, searcher.dense_ranking(q, STATUTES)), questions)
     for w_bm25, w_dense in [default] + [w for w in weights if settings.dense_weight > 0 and w != default]:
         product = Searcher(settings.model_copy(update={"bm25_weight": w_bm25, "dense_weight": w_dense}))
-        label = f"csbot {w_bm25:g}:{w_dense:g} + law prior" + (" (default)" if (w_bm25, w_dense) == default else "")
+        label = f"csbot {w_bm25:g}:{w_dense:g} + priors" + (" (default)" if (w_bm25, w_dense) == default else "")
         rows[label] = timed(
             lambda q, s=product: [(p.law, p.article) for p in s.search(q, top_k=10, filters=STATUTES)], questions
         )
