@@ -16,9 +16,21 @@ CLASSIFY_FILE = Path(__file__).resolve().parent / "config" / "classify.yaml"
 
 @dataclass(frozen=True)
 class ClassifyRule:
+    """``unless``: any of these words and the rule does not apply (a legal question that mentions an
+    order is a customer's complaint after all); ``opening_only``: decided on the first message only,
+    so a later aside (我问过律师了) never moves a running complaint out of its procedure."""
+
     procedure: str
     weight: int
     words: tuple[str, ...]
+    unless: tuple[str, ...] = ()
+    opening_only: bool = False
+
+    def score(self, text: str, opening: bool) -> tuple[int, tuple[str, ...]]:
+        if (self.opening_only and not opening) or any(word in text for word in self.unless):
+            return 0, ()
+        matched = tuple(word for word in self.words if word in text)
+        return self.weight * len(matched), matched
 
 
 @dataclass(frozen=True)
@@ -42,17 +54,25 @@ class Classifier:
         for item in raw["rules"]:
             if not isinstance(item, dict) or not item.get("procedure") or not item.get("words"):
                 raise DataError(f"{where(path, item)}: a rule needs 'procedure' and 'words'")
-            rules.append(ClassifyRule(str(item["procedure"]), int(item.get("weight", 1)), tuple(item["words"])))
+            rules.append(
+                ClassifyRule(
+                    str(item["procedure"]),
+                    int(item.get("weight", 1)),
+                    tuple(str(word) for word in item["words"]),
+                    tuple(str(word) for word in item.get("unless") or ()),
+                    bool(item.get("opening_only", False)),
+                )
+            )
         return cls(str(raw["default"]), tuple(rules))
 
     def procedures(self) -> set[str]:
         return {self.default, *(rule.procedure for rule in self.rules)}
 
-    def classify(self, text: str) -> Classification:
+    def classify(self, text: str, *, opening: bool = True) -> Classification:
+        """``opening``: the case's first message (rules marked opening_only count only there)."""
         best = Classification(self.default, 0, ())
         for rule in self.rules:
-            matched = tuple(word for word in rule.words if word in text)
-            score = rule.weight * len(matched)
+            score, matched = rule.score(text, opening)
             if score > best.score:
                 best = Classification(rule.procedure, score, matched)
         return best

@@ -140,7 +140,8 @@ class Engine:
         classification, switched_from = self._reclassify(state, masked.text, first_turn)
         new_slots = self._fill(state, masked, today)
         switched_from = self._switch(state) or switched_from
-        escalation = next((flag for flag in flags if self.escalates(flag)), None)
+        quiet = self.procedures[state.procedure].not_escalated_by
+        escalation = next((flag for flag in flags if self.escalates(flag) and flag.rule not in quiet), None)
         if escalation is not None and not state.escalated:
             state.escalated, state.escalation_reason = True, escalation.rule
             return self._outcome(state, step_before, ("accept",) if first_turn else (), new_slots, True, classification)
@@ -179,8 +180,9 @@ class Engine:
 
     def _reclassify(self, state: CaseState, text: str, first_turn: bool) -> tuple[Classification | None, str | None]:
         """A case opened as a general complaint may still turn out to be a specific one early on."""
-        classification = self.classifier.classify(text)
-        if first_turn and state.step == "accept":
+        opening = first_turn and state.step == "accept"
+        classification = self.classifier.classify(text, opening=opening)
+        if opening:
             state.procedure = classification.procedure
             return classification, None
         if state.procedure != self.classifier.default or state.investigation_complete:

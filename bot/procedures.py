@@ -19,7 +19,7 @@ from bot.yamlmarks import DataError, load_yaml, where
 
 PROCEDURES_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "procedures"
 _STEP_KEYS = {"collect", "optional", "substeps", "require", "next", "offers", "search", "instructions", "wait"}
-_TOP_KEYS = {"id", "name", "description", "response_time", "switches", "steps"}
+_TOP_KEYS = {"id", "name", "description", "response_time", "switches", "steps", "not_escalated_by"}
 
 
 @dataclass(frozen=True)
@@ -145,6 +145,9 @@ class Procedure:
     response_time: dict[str, int] = field(default_factory=dict)
     source: str = ""
     switches: tuple[Rule, ...] = ()  # checked every turn until investigation is complete
+    # input-rail rules that do not hand THIS procedure's cases to a human: someone asking how to sue
+    # their landlord is not threatening the shop (a request for a human or abuse still escalates)
+    not_escalated_by: tuple[str, ...] = ()
 
     def switch_rule(self, slots: Mapping[str, str]) -> Rule | None:
         return next((rule for rule in self.switches if rule.matches(slots)), None)
@@ -259,7 +262,16 @@ def parse_procedure(path: Path) -> Procedure:
         response_time={str(k): int(v) for k, v in (raw.get("response_time") or {}).items()},
         source=str(path),
         switches=_switches(raw.get("switches"), path),
+        not_escalated_by=_rule_ids(raw.get("not_escalated_by"), path, raw),
     )
+
+
+def _rule_ids(raw: Any, path: Path, node: Any) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(item, str) and item for item in raw):
+        raise DataError(f"{where(path, node)}: 'not_escalated_by' must be a list of input-rail rule ids")
+    return tuple(raw)
 
 
 def _switches(raw: Any, path: Path) -> tuple[Rule, ...]:

@@ -17,7 +17,7 @@ from bot.yamlmarks import DataError
 
 SHIPPED = {
     "general_complaint", "return_7day", "quality_defect", "fraud_claim", "service_complaint",
-    "contract_dispute", "prepaid_card", "personal_information", "not_our_responsibility",
+    "contract_dispute", "prepaid_card", "personal_information", "not_our_responsibility", "legal_question",
 }
 
 
