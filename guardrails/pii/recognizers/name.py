@@ -40,6 +40,7 @@ class NameRecognizer(Recognizer):
         self.stop = chars("names", "not_in_name")
         self.locatives = chars("names", "locatives")
         self.cue_terms = words("names", "cue_terms")
+        self.function_tags = frozenset(words("names", "function_word_tags"))
         self.deny_list = self.deny_list | frozenset(words("names", "deny"))
         self.titles = words("names", "titles_after")
         self.tagger = str(names.get("tagger", "fast"))
@@ -121,9 +122,10 @@ class NameRecognizer(Recognizer):
             start = match.end()
             if self._cue_inside_term(text, match.start(), match.end(match.lastgroup or 0)):
                 continue
-            surname = self.surname_length(text, start, strict=match.group("weak") is not None)
+            weak = match.group("weak") is not None
+            surname = self.surname_length(text, start, strict=weak)
             end = self.cued_given_name_end(text, start + surname) if surname else start
-            if surname and end > start + surname and not self._everyday_word(text, start, end, surname):
+            if surname and end > start + surname and not self._everyday_word(text, start, end, surname, weak=weak):
                 found.append(Candidate(self.type, start, end, 0.9, self.name, False))
         return found
 
@@ -137,19 +139,26 @@ class NameRecognizer(Recognizer):
                 return word.frequency > 0 and word.tag not in _NAME_TAGS
         return False
 
-    def _everyday_word(self, text: str, start: int, end: int, surname: int) -> bool:
-        """What follows a cue must look like a name, not an everyday word: neither the candidate nor
-        the dictionary word jieba reads at its start (单位|那) may be a common word not tagged as a
-        person whose given part holds an unlisted character (公司, 单位, 马上). 李四 (tagged ``nr``)
-        and 李家 (tagged ``nrfg``, 家 a given-name character) still count."""
-        values = [text[start:end]]
-        values += [w.word for w in tagged_words(text, self.tagger) if w.start == start and len(w.word) > surname]
-        return any(
-            self.is_common_word(value)
-            and dictionary_tag(value) not in _PERSON_TAGS
-            and any(char not in self.given_chars for char in value[surname:])
-            for value in values
-        )
+    def _everyday_word(self, text: str, start: int, end: int, surname: int, *, weak: bool) -> bool:
+        """What follows a cue must look like a name, not everyday words. It cuts no dictionary word at
+        its end (和|利害关系人), and neither it nor a shorter word jieba reads in it is a common word not
+        tagged as a person with a given part holding an unlisted character (公司, 马上, 单位|那). A
+        given name of listed characters jieba reads as a word (姚|丹东, 邓|峰峰, 程志|毅) still counts,
+        except after a weak cue (找房东修). 李四 (``nr``) and 李家 (``nrfg``) count."""
+        for word in tagged_words(text, self.tagger):
+            word_end = word.start + len(word.word)
+            if word.start < end < word_end and word.frequency > 0 and dictionary_tag(word.word) not in _PERSON_TAGS:
+                return True
+            if start <= word.start and word_end <= end and len(word.word) >= 2:
+                given = word.word[surname:] if word.start == start else word.word
+                unlisted = any(char not in self.given_chars for char in given)
+                if self._common_non_person(word.word) and (unlisted or (weak and len(word.word) < end - start)):
+                    return True
+        value = text[start:end]
+        return self._common_non_person(value) and any(char not in self.given_chars for char in value[surname:])
+
+    def _common_non_person(self, word: str) -> bool:
+        return self.is_common_word(word) and dictionary_tag(word) not in _PERSON_TAGS
 
     def _from_titles(self, text: str) -> list[Candidate]:
         found = []
@@ -163,9 +172,18 @@ class NameRecognizer(Recognizer):
                 surname = self.surname_length(text, start, strict=length > 1)
                 if surname and self.given_name_end(text, start + surname, listed=True) >= title_start:
                     best = length
+            if best == 1 and self._function_word(text, title_start - 1):
+                continue
             if best and not self._inside_a_word(text, title_start - best, title_start):
                 found.append(Candidate(self.type, title_start - best, title_start, 0.85, self.name, False))
         return found
+
+    def _function_word(self, text: str, index: int) -> bool:
+        """The character at ``index`` follows a Chinese character and jieba's dictionary tags it a
+        function word (老师和同学): then it is no bare surname before a title."""
+        return (
+            index > 0 and _CJK.match(text[index - 1]) is not None and dictionary_tag(text[index]) in self.function_tags
+        )
 
     def _inside_a_word(self, text: str, start: int, end: int) -> bool:
         """The name would cut a word jieba knows: the surname ends a dictionary word (设计|总监 holds no

@@ -63,7 +63,9 @@ MATCHING = [
     ("name", "曹鹏飞用人工方式查看", ["曹鹏飞"]),  # a surname jieba tagged alone, then a rare given name
     ("name", "收件人李家，电话见备注", ["李家"]),  # a common word, but tagged as a person and all given-name characters
     ("name", "姓名：李四", ["李四"]),  # common, but jieba tags it nr
+    ("name", "收件人：姚丹东，收件人邓峰峰", ["姚丹东", "邓峰峰"]),  # given names jieba reads as words (丹东, 峰峰)
     ("name", "演员卡里·史密斯来了", ["卡里·史密斯"]),  # 卡里 joined by a middle dot is a transliteration
+    ("name", "于经理您好，请曾经理回电", ["于", "曾"]),  # a preposition surname at the start; 曾 is an adverb
     (
         "address",
         "收货地址：浙江省杭州市西湖区文三路478号华星时代广场A座1201室",
@@ -170,6 +172,11 @@ LOOK_ALIKES = [
     "姓名权利人可以主张",
     "开户名单位那一栏怎么填",  # 户名 is read across 开户|名单: no cue
     "找马上就能办好",  # after a weak cue, 马上 is an everyday word
+    "家具坏了，可以找房东修吗",  # 房东 is a common word inside the guess 房东修
+    "机关未通知申请人和利害关系人",  # 和利 would cut the word 利害
+    "退还学校组织老师和同学筹集的捐款",  # 和 is a conjunction, not a surname before 同学
+    "有问题请向经理反映",  # 向 is a preposition
+    "隔壁楼栋树立高大广告",  # 楼 is an everyday word before it is a surname: only with a cue
 ]
 
 
