@@ -81,7 +81,7 @@ def quote(passage: Passage) -> str | None:
     if len(sentence) <= _QUOTE_CHARS:
         return sentence
     head = sentence[:_QUOTE_CHARS]
-    cut = max(head.rfind("，"), head.rfind("；"), head.rfind("："))
+    cut = max(head.rfind(mark) for mark in "，；：、")  # never end inside a word (…履行期限和方式、安)
     return head[:cut] if cut > _QUOTE_CHARS // 3 else head
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.drafting.template import quote
 from bot.stages import quotable
 from knowledge.policies import PolicyFormatError, PolicyLibrary, parse_policy
 from knowledge.types import Passage
@@ -69,3 +70,20 @@ def test_asked_about_a_final_interpretation_notice_the_reply_cites_the_rule_not_
         (c.get("doc"), c.get("section")) for c in reply.citations
     }
     assert cited & {("中华人民共和国消费者权益保护法", 26), ("退换货政策", "1.3")}, reply.citations
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        (
+            "经营者在经营活动中使用格式条款的，应当以显著方式提请消费者注意商品或者服务的数量和质量、价款或者费用、"
+            "履行期限和方式、安全注意事项和风险警示、售后服务、民事责任等与消费者有重大利害关系的内容。",
+            "经营者在经营活动中使用格式条款的，应当以显著方式提请消费者注意商品或者服务的数量和质量、价款或者费用、"
+            "履行期限和方式",
+        ),
+        ("消费者享有自主选择商品或者服务的权利。", "消费者享有自主选择商品或者服务的权利。"),
+    ],
+)
+def test_a_quote_is_the_sources_own_words_cut_at_a_clause_or_list_boundary(text: str, wanted: str) -> None:
+    words = quote(Passage(source="statute", text=text, score=1.0, law="中华人民共和国消费者权益保护法", article=26))
+    assert words == wanted and text.startswith(wanted)
