@@ -40,7 +40,9 @@ class _FoldTable(dict[int, str]):
 
     def __missing__(self, codepoint: int) -> str:
         char = chr(codepoint)
-        folded = unicodedata.normalize("NFKC", char)
+        # An invisible format character (zero-width space, joiner, BOM, soft hyphen) typed inside a
+        # number would otherwise split it and let it pass unmasked: it folds to nothing.
+        folded = "" if unicodedata.category(char) == "Cf" else unicodedata.normalize("NFKC", char)
         if len(folded) != 1:
             self.irregular.add(char)
         self[codepoint] = folded
