@@ -52,6 +52,11 @@ def _passage(passage: Passage) -> dict[str, Any]:
     return {"label": passage.label, "score": round(passage.score, 4), **passage.citation()}
 
 
+def _masked(parts: Parts, note: str) -> str:
+    """A drafter's note may quote an endpoint's error text, which is untrusted: it is masked too."""
+    return parts.draft_masker().mask(note).text
+
+
 def turn_body(
     parts: Parts, turn: Turn, state: CaseState, trace: TurnTrace, reply: Reply, notes: tuple[str, ...]
 ) -> dict[str, Any]:
@@ -78,7 +83,7 @@ def turn_body(
         "cited": [_passage(p) for p in cited(trace.passages, reply.reply)],
         "draft": None
         if draft is None
-        else {"text": masked_draft, "drafter": draft.drafter, "notes": list(draft.notes)},
+        else {"text": masked_draft, "drafter": draft.drafter, "notes": [_masked(parts, n) for n in draft.notes]},
         "verdicts": [{**v.public(), "duration_ms": v.duration_ms} for v in trace.verdicts],
         "changed_by_rails": draft is not None and draft.text != reply.reply,
         "reply": reply.reply,

@@ -98,7 +98,7 @@ class LLMDrafter:
         try:
             chunks = [str(chunk.content) for chunk in self.model.stream(self.messages(context, reference.text))]
         except Exception as error:  # any endpoint failure: the template draft stands in, and we say why
-            return self._fallback(reference, f"llm_error: {type(error).__name__}: {str(error)[:160]}")
+            return self._fallback(reference, f"llm_error: {_reason(error)}")
         text = "".join(chunks).strip()
         if not text:
             return self._fallback(reference, "llm_error: empty answer")
@@ -107,6 +107,14 @@ class LLMDrafter:
     @staticmethod
     def _fallback(reference: Draft, note: str) -> Draft:
         return Draft(text=reference.text, drafter="llm->template", passages=reference.passages, notes=(note,))
+
+
+def _reason(error: Exception) -> str:
+    """Why the endpoint failed, without its response body: an upstream error page may echo any text."""
+    status = getattr(error, "status_code", None)
+    if isinstance(status, int):
+        return f"{type(error).__name__}: HTTP {status}"
+    return f"{type(error).__name__}: {str(error)[:160]}"
 
 
 @register("llm")
