@@ -44,11 +44,14 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy
 
+## Benchmarks (by hand, not CI): they read the public data sets in ../shared/benchmarks.
 bench: install
-	$(PY) bench/retrieval.py
+	OMP_NUM_THREADS=1 $(PY) bench/retrieval.py
+	OMP_NUM_THREADS=1 $(PY) bench/embedding.py
 	$(PY) bench/pii.py
 	$(PY) bench/rails.py
 	$(PY) bench/turns.py
+	$(PY) bench/replay.py
 
 ## Re-resolve requirements.in into the pinned requirements.txt (needs the registry).
 lock:
