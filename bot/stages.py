@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 MAX_INPUT_CHARS = 2000
 _GROUNDED_STEPS = ("triage", "resolve", "record")
+_TOKEN = re.compile(r"[0-9A-Za-z@._+\-]")
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
@@ -46,9 +47,18 @@ def clean_input(raw: str | bytes) -> tuple[str, tuple[str, ...]]:
     if len(kept) != len(text):
         notes.append(f"removed {len(text) - len(kept)} control or unassigned characters")
     if len(kept) > MAX_INPUT_CHARS:
-        notes.append(f"truncated from {len(kept)} to {MAX_INPUT_CHARS} characters")
-        kept = kept[:MAX_INPUT_CHARS]
+        cut = _token_start(kept, MAX_INPUT_CHARS)
+        notes.append(f"truncated from {len(kept)} to {cut} characters")
+        kept = kept[:cut]
     return kept.strip(), tuple(notes)
+
+
+def _token_start(text: str, cut: int) -> int:
+    """Move a cut back to the start of the number or address it would split: half a phone or ID number
+    is no longer recognised as one, so it would be recorded in clear."""
+    while 0 < cut < len(text) and _TOKEN.match(text[cut - 1]) and _TOKEN.match(text[cut]):
+        cut -= 1
+    return cut
 
 
 def is_meaningful(text: str) -> bool:
