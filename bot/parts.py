@@ -59,6 +59,20 @@ class Parts:
             registry=self.pii_registry,
         )
 
+    def mask_known_names(self, state: CaseState, text: str) -> str:
+        """``text`` with the names this case has seen masked even where no cue marks them (欧阳娜娜您好)."""
+        from guardrails.pii import PlaceholderBook
+        from guardrails.pii.known import mask_known_names
+
+        if not state.placeholders:
+            return text
+        return mask_known_names(text, PlaceholderBook.from_dict(state.placeholders, key=self.book_key))
+
+    def scrub(self, state: CaseState, text: str) -> str:
+        """Text an agent, a drafter or an endpoint wrote, as it may be recorded: known names and every
+        detected kind of personal data masked."""
+        return self.draft_masker().mask(self.mask_known_names(state, text)).text
+
     def draft_masker(self) -> Masker:
         """A masker for drafts before they are recorded: an untrusted LLM may have written personal data."""
         from guardrails.pii import Masker

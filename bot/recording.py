@@ -52,17 +52,12 @@ def _passage(passage: Passage) -> dict[str, Any]:
     return {"label": passage.label, "score": round(passage.score, 4), **passage.citation()}
 
 
-def _masked(parts: Parts, note: str) -> str:
-    """A drafter's note may quote an endpoint's error text, which is untrusted: it is masked too."""
-    return parts.draft_masker().mask(note).text
-
-
 def turn_body(
     parts: Parts, turn: Turn, state: CaseState, trace: TurnTrace, reply: Reply, notes: tuple[str, ...]
 ) -> dict[str, Any]:
     """Everything decided in the turn, masked: the written record of one exchange."""
     draft = trace.draft
-    masked_draft = parts.draft_masker().mask(draft.text).text if draft is not None else None
+    masked_draft = parts.scrub(state, draft.text) if draft is not None else None
     procedure = parts.engine.procedures[state.procedure]
     return {
         "time": datetime.now(UTC).isoformat(),
@@ -83,10 +78,10 @@ def turn_body(
         "cited": [_passage(p) for p in cited(trace.passages, reply.reply)],
         "draft": None
         if draft is None
-        else {"text": masked_draft, "drafter": draft.drafter, "notes": [_masked(parts, n) for n in draft.notes]},
+        else {"text": masked_draft, "drafter": draft.drafter, "notes": [parts.scrub(state, n) for n in draft.notes]},
         "verdicts": [{**v.public(), "duration_ms": v.duration_ms} for v in trace.verdicts],
         "changed_by_rails": draft is not None and draft.text != reply.reply,
-        "reply": reply.reply,
+        "reply": parts.mask_known_names(state, reply.reply),
         "drafter": draft.drafter if draft is not None else None,
         "escalated": state.escalated,
         "latency_ms": round(reply.latency_ms, 3),

@@ -197,6 +197,7 @@ class CsBot:
         started = time.perf_counter()
         for attempt in range(_ATTEMPTS):
             state, version = self._load(session)
+            reason = self.parts.scrub(state, reason)  # typed by a person: recorded masked, like any text
             self.parts.engine.escalate(state, reason)
             outcome, trace = self._still(state, escalated_now=True), TurnTrace(step_before=state.step)
             trace.step_after = state.step

@@ -216,4 +216,6 @@ def output_rails(parts: Parts, state: CaseState, outcome: StepOutcome, draft: Dr
         customer_placeholders=placeholders,
         required_elements=tuple(RequiredElement(e.name, e.any_of, e.fallback) for e in elements),
     )
-    return run_output_rails(draft.text, context)
+    # A name the customer gave comes back in a draft without its cue (欧阳娜娜您好), where the rails
+    # cannot see it: it becomes the case's own placeholder first, which the rails let through.
+    return run_output_rails(parts.mask_known_names(state, draft.text), context)

@@ -45,6 +45,10 @@ class PlaceholderBook:
         self._entries[digest] = placeholder
         return placeholder
 
+    def known(self, entity_type: str, canonical: str) -> str | None:
+        """The placeholder this value already has in the conversation, or None (allocates nothing)."""
+        return self._entries.get(self._digest(entity_type, canonical))
+
     def __len__(self) -> int:
         return len(self._entries)
 
