@@ -127,6 +127,7 @@ class Vault:
         """Decrypt one value for an authorised person; the reveal is recorded before it is returned."""
         if not actor.strip() or not reason.strip():
             raise VaultError("a reveal needs the actor who asks and the reason why")
+        reason = _masked_reason(reason)
         with self._engine.begin() as connection:
             where = (entries.c.conversation_id == conversation_id, entries.c.placeholder == placeholder)
             row = connection.execute(select(entries).where(*where)).first()
@@ -182,6 +183,7 @@ class Vault:
 
     def delete_conversation(self, conversation_id: str, *, actor: str = "system", reason: str = "erasure") -> int:
         """Erase every value of a conversation (个保法 第47条); returns how many were erased."""
+        reason = _masked_reason(reason)
         with self._engine.begin() as connection:
             erased = connection.execute(delete(entries).where(entries.c.conversation_id == conversation_id)).rowcount
             connection.execute(
@@ -192,6 +194,13 @@ class Vault:
         return int(erased or 0)
 
     delete_subject = delete_conversation
+
+
+def _masked_reason(reason: str) -> str:
+    """A reason is typed by a person ("客户13812345678要求核对") and the audit keeps it in clear: mask it."""
+    from guardrails.pii.operators import mask_text
+
+    return mask_text(reason).text
 
 
 def create_tables(engine: Engine) -> None:
