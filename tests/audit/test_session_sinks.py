@@ -114,3 +114,17 @@ def test_when_personal_data_is_piped_to_csbot_chat_then_its_output_holds_none(
     assert result.exit_code == 0, result.output
     assert result.stdout.count("客服" if not as_json else '"reply"') == len(lines)
     assert leaked(result.stdout + result.stderr + caplog.text) == []
+
+
+@pytest.mark.parametrize("operator", ["mask", "redact", "hash"])
+def test_when_another_masking_operator_is_chosen_then_records_and_replies_still_hold_none(
+    bot_settings: Settings, operator: str
+) -> None:
+    settings = bot_settings.model_copy(update={"pii_operator": operator})
+    bot = CsBot(settings)
+    session = bot.new_session()
+    replies = [bot.handle(Turn(session, message)).to_json() for message in MESSAGES]  # type: ignore[arg-type]
+    bot.close()
+    rows = _rows(settings.home / "records.db", "records") + _rows(settings.home / "records.db", "cases")
+    assert leaked(json.dumps(replies, ensure_ascii=False) + "\n".join(rows)) == []
+    assert leaked(_sqlite_files(settings.home, "records.db")) == []
