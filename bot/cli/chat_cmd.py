@@ -67,7 +67,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Chat as a customer: one message per stdin line, one reply per message."""
         from bot.drafting import DrafterConfigError
+        from bot.service import MAX_SESSION_CHARS
 
+        if session is not None and not (0 < len(session) <= MAX_SESSION_CHARS and session.isprintable()):
+            typer.echo(f"error: --session takes 1-{MAX_SESSION_CHARS} printable characters", err=True)
+            raise typer.Exit(2)
         interactive = sys.stdin.isatty() and not as_json
         try:
             chat_lines(sys.stdin.buffer, session, as_json, sys.stdout, interactive)

@@ -41,6 +41,14 @@ def test_chat_continues_a_session(cli: CliRunner) -> None:
     assert second["case_id"] == first["case_id"] and second["step"] == "resolve"
 
 
+@pytest.mark.parametrize("session", ["x" * 81, "bad\tid"])
+def test_when_session_id_is_unusable_then_a_clear_error_and_no_traceback(cli: CliRunner, session: str) -> None:
+    result = cli.invoke(build_app(), ["chat", "--json", "--session", session], input="你好\n".encode())
+    assert result.exit_code == 2
+    assert "--session takes 1-80 printable characters" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
 def test_chat_without_json_prints_a_readable_exchange(cli: CliRunner) -> None:
     result = cli.invoke(build_app(), ["chat"], input="我买的台灯坏了\n".encode())
     assert result.exit_code == 0, result.output
