@@ -45,9 +45,17 @@ def detect(
     if not text:
         return []
     normalized = normalize(text)
+    searched = normalized.text
+    present = set(searched)  # once per text: a recogniser whose characters are all absent is skipped
     candidates: list[Candidate] = []
-    for recognizer in (registry or default_registry()).for_types(types):
-        candidates.extend(recognizer.analyze(normalized.text))
+    for required, trigger, find in (registry or default_registry()).gates(types):
+        if required is not None and present.isdisjoint(required):
+            continue
+        if trigger is not None and trigger(searched) is None:
+            continue
+        found = find(searched)
+        if found:
+            candidates.extend(found)
     if not candidates:
         return []
     entities: list[Entity] = []

@@ -9,8 +9,9 @@ the match, so ``订单号：110101199003071234`` survives even when its digits h
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import NamedTuple
 
 CONTEXT_WINDOW = 12  # characters before the match searched for context words
@@ -48,6 +49,15 @@ class Candidate(NamedTuple):
     validated: bool
 
 
+class Gate(NamedTuple):
+    """A recogniser as ``detect`` runs it: skip when none of ``required_chars`` is in the text or
+    ``trigger`` finds nothing, else ``find`` the candidates."""
+
+    required_chars: frozenset[str] | None
+    trigger: Callable[[str], object] | None
+    find: Callable[[str], list[Candidate]]
+
+
 class Recognizer:
     """Base class: subclasses set ``type``, ``patterns`` and may override ``validate``/``canonical``.
 
@@ -63,6 +73,10 @@ class Recognizer:
     # A cheap regex every text holding this kind must contain ('@' for e-mail); texts without it
     # skip the recogniser entirely. This is where most of the speed over Presidio comes from.
     trigger: str | None = None
+    # Characters at least one of which every text the trigger matches contains ("@" for e-mail).
+    # ``detect`` checks them against the set of the text's characters, computed once for all
+    # recognisers, before it calls ``analyze`` at all: cheaper than one regex search per recogniser.
+    trigger_chars: str | None = None
 
     def __init__(
         self,
@@ -87,8 +101,10 @@ class Recognizer:
         self._context_re = _words_regex(self.context)
         self._negative_re = _words_regex(self.negative_context)
         self._trigger = re.compile(self.trigger) if self.trigger else None
+        self.required_chars = None if self.trigger_chars is None else case_variants(self.trigger_chars)
         if self.requires_context:
             self._trigger = self._context_re
+            self.required_chars = case_variants("".join(word[0] for word in self.context))
 
     def validate(self, value: str) -> bool | None:
         """True: verified (checksum, date); False: not this type; None: no opinion."""
@@ -106,6 +122,10 @@ class Recognizer:
         """All candidates of this type in normalised ``text``."""
         if self._trigger is not None and self._trigger.search(text) is None:
             return []
+        return self.find(text)
+
+    def find(self, text: str) -> list[Candidate]:
+        """The candidates of every pattern, without the trigger check (``analyze`` does that)."""
         found: list[Candidate] = []
         for pattern in self.patterns:
             for match in pattern.compiled.finditer(text):
@@ -113,6 +133,15 @@ class Recognizer:
                 if candidate is not None:
                     found.append(candidate)
         return found
+
+    def gate(self) -> Gate:
+        """What ``detect`` runs for this recogniser: plain functions, no method call per check.
+
+        A subclass that overrides ``analyze`` keeps its own checks, so it gets no trigger here.
+        """
+        if type(self).analyze is not Recognizer.analyze:
+            return Gate(self.required_chars, None, self.analyze)
+        return Gate(self.required_chars, None if self._trigger is None else self._trigger.search, self.find)
 
     def _score(self, text: str, match: re.Match[str], pattern: Pattern) -> Candidate | None:
         start, end = match.span("value") if "value" in pattern.compiled.groupindex else match.span()
@@ -150,6 +179,20 @@ def partial_mask(canonical: str, prefix: int, suffix: int) -> str:
         return MASK_CHAR * len(canonical)
     tail = canonical[len(canonical) - suffix :] if suffix else ""
     return canonical[:prefix] + MASK_CHAR * (len(canonical) - prefix - suffix) + tail
+
+
+@cache
+def case_variants(chars: str) -> frozenset[str]:
+    """``chars`` plus every character an IGNORECASE regex treats as one of them (k: K, i: İ ı).
+
+    Non-ASCII characters whose case folds onto ASCII all lie below U+2200 (İ ı ſ K), so that range
+    is scanned; a test checks the whole of Unicode for the ASCII letters.
+    """
+    if not chars:
+        return frozenset()
+    same = re.compile("[" + "".join(re.escape(char) for char in set(chars)) + "]", re.IGNORECASE)
+    found = {char for char in map(chr, range(0x2200)) if same.fullmatch(char)}
+    return frozenset(found | set(chars) | set(chars.lower()) | set(chars.upper()))
 
 
 def _words_regex(words: Sequence[str]) -> re.Pattern[str] | None:

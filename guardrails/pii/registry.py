@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from guardrails.pii.config import CONFIG_DIR, PiiConfigError, TypeSpec, load_config, register_type
-from guardrails.pii.recognizer import Pattern, Recognizer
+from guardrails.pii.recognizer import Gate, Pattern, Recognizer
 from guardrails.pii.recognizers import BUILTIN
 
 CUSTOM_RECOGNIZERS = CONFIG_DIR / "custom_recognizers.yaml"
@@ -37,6 +37,7 @@ class RecognizerRegistry:
     def __init__(self, recognizers: Iterable[Recognizer] = ()) -> None:
         self._recognizers: dict[str, Recognizer] = {}
         self._selection: dict[frozenset[str] | None, list[Recognizer]] = {}
+        self._gates: dict[frozenset[str] | None, tuple[Gate, ...]] = {}
         for recognizer in recognizers:
             self.add(recognizer)
 
@@ -45,6 +46,7 @@ class RecognizerRegistry:
             raise ValueError(f"a recognizer named {recognizer.name!r} is already registered")
         self._recognizers[recognizer.name] = recognizer
         self._selection = {}
+        self._gates = {}
 
     def get(self, name: str) -> Recognizer:
         return self._recognizers[name]
@@ -68,6 +70,14 @@ class RecognizerRegistry:
             selected = [r for r in self._recognizers.values() if key is None or r.type in key]
             self._selection[key] = selected
         return selected
+
+    def gates(self, types: Collection[str] | None) -> tuple[Gate, ...]:
+        """``for_types`` as ``detect`` runs them (see ``Recognizer.gate``); cached per selection."""
+        key = None if types is None else frozenset(types)
+        gates = self._gates.get(key)
+        if gates is None:
+            gates = self._gates[key] = tuple(recognizer.gate() for recognizer in self.for_types(key))
+        return gates
 
 
 def builtin_recognizers() -> list[Recognizer]:

@@ -13,6 +13,7 @@ class EmailRecognizer(Recognizer):
     type = "email"
     name = "email"
     trigger = "@"
+    trigger_chars = "@"
     patterns = (
         Pattern(
             "email",

@@ -39,6 +39,7 @@ class IdCardRecognizer(Recognizer):
     type = "id_card"
     name = "cn_resident_id"
     trigger = r"\d{6} ?(?:18|19|20)?\d\d[01]\d"
+    trigger_chars = "01"  # the month's first digit, in the trigger and in both patterns
     patterns = (
         Pattern("id18", DIGIT_LEFT + r"[1-9]\d{5} ?(?:18|19|20)\d{2}[01]\d[0-3]\d ?\d{3}[0-9Xx]" + DIGIT_RIGHT, 0.4),
         Pattern("id15", DIGIT_LEFT + r"[1-9]\d{5}\d{2}[01]\d[0-3]\d\d{3}" + DIGIT_RIGHT, 0.3),

@@ -15,6 +15,7 @@ class IpRecognizer(Recognizer):
     type = "ip"
     name = "ip_address"
     trigger = r"\d\.\d{1,3}\.|[0-9A-Fa-f]:[0-9A-Fa-f:]|::"
+    trigger_chars = ".:"
     patterns = (
         Pattern("ipv4", r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])", 0.6),
         Pattern(

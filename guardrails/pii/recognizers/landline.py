@@ -20,6 +20,7 @@ class LandlineRecognizer(Recognizer):
     type = "landline"
     name = "cn_landline"
     trigger = r"0(?:10|2\d|[3-9]\d\d)\)? ?-?[2-8]"
+    trigger_chars = "0"
     patterns = (
         Pattern("area_bracket", _LEFT + r"\(" + _AREA + r"\) ?[2-8]\d{2,3}[ -]?\d{4}" + _EXT + DIGIT_RIGHT, 0.7),
         Pattern("area_dash", _LEFT + _AREA + r"[ -][2-8]\d{2,3}[ -]?\d{4}" + _EXT + DIGIT_RIGHT, 0.6),

@@ -19,6 +19,7 @@ class LicensePlateRecognizer(Recognizer):
     type = "license_plate"
     name = "cn_license_plate"
     trigger = f"[{_PROVINCE}]"
+    trigger_chars = _PROVINCE
     patterns = (
         Pattern(
             "new_energy",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from guardrails.pii.recognizer import DIGIT_LEFT, DIGIT_RIGHT, Pattern, Recognizer
+from guardrails.pii.recognizer import DIGIT_LEFT, DIGIT_RIGHT, Pattern, Recognizer, case_variants
 
 
 class PassportRecognizer(Recognizer):
@@ -27,9 +27,11 @@ class PassportRecognizer(Recognizer):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        # Only the e-passport form stands alone; every other shape needs one of the context words.
-        alternatives = [r"E[0-9A-HJ-NP-Z]\d{7}", *(re.escape(word) for word in self.context)]
-        self._trigger = re.compile("|".join(alternatives), re.IGNORECASE)
+        # Only the e-passport form stands alone (its pattern is case-sensitive, so is this part of
+        # the trigger); every other shape scores below MIN_SCORE without one of the context words.
+        words = "|".join(re.escape(word) for word in self.context)
+        self._trigger = re.compile(r"E[0-9A-HJ-NP-Z]\d{7}" + (f"|(?i:{words})" if words else ""))
+        self.required_chars = frozenset("E") | case_variants("".join(word[0] for word in self.context))
 
     def canonical(self, value: str) -> str:
         return value.upper()

@@ -19,6 +19,7 @@ class PhoneRecognizer(Recognizer):
     type = "phone"
     name = "cn_mobile"
     trigger = r"1[3-9]\d"
+    trigger_chars = "1"
     patterns = (
         Pattern(
             "mobile",
