@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from guardrails.pii.analyzer import detect
 from guardrails.pii.book import PlaceholderBook, keyed_digest
 from guardrails.pii.config import TYPE_LABELS_ZH, load_config, type_spec
-from guardrails.pii.normalize import normalize
+from guardrails.pii.normalize import fold
 from guardrails.pii.registry import RecognizerRegistry, default_registry
 from guardrails.types import Entity, MaskChange, MaskedText
 
@@ -95,7 +95,7 @@ class Masker:
 
     def _replace(self, entity: Entity, operator: str) -> str:
         recognizer = self.registry.get(entity.recognizer)
-        canonical = recognizer.canonical(normalize(entity.value).text)
+        canonical = recognizer.canonical(fold(entity.value))
         spec = type_spec(entity.type)
         if operator == "mask":
             return recognizer.partial_mask(canonical, spec.mask_prefix, spec.mask_suffix)

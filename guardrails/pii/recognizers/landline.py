@@ -11,6 +11,8 @@ import re
 
 from guardrails.pii.recognizer import DIGIT_RIGHT, Pattern, Recognizer
 
+_NON_DIGIT = re.compile(r"\D")  # compiled once: re.sub(pattern, ...) looks it up in re's cache per call
+
 _AREA = r"0(?:10|2\d|[3-9]\d{2})"
 _EXT = r"(?:(?: ?转 ?|-|ext\.? ?)\d{1,5})?"
 _LEFT = r"(?<![0-9A-Za-z+])"
@@ -19,7 +21,7 @@ _LEFT = r"(?<![0-9A-Za-z+])"
 class LandlineRecognizer(Recognizer):
     type = "landline"
     name = "cn_landline"
-    trigger = r"0(?:10|2\d|[3-9]\d\d)\)? ?-?[2-8]"
+    trigger = _AREA + r"\)?[ -]?[2-8]\d{2,3}[ -]?\d{4}"  # what every pattern holds, no lookarounds
     trigger_chars = "0"
     patterns = (
         Pattern("area_bracket", _LEFT + r"\(" + _AREA + r"\) ?[2-8]\d{2,3}[ -]?\d{4}" + _EXT + DIGIT_RIGHT, 0.7),
@@ -28,4 +30,4 @@ class LandlineRecognizer(Recognizer):
     )
 
     def canonical(self, value: str) -> str:
-        return re.sub(r"\D", "", value)
+        return _NON_DIGIT.sub("", value)

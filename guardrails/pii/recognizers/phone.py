@@ -11,6 +11,8 @@ import re
 
 from guardrails.pii.recognizer import DIGIT_RIGHT, Pattern, Recognizer
 
+_NON_DIGIT = re.compile(r"\D")  # compiled once: re.sub(pattern, ...) looks it up in re's cache per call
+
 _SEP = r"[ -]?"
 _COUNTRY = re.compile(r"^(?:\(?(?:\+|00)?86\)?[ -]?)")
 
@@ -18,7 +20,7 @@ _COUNTRY = re.compile(r"^(?:\(?(?:\+|00)?86\)?[ -]?)")
 class PhoneRecognizer(Recognizer):
     type = "phone"
     name = "cn_mobile"
-    trigger = r"1[3-9]\d"
+    trigger = r"1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4}"  # the pattern's core, no lookarounds
     trigger_chars = "1"
     patterns = (
         Pattern(
@@ -30,8 +32,8 @@ class PhoneRecognizer(Recognizer):
     )
 
     def validate(self, value: str) -> bool | None:
-        digits = re.sub(r"\D", "", _COUNTRY.sub("", value))
+        digits = _NON_DIGIT.sub("", _COUNTRY.sub("", value))
         return None if len(digits) == 11 else False
 
     def canonical(self, value: str) -> str:
-        return re.sub(r"\D", "", _COUNTRY.sub("", value))
+        return _NON_DIGIT.sub("", _COUNTRY.sub("", value))
