@@ -96,18 +96,18 @@ class Masker:
     def _replace(self, entity: Entity, operator: str) -> str:
         recognizer = self.registry.get(entity.recognizer)
         canonical = recognizer.canonical(fold(entity.value))
+        if operator == "placeholder":  # the default and the common case: checked first
+            placeholder = self.book.placeholder(entity.type, canonical)
+            if self.vault is not None and self.conversation_id is not None:
+                self.vault.put(self.conversation_id, placeholder, entity.type, entity.value)
+            return placeholder
         spec = type_spec(entity.type)
         if operator == "mask":
             return recognizer.partial_mask(canonical, spec.mask_prefix, spec.mask_suffix)
         if operator == "redact":
             return load_config().redact_text
-        if operator == "hash":
-            digest = keyed_digest(self.hash_key, f"{entity.type}\x1f{canonical}")
-            return f"[{spec.label}#{''.join(chr(97 + byte % 26) for byte in digest[:10])}]"
-        placeholder = self.book.placeholder(entity.type, canonical)
-        if self.vault is not None and self.conversation_id is not None:
-            self.vault.put(self.conversation_id, placeholder, entity.type, entity.value)
-        return placeholder
+        digest = keyed_digest(self.hash_key, f"{entity.type}\x1f{canonical}")  # "hash": the only one left
+        return f"[{spec.label}#{''.join(chr(97 + byte % 26) for byte in digest[:10])}]"
 
 
 def mask_text(text: str, operator: str = "placeholder") -> MaskedText:

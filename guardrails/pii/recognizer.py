@@ -33,9 +33,11 @@ class Pattern:
     score: float
     flags: int = 0
     compiled: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    group: str | int = field(init=False, repr=False, compare=False)  # "value" when the regex names it
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "compiled", re.compile(self.regex, self.flags))
+        object.__setattr__(self, "group", "value" if "value" in self.compiled.groupindex else 0)
 
 
 class Candidate(NamedTuple):
@@ -100,6 +102,8 @@ class Recognizer:
         self.deny_list = frozenset(deny_list)
         self._context_re = _words_regex(self.context)
         self._negative_re = _words_regex(self.negative_context)
+        # Most windows hold no context word at all: one search for any of them settles that.
+        self._any_context_re = _words_regex((*self.context, *self.negative_context))
         self._trigger = re.compile(self.trigger) if self.trigger else None
         self.required_chars = None if self.trigger_chars is None else case_variants(self.trigger_chars)
         if self.requires_context:
@@ -144,7 +148,7 @@ class Recognizer:
         return Gate(self.required_chars, None if self._trigger is None else self._trigger.search, self.find)
 
     def _score(self, text: str, match: re.Match[str], pattern: Pattern) -> Candidate | None:
-        start, end = match.span("value") if "value" in pattern.compiled.groupindex else match.span()
+        start, end = match.span(pattern.group)
         value = text[start:end]
         if not value or value in self.deny_list:
             return None
@@ -165,7 +169,11 @@ class Recognizer:
 
     def context_support(self, text: str, start: int) -> bool | None:
         """The nearest context word before ``start``: True supporting, False contradicting, None none."""
+        if self._any_context_re is None:
+            return None
         window = text[max(0, start - CONTEXT_WINDOW) : start]
+        if self._any_context_re.search(window) is None:
+            return None
         positive = _last_hit(self._context_re, window)
         negative = _last_hit(self._negative_re, window)
         if positive < 0 and negative < 0:
