@@ -90,7 +90,9 @@ class Masker:
     def detect(self, text: str) -> list[Entity]:
         """Entities outside text csbot already masked."""
         entities = detect(text, self.types, registry=self.registry)
-        own = [match.span() for match in _OWN_OUTPUT.finditer(text)] if "[" in text else []
+        if not entities or "[" not in text:  # no bracket, no placeholder of ours: nothing to filter
+            return entities
+        own = [match.span() for match in _OWN_OUTPUT.finditer(text)]
         return [e for e in entities if all(e.end <= start or e.start >= end for start, end in own)]
 
     def _replace(self, entity: Entity, operator: str) -> str:
