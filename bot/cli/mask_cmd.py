@@ -16,7 +16,7 @@ from typing import IO
 
 import typer
 
-from bot.cli.rails_cmd import LineError, parse_line
+from bot.cli.batch_lines import BatchReader
 
 
 def mask_lines(lines: Iterable[bytes], operator: str, as_json: bool, out: IO[str], err: IO[str]) -> int:
@@ -25,21 +25,15 @@ def mask_lines(lines: Iterable[bytes], operator: str, as_json: bool, out: IO[str
     from guardrails.pii import Masker
 
     masker = Masker(operator, hash_key=load_settings().key_file_secret("pii-hash.key"))
-    failed = 0
-    for number, raw in enumerate(lines, start=1):
-        try:
-            item_id, text = parse_line(raw, as_json)
-        except LineError as error:
-            failed += 1
-            print(f"line {number}: {error}", file=err)
-            continue
+    batch = BatchReader(lines, as_json, err)
+    for item_id, text in batch:
         masked, entities = masker.mask_with_entities(text)
         if as_json:
             row = {"id": item_id, "masked": masked.text, "entities": [entity.public() for entity in entities]}
             print(json.dumps(row, ensure_ascii=False), file=out)
         else:
             print(masked.text, file=out)
-    return 1 if failed else 0
+    return 1 if batch.failed else 0
 
 
 def register(app: typer.Typer) -> None:

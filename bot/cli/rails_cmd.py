@@ -11,59 +11,25 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import IO
 
 import typer
 
-MAX_LINE_BYTES = 1_048_576
-
-
-class LineError(ValueError):
-    """One input line cannot be checked; the message never contains the line's text."""
-
-
-def parse_line(raw: bytes, as_json: bool) -> tuple[Any, str]:
-    """(id, text) of one input line, or LineError saying what is wrong with it."""
-    if len(raw) > MAX_LINE_BYTES:
-        raise LineError(f"line is {len(raw)} bytes, the limit is {MAX_LINE_BYTES}")
-    try:
-        line = raw.decode("utf-8").rstrip("\r\n")
-    except UnicodeDecodeError as error:
-        raise LineError(f"not valid UTF-8 (byte offset {error.start})") from None
-    if not line.strip():
-        raise LineError("empty line")
-    if not as_json:
-        return None, line
-    try:
-        item = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise LineError(f"not valid JSON ({error.msg} at column {error.colno})") from None
-    if not isinstance(item, dict):
-        raise LineError('expected a JSON object {"id": ..., "text": ...}')
-    text = item.get("text")
-    if not isinstance(text, str):
-        raise LineError('"text" must be a string')
-    return item.get("id"), text
+from bot.cli.batch_lines import BatchReader
 
 
 def check_lines(lines: Iterable[bytes], as_json: bool, out: IO[str], err: IO[str]) -> int:
     """Check every line; write results to ``out`` and errors to ``err``. Returns the exit code."""
     from guardrails.rails import check_input
 
-    failed = 0
-    for number, raw in enumerate(lines, start=1):
-        try:
-            item_id, text = parse_line(raw, as_json)
-        except LineError as error:
-            failed += 1
-            print(f"line {number}: {error}", file=err)
-            continue
+    batch = BatchReader(lines, as_json, err)
+    for item_id, text in batch:
         flags = [flag.public() for flag in check_input(text)]
         if as_json:
             print(json.dumps({"id": item_id, "flags": flags}, ensure_ascii=False), file=out)
         else:
             print(" ".join(f"{f['rule']}({f['action']})" for f in flags) or "pass", file=out)
-    return 1 if failed else 0
+    return 1 if batch.failed else 0
 
 
 def register(app: typer.Typer) -> None:
