@@ -25,6 +25,14 @@ from bot.types import Reply, Turn, TurnTrace
 
 _ATTEMPTS = 3
 MAX_SESSION_CHARS = 80  # the records' session column
+MAX_REASON_CHARS = 500  # an agent's note on why a conversation ended
+
+
+def _event_field(value: object, name: str, limit: int) -> str:
+    """A short label for a case event (notice version, channel, agent): printable text, never empty."""
+    if not isinstance(value, str) or not 0 < len(value.strip()) <= limit or not value.isprintable():
+        raise ValueError(f"{name} is 1-{limit} printable characters")
+    return value.strip()
 
 
 @dataclass(frozen=True)
@@ -230,6 +238,43 @@ class CsBot:
         )
         return int(erased)
 
+    # --- case events -------------------------------------------------------------------------
+    def record_consent(self, session: str, notice_version: str, channel: str) -> None:
+        """Write the customer's consent to the privacy notice (《个人信息保护法》第十四条、第十七条) into the
+        hash chain, so the 书面记录 itself shows which notice version was agreed to, where and when."""
+        fields = {"notice_version": _event_field(notice_version, "notice_version", 40),
+                  "channel": _event_field(channel, "channel", 16)}
+        self._append_event(session, "customer", "consent", fields)
+
+    def end_conversation(self, session: str, actor: str, reason: str | None = None) -> None:
+        """Write that an agent (or the system, ``actor="system"``) ended the conversation; a reason is
+        typed by a person, so it is masked before it is stored, like an escalation reason."""
+        who = _event_field(actor, "actor", 40)
+        if reason is not None and (not isinstance(reason, str) or len(reason) > MAX_REASON_CHARS):
+            raise ValueError(f"an end reason is text of at most {MAX_REASON_CHARS} characters")
+        fields: dict[str, Any] = {"ended_by": who}
+        if who != "system":
+            fields["agent_id"] = who
+        self._append_event(session, "system" if who == "system" else "agent", "end", fields, (reason or "").strip())
+
+    def _append_event(self, session: str, actor: str, kind: str, fields: dict[str, Any], reason: str = "") -> None:
+        """One insert-only record of a case event, written with the case state like a turn (retried on a race)."""
+        for attempt in range(_ATTEMPTS):
+            state, version = self._load(session)
+            body = {**fields, "step_before": state.step, "step_after": state.step}
+            if reason:
+                body["reason"] = self.parts.scrub(state, reason)
+            try:
+                self.parts.records.append(
+                    session=session, case_id=state.case_id, actor=actor, kind=kind, body=body,
+                    case_state=state.to_dict(), expected_version=version,
+                )
+            except CaseConflict:
+                if attempt == _ATTEMPTS - 1:
+                    raise
+                continue
+            return
+
     # --- views ---------------------------------------------------------------------------------
     def case_view(self, session: str) -> CaseView:
         state, _ = self._load(session)
@@ -242,7 +287,7 @@ class CsBot:
             if body.get("reply"):
                 actor = "agent" if row["actor"] == "agent" else "bot"
                 transcript.append({"time": row["created_at"], "actor": actor, "text": body["reply"]})
-        last = rows[-1]["body"] if rows else {}
+        last = next((row["body"] for row in reversed(rows) if "verdicts" in row["body"]), {})  # the last exchange
         procedure = self.parts.engine.procedures[state.procedure]
         return CaseView(
             case_id=state.case_id,

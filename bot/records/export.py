@@ -12,10 +12,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
+import yaml
 
 from bot.types import STEP_NAMES_ZH
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+EVENTS_FILE = Path(__file__).resolve().parent / "events.yaml"
+EVENT_KINDS = frozenset({"consent", "end", "erasure"})
 ACTOR_NAMES = {"customer": "顾客", "bot": "客服机器人", "agent": "人工客服", "system": "系统"}
 
 
@@ -36,10 +39,32 @@ def _slot_labels() -> dict[str, str]:
     return {slot_id: spec.label for slot_id, spec in load_slot_specs().items()}
 
 
+@lru_cache(maxsize=1)
+def _event_phrases() -> dict[str, Any]:
+    return dict(yaml.safe_load((EVENTS_FILE).read_text(encoding="utf-8")))
+
+
+def _event_line(row: Mapping[str, Any]) -> str | None:
+    """The timeline line of a consent, an end or an erasure record; None for an exchange."""
+    phrases, body, kind = _event_phrases(), row["body"], row["kind"]
+    if kind == "consent":
+        channel = phrases["channels"].get(body.get("channel"), body.get("channel", ""))
+        return str(phrases["consent"]).format(notice_version=body.get("notice_version", ""), channel=channel)
+    if kind == "erasure":
+        return str(phrases["erasure"]).format(erased_values=body.get("erased_values", 0), reason=body.get("reason", ""))
+    if kind != "end":
+        return None
+    line = phrases["end"]["system" if row["actor"] == "system" else "agent"].format(agent_id=body.get("agent_id", ""))
+    return line + (phrases["reason"].format(reason=body["reason"]) if body.get("reason") else "")
+
+
 def _timeline(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
     timeline = []
     for row in rows:
         body = row["body"]
+        event = _event_line(row)
+        if event is not None:
+            timeline.append({"time": row["created_at"], "step": event})
         for step in body.get("steps_entered", ()):
             timeline.append({"time": row["created_at"], "step": f"{STEP_NAMES_ZH.get(step, step)}（{step}）"})
         if body.get("escalated_now"):
@@ -98,18 +123,20 @@ def render_case(
 ) -> str:
     state = state or {}
     labels = _slot_labels()
+    exchanges = [row for row in rows if row["kind"] not in EVENT_KINDS]
+    last = (exchanges or rows)[-1]["body"]  # a consent, end or erasure record carries no procedure or remedies
     slots = state.get("slots", {})
     context = {
         "case_id": case_id,
         "session": rows[0]["session"],
-        "procedure": rows[-1]["body"].get("procedure_name") or state.get("procedure", ""),
+        "procedure": last.get("procedure_name") or state.get("procedure", ""),
         "step": STEP_NAMES_ZH.get(state.get("step", ""), state.get("step", "")),
         "escalated": bool(state.get("escalated")),
         "opened": rows[0]["created_at"],
         "last": rows[-1]["created_at"],
         "agents": sorted({str(r["body"]["agent_id"]) for r in rows if r["body"].get("agent_id")}),
         "facts": [(label, slots[key]) for key, label in labels.items() if slots.get(key) and key != "agreement"],
-        "remedies_offered": rows[-1]["body"].get("remedies", []),
+        "remedies_offered": last.get("remedies", []),
         "outcome": slots.get("outcome", "处理中"),
         "timeline": _timeline(rows),
         "grounds": _grounds(rows),
@@ -118,7 +145,7 @@ def render_case(
         "first_hash": rows[0]["hash"],
         "last_hash": rows[-1]["hash"],
         "count": len(rows),
-        "targets": _targets(rows[-1]["body"].get("response_time") or {}),
+        "targets": _targets(last.get("response_time") or {}),
     }
     template = "record.html.j2" if fmt == "html" else "record.md.j2"
     return _environment(fmt).get_template(template).render(**context)

@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, bot: object | None = None) -> F
         signer=Signer.for_settings(settings),
         tokens=CustomerTokens.for_settings(settings),
         queue=QueueBook(bot, settings),
-        consents=ConsentBook(settings),
+        consents=ConsentBook(settings, bot),
     )
     app = FastAPI(title="csbot", version=package_version("csbot"), description=DESCRIPTION)
     app.state.ctx = ctx

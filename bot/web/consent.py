@@ -1,13 +1,16 @@
 """Evidence of consent: which session agreed to which version of the privacy notice, and when.
 
 《个人信息保护法》第十四条 requires consent to be given freely and explicitly on full information;
-the company must be able to show it was. The widget writes a row here before it opens a session;
-API clients state their own consent when they create a session.
+the company must be able to show it was. The widget records consent before it opens a session;
+API clients state their own consent when they create a session. The consent is written into the
+session's hash-chained record (the evidence, shown in the 书面记录); the ``web_consents`` row beside
+the staff users is a quick index of it.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine, insert, select
 
@@ -26,17 +29,21 @@ consents = Table(
 
 
 class ConsentBook:
-    """Insert-only record of consents, beside the staff users."""
+    """Insert-only index of consents, beside the staff users; each one is also a record in the chain."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, bot: Any) -> None:
+        self._bot = bot
         self._engine = create_engine(users_url(settings), future=True)
         _metadata.create_all(self._engine)
 
     def record(self, session: str, notice_version: str | None, channel: str) -> None:
+        """Write the consent into the record first (the source of truth), then index it here."""
+        version = notice_version or "unversioned"
+        self._bot.record_consent(session, version, channel)
         with self._engine.begin() as conn:
             conn.execute(
                 insert(consents).values(
-                    session=session, notice_version=notice_version or "unversioned", channel=channel,
+                    session=session, notice_version=version, channel=channel,
                     consented_at=datetime.now(UTC),
                 )
             )

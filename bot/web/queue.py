@@ -1,7 +1,9 @@
 """The agents' queue: open conversations, escalated first, then the most recently active.
 
 A conversation is open until its case reaches the written record (书面记录) or an agent ends it.
-Who ended which conversation, and when, is kept in the ``web_closed`` table beside the staff users.
+An agent ending a conversation is written into the case's hash-chained record (the evidence, shown
+in the 书面记录); the ``web_closed`` table beside the staff users is the queue's quick index of it.
+A session that has only a consent so far (no message, not escalated) is not yet in the queue.
 """
 
 from __future__ import annotations
@@ -65,11 +67,18 @@ class QueueBook:
             closed = {row.session for row in conn.execute(select(closed_table.c.session))}
         rows = [queue_row(case) for case in self._bot.records.cases()]
         rows = [row for row in rows if row.session not in closed and row.step != "record"]
+        rows = [row for row in rows if row.turns > 0 or row.escalated]  # a consent alone is no conversation
         rows.sort(key=lambda row: row.updated_at, reverse=True)
         rows.sort(key=lambda row: not row.escalated)  # stable: escalated first, newest first within
         return rows
 
-    def close(self, session: str, agent: str) -> None:
+    def close(self, session: str, agent: str, reason: str | None = None) -> None:
+        """End a conversation once: the record first (the source of truth), then the queue's index."""
+        with self._engine.connect() as conn:
+            exists = conn.execute(select(closed_table.c.session).where(closed_table.c.session == session)).first()
+        if exists:
+            return
+        self._bot.end_conversation(session, agent, reason)
         with self._engine.begin() as conn:
             exists = conn.execute(select(closed_table.c.session).where(closed_table.c.session == session)).first()
             if not exists:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 
+import gradio as gr
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from bot.settings import Settings
+from bot.web.ui_agent import AgentHandlers
 
 REPLY_FIELDS = {
     "session", "case_id", "procedure", "step", "reply", "citations", "escalated", "rails", "latency_ms",
@@ -215,3 +217,21 @@ def test_when_something_unexpected_fails_then_500_without_echoing_the_error(web_
     assert answer.status_code == 500
     assert answer.json()["error"]["code"] == "internal"
     assert "13812345678" not in answer.text
+
+
+def test_when_customer_consents_and_an_agent_ends_then_the_record_endpoint_shows_both(
+    client: TestClient, web_app: FastAPI
+) -> None:
+    created = client.post("/api/v1/sessions", json={"consent": True}).json()
+    session, auth = created["session"], {"Authorization": f"Bearer {created['token']}"}
+    case_id = say(client, session, auth, "耳机坏了要退货")["case_id"]
+    assert session in [row.session for row in web_app.state.ctx.queue.open_rows()]
+    web_app.state.ctx.users.add("ender-agent", "agent", "a long test password")
+    AgentHandlers(web_app.state.ctx).close(session, gr.Request(username="ender-agent"))
+    version = client.get("/api/v1/privacy-notice").json()["version"]
+    for fmt in ("md", "html"):
+        answer = client.get(f"/api/v1/cases/{case_id}/record", params={"format": fmt}, headers=auth)
+        assert answer.status_code == 200, answer.text
+        assert f"顾客已阅读并同意个人信息处理告知（版本 {version}，渠道 企业自有界面（API））" in answer.text
+        assert "坐席 ender-agent 结束会话" in answer.text
+    assert session not in [row.session for row in web_app.state.ctx.queue.open_rows()]

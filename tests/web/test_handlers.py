@@ -48,6 +48,7 @@ class TestWidget:
         widget = WidgetHandlers(web_app.state.ctx)
         session = widget.consent(True)[0]
         assert web_app.state.ctx.consents.of(session)["channel"] == "widget"
+        assert web_app.state.ctx.bot.records.for_session(session)[0]["body"]["channel"] == "widget"
         cleared, chat, status, _ = widget.send(session, f"耳机坏了要退货，我的手机{PHONE}")
         assert cleared == ""
         assert PHONE not in str(chat)
@@ -60,7 +61,7 @@ class TestWidget:
         session = widget.consent(True)[0]
         with pytest.raises(gr.Error, match="请输入"):
             widget.send(session, text)
-        assert web_app.state.ctx.bot.records.cases() == []
+        assert [row["kind"] for row in web_app.state.ctx.bot.records.for_session(session)] == ["consent"]
 
     def test_when_customer_asks_for_a_human_then_the_case_is_escalated(self, web_app: FastAPI) -> None:
         widget = WidgetHandlers(web_app.state.ctx)
@@ -100,6 +101,10 @@ class TestCopilot:
         queue, notice = copilot.close(ended, staff(web_app, "agent"))
         assert [value for _, value in queue["choices"]] == [kept]
         assert "结束" in notice
+        ended_record = web_app.state.ctx.bot.records.for_session(ended)[-1]
+        assert (ended_record["kind"], ended_record["body"]["agent_id"]) == ("end", "agent-user")
+        copilot.close(ended, staff(web_app, "agent"))  # a second click ends nothing twice
+        assert [row["kind"] for row in web_app.state.ctx.bot.records.for_session(ended)].count("end") == 1
 
     def test_escalated_conversations_come_first_in_the_queue(self, web_app: FastAPI) -> None:
         first, _ = opened_case(web_app, "快递员态度很差，我要投诉")
