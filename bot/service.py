@@ -287,7 +287,8 @@ class CsBot:
             if body.get("reply"):
                 actor = "agent" if row["actor"] == "agent" else "bot"
                 transcript.append({"time": row["created_at"], "actor": actor, "text": body["reply"]})
-        last = next((row["body"] for row in reversed(rows) if "verdicts" in row["body"]), {})  # the last exchange
+        exchanges = [row["body"] for row in rows if "verdicts" in row["body"]]  # not consent, end or erasure
+        last: dict[str, Any] = exchanges[-1] if exchanges else {}
         procedure = self.parts.engine.procedures[state.procedure]
         return CaseView(
             case_id=state.case_id,
