@@ -230,6 +230,7 @@ class CsBot:
         The erasure itself is written down as a record, so the 书面记录 shows when and why it happened.
         """
         state, version = self._load(session)
+        reason = self.parts.scrub(state, reason)  # typed by a person: recorded masked, like any text
         erased = self.parts.vault.delete_conversation(state.case_id, actor=actor, reason=reason)
         body = {"erased_values": erased, "reason": reason, "step_before": state.step, "step_after": state.step}
         self.parts.records.append(

@@ -175,3 +175,15 @@ def test_erasing_personal_data_keeps_the_chain_intact(chat: Callable[[], Chat], 
     rows = csbot.records.for_case(c.last.case_id)
     assert rows[-1]["kind"] == "erasure" and csbot.records.verify().ok
     assert "[手机号1]" in rows[0]["body"]["masked_text"]  # the record still reads, with placeholders
+
+
+def test_when_an_erasure_reason_holds_personal_data_then_the_record_and_export_keep_it_masked(
+    chat: Callable[[], Chat], csbot: CsBot
+) -> None:
+    c = chat()
+    _dialogue(c)
+    csbot.erase_personal_data(c.session, actor="dpo", reason=f"顾客来电 {PII['phone']} 要求删除")
+    rows = csbot.records.for_case(c.last.case_id)
+    assert rows[-1]["kind"] == "erasure"
+    assert PII["phone"] not in rows[-1]["body"]["reason"] and "要求删除" in rows[-1]["body"]["reason"]
+    assert PII["phone"] not in csbot.records.export(c.last.case_id, "md")
