@@ -11,8 +11,9 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from bot import recording, stages
 from bot.drafting import make_drafter
@@ -24,8 +25,21 @@ from bot.settings import Settings
 from bot.types import Reply, Turn, TurnTrace
 
 _ATTEMPTS = 3
+T = TypeVar("T")
 MAX_SESSION_CHARS = 80  # the records' session column
 MAX_REASON_CHARS = 500  # an agent's note on why a conversation ended
+
+
+def _retry_on_conflict(attempt: Callable[[], T]) -> T:
+    """Run one load → decide → record attempt; if another process wrote the same case first
+    (CaseConflict), start again from a fresh load, at most ``_ATTEMPTS`` times."""
+    for number in range(_ATTEMPTS):
+        try:
+            return attempt()
+        except CaseConflict:
+            if number == _ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _event_field(value: object, name: str, limit: int) -> str:
@@ -134,17 +148,14 @@ class CsBot:
             return self.agent_send(turn.session, turn.agent_id or "agent", turn.text)
         if not isinstance(turn.text, str | bytes):
             turn = Turn(turn.session, "", turn.actor, turn.agent_id)
-        for attempt in range(_ATTEMPTS):
+
+        def attempt() -> Reply:
             state, version = self._load(turn.session)
-            try:
-                reply, trace = handle_turn(self.parts, turn, state, version)
-            except CaseConflict:
-                if attempt == _ATTEMPTS - 1:
-                    raise
-                continue
+            reply, trace = handle_turn(self.parts, turn, state, version)
             self._traces[turn.session] = trace
             return reply
-        raise AssertionError("unreachable")
+
+        return _retry_on_conflict(attempt)
 
     def last_trace(self, session: str) -> TurnTrace | None:
         return self._traces.get(session)
@@ -180,7 +191,8 @@ class CsBot:
         from bot.types import Draft
 
         started = time.perf_counter()
-        for attempt in range(_ATTEMPTS):
+
+        def attempt() -> Reply:
             state, version = self._load(session)
             outcome, trace = self._still(state), TurnTrace(step_before=state.step, step_after=state.step)
             cleaned, notes = stages.clean_input(text)
@@ -189,24 +201,21 @@ class CsBot:
             trace.verdicts = list(result.verdicts)
             turn = Turn(session, cleaned, "agent", agent_id)
             reply = recording.make_reply(turn, state, outcome, result, trace, started)
-            try:
-                recording.record_turn(self.parts, turn, state, version, outcome, trace, reply, notes, kind="agent")
-            except CaseConflict:
-                if attempt == _ATTEMPTS - 1:
-                    raise
-                continue
+            recording.record_turn(self.parts, turn, state, version, outcome, trace, reply, notes, kind="agent")
             return reply
-        raise AssertionError("unreachable")
+
+        return _retry_on_conflict(attempt)
 
     def escalate(self, session: str, reason: str, actor: str = "customer") -> Reply:
         """Hand the case to a human now and tell the customer so."""
         from bot.drafting.template import TemplateDrafter
 
         started = time.perf_counter()
-        for attempt in range(_ATTEMPTS):
+
+        def attempt() -> Reply:
             state, version = self._load(session)
-            reason = self.parts.scrub(state, reason)  # typed by a person: recorded masked, like any text
-            self.parts.engine.escalate(state, reason)
+            masked_reason = self.parts.scrub(state, reason)  # typed by a person: recorded masked, like any text
+            self.parts.engine.escalate(state, masked_reason)
             outcome, trace = self._still(state, escalated_now=True), TurnTrace(step_before=state.step)
             trace.step_after = state.step
             context = stages.draft_context(self.parts, state, outcome, "", ())
@@ -215,28 +224,21 @@ class CsBot:
             trace.verdicts = list(result.verdicts)
             turn = Turn(session, "", actor if actor in ("customer", "agent", "system") else "system")  # type: ignore[arg-type]
             reply = recording.make_reply(turn, state, outcome, result, trace, started)
-            try:
-                recording.record_turn(self.parts, turn, state, version, outcome, trace, reply, (reason,), "escalation")
-            except CaseConflict:
-                if attempt == _ATTEMPTS - 1:
-                    raise
-                continue
+            notes = (masked_reason,)
+            recording.record_turn(self.parts, turn, state, version, outcome, trace, reply, notes, "escalation")
             return reply
-        raise AssertionError("unreachable")
+
+        return _retry_on_conflict(attempt)
 
     def erase_personal_data(self, session: str, actor: str = "system", reason: str = "个保法第四十七条删除") -> int:
         """Erase the case's personal data from the vault; the records (masked) and their chain stay intact.
 
         The erasure itself is written down as a record, so the 书面记录 shows when and why it happened.
         """
-        state, version = self._load(session)
-        reason = self.parts.scrub(state, reason)  # typed by a person: recorded masked, like any text
-        erased = self.parts.vault.delete_conversation(state.case_id, actor=actor, reason=reason)
-        body = {"erased_values": erased, "reason": reason, "step_before": state.step, "step_after": state.step}
-        self.parts.records.append(
-            session=session, case_id=state.case_id, actor="system", kind="erasure", body=body,
-            case_state=state.to_dict(), expected_version=version,
-        )
+        state, _ = self._load(session)
+        masked_reason = self.parts.scrub(state, reason)  # typed by a person: recorded masked, like any text
+        erased = self.parts.vault.delete_conversation(state.case_id, actor=actor, reason=masked_reason)
+        self._append_event(session, "system", "erasure", {"erased_values": erased}, masked_reason)
         return int(erased)
 
     # --- case events -------------------------------------------------------------------------
@@ -260,21 +262,18 @@ class CsBot:
 
     def _append_event(self, session: str, actor: str, kind: str, fields: dict[str, Any], reason: str = "") -> None:
         """One insert-only record of a case event, written with the case state like a turn (retried on a race)."""
-        for attempt in range(_ATTEMPTS):
+
+        def attempt() -> None:
             state, version = self._load(session)
             body = {**fields, "step_before": state.step, "step_after": state.step}
             if reason:
                 body["reason"] = self.parts.scrub(state, reason)
-            try:
-                self.parts.records.append(
-                    session=session, case_id=state.case_id, actor=actor, kind=kind, body=body,
-                    case_state=state.to_dict(), expected_version=version,
-                )
-            except CaseConflict:
-                if attempt == _ATTEMPTS - 1:
-                    raise
-                continue
-            return
+            self.parts.records.append(
+                session=session, case_id=state.case_id, actor=actor, kind=kind, body=body,
+                case_state=state.to_dict(), expected_version=version,
+            )
+
+        _retry_on_conflict(attempt)
 
     # --- views ---------------------------------------------------------------------------------
     def case_view(self, session: str) -> CaseView:
