@@ -21,7 +21,9 @@ class RecordsHandlers:
 
     def __init__(self, ctx: WebContext) -> None:
         self.ctx = ctx
-        self._exports = Path(tempfile.mkdtemp(prefix="csbot-exports-"))
+        # Removed with the handler (or at exit): an export is a copy of a record, not a second archive.
+        self._exports_dir = tempfile.TemporaryDirectory(prefix="csbot-exports-")
+        self._exports = Path(self._exports_dir.name)
 
     def search(self, query: str) -> tuple[list[list[str]], Any]:
         cases = search_cases(self.ctx.bot, query)
