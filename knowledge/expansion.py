@@ -1,4 +1,5 @@
-"""Colloquial-to-legal query expansion, driven by ``knowledge/data/expansions.yaml``.
+"""Colloquial-to-legal query expansion, driven by ``knowledge/data/expansions.yaml`` and the topic
+files in ``knowledge/data/expansions/*.yaml`` (labour, family, property, torts ... one file per area).
 
 Customers write 假货, 跑路, 泄露我电话; the statutes write 欺诈, 预收款, 个人信息 泄露. Matching is
 by substring on the raw query (jieba cannot be trusted to keep colloquial phrases whole).
@@ -6,9 +7,11 @@ by substring on the raw query (jieba cannot be trusted to keep colloquial phrase
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 import yaml
 
@@ -23,26 +26,77 @@ class Expansion:
         return any(w in query for w in self.when) and all(w in query for w in self.with_all)
 
 
-def parse_expansions(data: object, origin: str = "expansions.yaml") -> tuple[Expansion, ...]:
-    """Validate and convert the YAML document; raises ValueError naming the bad entry."""
+def _where(origin: str, position: int, lines: Sequence[int] | None) -> str:
+    """``file: entry #N (line L)`` so a bad entry can be found in a long table."""
+    line = f" (line {lines[position - 1]})" if lines and position <= len(lines) else ""
+    return f"{origin}: entry #{position}{line}"
+
+
+def _words(value: object) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(w, str | int) and str(w).strip() for w in value)
+
+
+def parse_expansions(
+    data: object, origin: str = "expansions.yaml", lines: Sequence[int] | None = None
+) -> tuple[Expansion, ...]:
+    """Validate and convert the YAML document; raises ValueError naming the file, entry and line."""
     if not isinstance(data, dict) or not isinstance(data.get("expansions"), list):
         raise ValueError(f"{origin}: expected a mapping with an 'expansions' list")
     table = []
     for position, entry in enumerate(data["expansions"], start=1):
         if not isinstance(entry, dict):
-            raise ValueError(f"{origin}: entry #{position} is not a mapping")
-        when, add = entry.get("when"), entry.get("add")
-        if not isinstance(when, list) or not when or not isinstance(add, list) or not add:
-            raise ValueError(f"{origin}: entry #{position} needs non-empty 'when' and 'add' lists")
-        with_all = entry.get("with") or []
-        table.append(Expansion(tuple(map(str, when)), tuple(map(str, add)), tuple(map(str, with_all))))
+            raise ValueError(f"{_where(origin, position, lines)} is not a mapping")
+        when, add, with_all = entry.get("when"), entry.get("add"), entry.get("with")
+        if not _words(when) or not _words(add):
+            raise ValueError(f"{_where(origin, position, lines)} needs non-empty 'when' and 'add' lists of words")
+        if with_all is not None and not _words(with_all):
+            raise ValueError(f"{_where(origin, position, lines)} has a 'with' that is not a list of words")
+        table.append(Expansion(tuple(map(str, when)), tuple(map(str, add)), tuple(map(str, with_all or []))))
+    return tuple(table)
+
+
+def entry_lines(text: str) -> list[int]:
+    """1-based line of every item of the document's top-level ``expansions`` list (for error messages)."""
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    for key, value in node.value:
+        if key.value == "expansions" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def load_expansion_text(text: str, origin: str) -> tuple[Expansion, ...]:
+    """Parse one table file; a YAML syntax error is reported with the file name and line too."""
+    try:
+        data, lines = yaml.safe_load(text), entry_lines(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        raise ValueError(f"{origin}:{where} is not valid YAML ({getattr(error, 'problem', error)})") from error
+    return parse_expansions(data, origin, lines)
+
+
+def table_files(data_dir: Path) -> list[Path]:
+    """The main table, then every topic file of ``expansions/`` in name order."""
+    folder = data_dir / "expansions"
+    topic_files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    return [data_dir / "expansions.yaml", *topic_files]
+
+
+def load_expansion_files(paths: Sequence[Path], base: Path | None = None) -> tuple[Expansion, ...]:
+    """Every table in order; errors name the file relative to ``base`` (the data folder)."""
+    table: list[Expansion] = []
+    for path in paths:
+        origin = str(path.relative_to(base)) if base is not None and path.is_relative_to(base) else path.name
+        table.extend(load_expansion_text(path.read_text(encoding="utf-8"), origin))
     return tuple(table)
 
 
 @lru_cache(maxsize=1)
 def expansion_table() -> tuple[Expansion, ...]:
-    text = (resources.files("knowledge") / "data" / "expansions.yaml").read_text(encoding="utf-8")
-    return parse_expansions(yaml.safe_load(text))
+    data_dir = Path(str(resources.files("knowledge") / "data"))
+    return load_expansion_files(table_files(data_dir), data_dir)
 
 
 def expand(query: str, table: tuple[Expansion, ...] | None = None) -> list[str]:

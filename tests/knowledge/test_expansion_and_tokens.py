@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from importlib import resources
+from pathlib import Path
+
 import pytest
 
-from knowledge.expansion import expand, expansion_table, parse_expansions
+from knowledge.expansion import expand, expansion_table, load_expansion_files, parse_expansions, table_files
 from knowledge.tokenize import tokenize, words
 
 
@@ -69,3 +72,57 @@ def test_when_text_is_tokenised_for_bm25_then_stop_words_go_and_character_bigram
 
 def test_words_drops_punctuation_and_keeps_order() -> None:
     assert words("退货，退款！") == ["退货", "退款"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("expansions:\n  - {when: [a], add: [b]}\n  - {when: [], add: [c]}\n", r"labour\.yaml: entry #2 \(line 3\)"),
+        ("expansions:\n  - {when: [a], add: [b]}\n\n  - just a word\n", r"labour\.yaml: entry #2 \(line 4\) is not"),
+        ("expansions:\n  - {when: [a], add: [b], with: x}\n", r"labour\.yaml: entry #1 \(line 2\) has a 'with'"),
+        ("expansions:\n  - {when: [a], add: [b]\n  - {when: [c]}\n", r"labour\.yaml: line \d+ is not valid YAML"),
+        ("expansions: {when: [a]}\n", r"labour\.yaml: expected a mapping with an 'expansions' list"),
+    ],
+)
+def test_when_a_topic_file_is_malformed_then_the_error_names_the_file_and_line(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    (tmp_path / "expansions.yaml").write_text("expansions:\n  - {when: [x], add: [y]}\n", encoding="utf-8")
+    (tmp_path / "expansions").mkdir()
+    (tmp_path / "expansions" / "labour.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        load_expansion_files(table_files(tmp_path), tmp_path)
+
+
+def test_when_topic_files_exist_then_they_load_after_the_main_table_in_name_order(tmp_path: Path) -> None:
+    (tmp_path / "expansions.yaml").write_text("expansions:\n  - {when: [甲], add: [一]}\n", encoding="utf-8")
+    (tmp_path / "expansions").mkdir()
+    for name, term in (("b.yaml", "三"), ("a.yaml", "二")):
+        (tmp_path / "expansions" / name).write_text(f"expansions:\n  - {{when: [甲], add: [{term}]}}\n", "utf-8")
+    assert expand("甲", load_expansion_files(table_files(tmp_path), tmp_path)) == ["一", "二", "三"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_terms"),
+    [
+        ("老板拖欠工资三个月了", {"用人单位", "劳动报酬"}),
+        ("公司把我开除了要赔钱吗", {"解除劳动合同", "经济补偿"}),
+        ("老公出轨了想离婚", {"配偶", "离婚"}),
+        ("邻居家的狗把我咬伤了", {"饲养", "动物"}),
+        ("房东不退押金", {"出租人", "租赁"}),
+        ("保险公司拒赔", {"保险人", "保险金"}),
+        ("别人抄袭我的文章", {"著作权"}),
+    ],
+)
+def test_when_a_question_is_outside_consumer_law_then_topic_files_add_the_statutes_words(
+    query: str, expected_terms: set[str]
+) -> None:
+    assert expected_terms <= set(expand(query))
+
+
+def test_every_shipped_table_file_loads_on_its_own() -> None:
+    data_dir = Path(str(resources.files("knowledge") / "data"))
+    files = table_files(data_dir)
+    assert len(files) > 5
+    for path in files:
+        assert load_expansion_files([path], data_dir)
