@@ -58,6 +58,10 @@ class Settings(BaseSettings):
         default=0.4, ge=0.0,
         description="Boost for core customer-service laws (knowledge/data/core_laws.yaml) and policies; 0 = off",
     )
+    topic_prior: float = Field(
+        default=0.4, ge=0.0,
+        description="Boost for the laws or parts of 民法典 a query's words name (knowledge/data/topics.yaml); 0 = off",
+    )
     top_k: int = 5
 
     # Drafting

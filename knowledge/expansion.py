@@ -55,13 +55,13 @@ def parse_expansions(
     return tuple(table)
 
 
-def entry_lines(text: str) -> list[int]:
-    """1-based line of every item of the document's top-level ``expansions`` list (for error messages)."""
+def entry_lines(text: str, key: str = "expansions") -> list[int]:
+    """1-based line of every item of the document's top-level ``key`` list (for error messages)."""
     node = yaml.compose(text, Loader=yaml.SafeLoader)
     if not isinstance(node, yaml.MappingNode):
         return []
-    for key, value in node.value:
-        if key.value == "expansions" and isinstance(value, yaml.SequenceNode):
+    for name, value in node.value:
+        if name.value == key and isinstance(value, yaml.SequenceNode):
             return [item.start_mark.line + 1 for item in value.value]
     return []
 

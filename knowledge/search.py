@@ -23,6 +23,7 @@ from knowledge.index import BM25_DIR, RECORDS, index_exists, load_json
 from knowledge.scope import core_laws
 from knowledge.statutes import StatuteStore
 from knowledge.tokenize import tokenize
+from knowledge.topics import TopicPrior
 from knowledge.types import Passage, SearchFilters
 
 # Expansion words count less than the customer's own words (bench/retrieval.py: 0.3 beat 0.5 and 1.0).
@@ -62,6 +63,8 @@ class Searcher:
         self.group_prior = max(settings.law_prior, 0.0)
         self.core_prior = max(settings.core_law_prior, 0.0)
         self._core = self._core_mask()
+        self.topic_prior = max(settings.topic_prior, 0.0)
+        self._topics = TopicPrior(self.records, self.store.resolve_law)
         self._dense: Any = None
         self._embedder = embedder
 
@@ -98,10 +101,13 @@ class Searcher:
             fused += w_dense * normalise_top(dense, mask, CANDIDATES)
         if self.group_prior > 0:
             fused += self.group_prior * group_evidence(fused, self._group, GROUP_TOP, GROUP_CANDIDATES)
+        matching = fused > 0
         if self.core_prior > 0:
-            fused += self.core_prior * (self._core & (fused > 0))
+            fused += self.core_prior * (self._core & matching)
+        if self.topic_prior > 0:
+            fused += self.topic_prior * (self._topics.mask(query) & matching)
         fused[~mask] = 0.0
-        return fused / (w_bm25 + w_dense + self.group_prior + self.core_prior + 1e-6)
+        return fused / (w_bm25 + w_dense + self.group_prior + self.core_prior + self.topic_prior + 1e-6)
 
     def lookup(self, query: str) -> list[Passage]:
         """Articles referenced directly in the query (消法24条, 民法典第五百八十四条 …) that exist."""

@@ -16,7 +16,7 @@ STATUTES = SearchFilters(sources=("statute",))
 def test_when_the_priors_are_off_and_dense_is_off_then_search_is_the_bm25_ranking(
     small_index_settings: Settings, query: str
 ) -> None:
-    plain = {"law_prior": 0.0, "core_law_prior": 0.0, "dense_weight": 0.0}
+    plain = {"law_prior": 0.0, "core_law_prior": 0.0, "topic_prior": 0.0, "dense_weight": 0.0}
     searcher = Searcher(small_index_settings.model_copy(update=plain))
     rows = searcher.bm25_ranking(query, STATUTES, n=10)
     expected = [(searcher.records[r]["law"], searcher.records[r]["article"]) for r in rows]
