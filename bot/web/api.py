@@ -22,6 +22,8 @@ from bot.web.context import Ctx, WebContext, api_error, require
 from bot.web.privacy_notice import privacy_notice
 from bot.web.schemas import (
     AgentMessageIn,
+    EndedOut,
+    EndIn,
     ErrorOut,
     EscalateIn,
     Health,
@@ -197,6 +199,15 @@ def agent_escalate(
 ) -> dict[str, object]:
     """Escalate a conversation (to a supervisor / a human specialist)."""
     return ctx.bot.escalate(session_id, body.reason, user.name).to_json()
+
+
+@router.post("/api/v1/agent/sessions/{session_id}/end", response_model=EndedOut, tags=["staff"])
+def agent_end(
+    session_id: ExistingSession, body: EndIn, ctx: Ctx, user: Annotated[StaffUser, require("copilot")]
+) -> dict[str, object]:
+    """End a conversation: written into the case's record (with the masked reason) and taken off the queue."""
+    ctx.queue.close(session_id, user.name, body.reason)
+    return {"session": session_id, "ended": True}
 
 
 @router.get("/api/v1/cases", tags=["records"])

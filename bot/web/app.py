@@ -17,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
 
@@ -60,7 +61,8 @@ def create_app(settings: Settings | None = None, bot: object | None = None) -> F
         queue=QueueBook(bot, settings),
         consents=ConsentBook(settings, bot),
     )
-    app = FastAPI(title="csbot", version=package_version("csbot"), description=DESCRIPTION)
+    # FastAPIOffline: /docs and /redoc load their scripts from this server, not from a CDN.
+    app = FastAPIOffline(title="csbot", version=package_version("csbot"), description=DESCRIPTION)
     app.state.ctx = ctx
     _add_error_handlers(app)
     app.include_router(api.router)

@@ -70,6 +70,17 @@ class EscalateIn(BaseModel):
     reason: str = Field(min_length=1, max_length=500)
 
 
+class EndIn(BaseModel):
+    reason: str | None = Field(
+        default=None, max_length=500, description="Why the agent ends it (optional; masked before it is recorded)"
+    )
+
+
+class EndedOut(BaseModel):
+    session: str
+    ended: bool = Field(description="true once the end is in the written record (ending twice records it once)")
+
+
 class ErrorBody(BaseModel):
     code: str
     message: str

@@ -76,11 +76,12 @@ class AgentHandlers:
         self.ctx.bot.escalate(session, reason.strip(), agent.name)
         return (*self._show(session, None), "已升级。")
 
-    def close(self, session: str | None, request: gr.Request) -> tuple[Any, str]:
+    def close(self, session: str | None, reason: str, request: gr.Request) -> tuple[Any, str]:
+        """End the conversation; the reason box is optional here (masked before the record keeps it)."""
         agent = self._agent(request)
         if not session:
             raise gr.Error(NO_SELECTION)
-        self.queue.close(session, agent.name)
+        self.queue.close(session, agent.name, reason.strip() or None)
         return self.refresh_queue(), "会话已结束，已从队列移除。"
 
     def reveal(self, session: str | None, placeholder: str | None, reason: str, request: gr.Request) -> str:
@@ -136,7 +137,7 @@ def build(ctx: WebContext) -> gr.Blocks:
                     regenerate = gr.Button("重新生成", elem_id="regenerate")
                     close = gr.Button("结束会话", elem_id="close")
                 with gr.Row():
-                    reason = gr.Textbox(label="升级原因", scale=3, elem_id="escalate-reason")
+                    reason = gr.Textbox(label="原因（升级必填，结束会话可填）", scale=3, elem_id="escalate-reason")
                     escalate = gr.Button("升级", variant="stop", scale=1, elem_id="escalate")
                 notice = gr.Markdown(elem_id="notice")
             with gr.Column(scale=1, min_width=240):
@@ -157,7 +158,7 @@ def build(ctx: WebContext) -> gr.Blocks:
         accept.click(handlers.accept, [queue, suggested], [*shown, notice])
         send.click(handlers.send, [queue, draft], [*shown, notice])
         escalate.click(handlers.escalate, [queue, reason], [*shown, notice])
-        close.click(handlers.close, [queue], [queue, notice])
+        close.click(handlers.close, [queue, reason], [queue, notice])
         grounds.change(handlers.ground, [grounds, queue], [ground_text])
         reveal.click(handlers.reveal, [queue, placeholder, reveal_reason], [revealed])
     return blocks

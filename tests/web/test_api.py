@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import gradio as gr
 import pytest
@@ -172,6 +173,16 @@ def test_openapi_documents_every_public_endpoint(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
 
 
+def test_api_docs_page_loads_every_asset_from_this_server(client: TestClient) -> None:
+    """A locked-down server cannot reach a CDN: every script, style and icon of /docs is ours."""
+    page = client.get("/docs").text
+    assets = re.findall(r"""(?:src|href)=['"]([^'"]+)['"]""", page) + re.findall(r"url: ?'([^']+)'", page)
+    assert any(asset.endswith("swagger-ui-bundle.js") for asset in assets), assets
+    for asset in assets:
+        assert asset.startswith("/"), f"{asset} is not served by csbot"
+        assert client.get(asset).status_code == 200, asset
+
+
 def test_when_a_client_exceeds_its_budget_then_429_with_retry_after(web_settings: Settings) -> None:
     from bot.web.app import create_app
 
@@ -227,7 +238,7 @@ def test_when_customer_consents_and_an_agent_ends_then_the_record_endpoint_shows
     case_id = say(client, session, auth, "耳机坏了要退货")["case_id"]
     assert session in [row.session for row in web_app.state.ctx.queue.open_rows()]
     web_app.state.ctx.users.add("ender-agent", "agent", "a long test password")
-    AgentHandlers(web_app.state.ctx).close(session, gr.Request(username="ender-agent"))
+    AgentHandlers(web_app.state.ctx).close(session, "", gr.Request(username="ender-agent"))
     version = client.get("/api/v1/privacy-notice").json()["version"]
     for fmt in ("md", "html"):
         answer = client.get(f"/api/v1/cases/{case_id}/record", params={"format": fmt}, headers=auth)

@@ -145,3 +145,13 @@ def test_a_customers_xss_payload_shows_as_text_everywhere_and_runs_nowhere(brows
     for page in (customer, agent, qa):
         assert page.evaluate("window.pwned") is None
         assert page.locator("img[src=x]").count() == 0
+
+
+def test_api_docs_render_with_no_request_leaving_the_server(browser, live_server: str) -> None:
+    """Swagger UI draws the endpoints from local assets only (a locked-down server reaches no CDN)."""
+    page = new_page(browser)
+    foreign: list[str] = []
+    page.on("request", lambda request: foreign.append(request.url) if not request.url.startswith(live_server) else None)
+    page.goto(f"{live_server}/docs")
+    page.get_by_text("Agent End", exact=True).first.wait_for()  # the summary of POST .../end
+    assert foreign == []

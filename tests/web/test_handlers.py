@@ -98,12 +98,13 @@ class TestCopilot:
         kept, _ = opened_case(web_app, "快递员态度很差，我要投诉")
         ended, _ = opened_case(web_app)
         copilot = AgentHandlers(web_app.state.ctx)
-        queue, notice = copilot.close(ended, staff(web_app, "agent"))
+        queue, notice = copilot.close(ended, "  顾客表示问题已解决  ", staff(web_app, "agent"))
         assert [value for _, value in queue["choices"]] == [kept]
         assert "结束" in notice
         ended_record = web_app.state.ctx.bot.records.for_session(ended)[-1]
         assert (ended_record["kind"], ended_record["body"]["agent_id"]) == ("end", "agent-user")
-        copilot.close(ended, staff(web_app, "agent"))  # a second click ends nothing twice
+        assert ended_record["body"]["reason"] == "顾客表示问题已解决"
+        copilot.close(ended, "", staff(web_app, "agent"))  # a second click ends nothing twice
         assert [row["kind"] for row in web_app.state.ctx.bot.records.for_session(ended)].count("end") == 1
 
     def test_escalated_conversations_come_first_in_the_queue(self, web_app: FastAPI) -> None:

@@ -35,11 +35,16 @@ API_TABLE = [
     ("GET", "/api/v1/agent/queue", {"anonymous": 401, "agent": 200, "qa": 403, "admin": 403}),
     ("POST", "/api/v1/agent/sessions/{session}/send", {"anonymous": 401, "agent": 200, "qa": 403, "admin": 403}),
     ("POST", "/api/v1/agent/sessions/{session}/escalate", {"anonymous": 401, "agent": 200, "qa": 403, "admin": 403}),
+    ("POST", "/api/v1/agent/sessions/{session}/end", {"anonymous": 401, "agent": 200, "qa": 403, "admin": 403}),
     ("GET", "/api/v1/cases", {"anonymous": 401, "agent": 403, "qa": 200, "admin": 200}),
     ("GET", "/api/v1/records/verify", {"anonymous": 401, "agent": 403, "qa": 200, "admin": 200}),
     ("GET", "/api/v1/cases/{case}/record", {"anonymous": 401, "agent": 403, "qa": 200, "admin": 200}),
 ]
-BODIES = {"send": {"text": "您好，我是人工客服，已为您登记。"}, "escalate": {"reason": "顾客情绪激动，交主管处理"}}
+BODIES = {
+    "send": {"text": "您好，我是人工客服，已为您登记。"},
+    "escalate": {"reason": "顾客情绪激动，交主管处理"},
+    "end": {"reason": "顾客表示问题已解决"},
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -62,6 +67,21 @@ def test_when_agent_sends_then_the_record_names_the_agent(client: TestClient, lo
     assert sent.status_code == 200
     record = client.get(f"/api/v1/cases/{case_id}/record", params={"format": "md"}, headers=auth).text
     assert "agent-user" in record
+
+
+def test_when_agent_ends_over_the_api_then_the_record_keeps_the_masked_reason_and_the_queue_drops_it(
+    client: TestClient, login
+) -> None:
+    session, case_id, auth = start_case(client)
+    agent = login("agent")
+    reason = {"reason": "顾客留了新电话13912345678，问题已解决"}
+    ended = agent.post(f"/api/v1/agent/sessions/{session}/end", json=reason)
+    assert ended.status_code == 200 and ended.json() == {"session": session, "ended": True}
+    assert agent.post(f"/api/v1/agent/sessions/{session}/end", json={}).status_code == 200  # ending twice is harmless
+    assert session not in [row["session"] for row in agent.get("/api/v1/agent/queue").json()]
+    record = client.get(f"/api/v1/cases/{case_id}/record", params={"format": "md"}, headers=auth).text
+    assert record.count("坐席 agent-user 结束会话") == 1
+    assert "13912345678" not in record and "问题已解决" in record
 
 
 def test_when_queue_is_read_then_the_open_case_is_listed(client: TestClient, login) -> None:
