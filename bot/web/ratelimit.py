@@ -30,19 +30,32 @@ class _Bucket:
 
 
 class TokenBuckets:
-    """Thread-safe token buckets keyed by an arbitrary string."""
+    """Thread-safe token buckets keyed by an arbitrary string.
 
-    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+    A bucket untouched for a minute is full again, so it is the same as no bucket: once there are
+    more than ``prune_above`` keys, those are dropped. Memory stays bounded by the clients of the last
+    minute, not by every address ever seen.
+    """
+
+    def __init__(
+        self, per_minute: int, clock: Callable[[], float] = time.monotonic, prune_above: int = 10_000
+    ) -> None:
         self.per_minute = max(1, per_minute)
         self._clock = clock
         self._buckets: dict[str, _Bucket] = {}
         self._lock = threading.Lock()
+        self._prune_above = prune_above
+
+    def __len__(self) -> int:
+        return len(self._buckets)
 
     def take(self, key: str) -> float:
         """0.0 when the request may pass, else the seconds to wait before the next one."""
         rate = self.per_minute / 60.0
         now = self._clock()
         with self._lock:
+            if key not in self._buckets and len(self._buckets) >= self._prune_above:
+                self._buckets = {k: b for k, b in self._buckets.items() if now - b.updated < 60.0}
             bucket = self._buckets.setdefault(key, _Bucket(float(self.per_minute), now))
             bucket.tokens = min(float(self.per_minute), bucket.tokens + (now - bucket.updated) * rate)
             bucket.updated = now

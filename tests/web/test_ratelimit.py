@@ -40,6 +40,30 @@ def test_when_clients_differ_then_their_budgets_are_separate() -> None:
     assert buckets.take("a|api") > 0.0
 
 
+def test_when_many_clients_come_and_go_then_only_the_last_minutes_buckets_are_kept() -> None:
+    clock = Clock()
+    buckets = TokenBuckets(per_minute=2, clock=clock, prune_above=100)
+    for address in range(100):
+        buckets.take(f"10.0.0.{address}|api")
+    buckets.take("10.0.0.0|api")
+    clock.now += 61.0
+    assert buckets.take("192.168.1.1|api") == 0.0
+    assert len(buckets) == 1  # the hundred idle (and so full again) buckets are gone
+
+
+def test_when_pruning_then_a_client_still_inside_its_minute_keeps_its_spent_budget() -> None:
+    clock = Clock()
+    buckets = TokenBuckets(per_minute=2, clock=clock, prune_above=3)
+    for address in ("a", "b"):
+        buckets.take(f"{address}|api")
+    clock.now += 61.0
+    buckets.take("c|api")
+    buckets.take("c|api")
+    buckets.take("d|api")  # over the threshold: a and b go, c (just spent) stays
+    assert len(buckets) == 2
+    assert buckets.take("c|api") > 0.0
+
+
 @pytest.mark.parametrize(
     ("method", "path", "rule"),
     [
