@@ -121,3 +121,22 @@ def test_when_the_topic_prior_is_on_then_a_family_question_ranks_marriage_articl
 def test_when_the_topic_prior_is_negative_then_settings_refuse_it() -> None:
     with pytest.raises(ValueError, match="topic_prior"):
         Settings(topic_prior=-0.1)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["买的狗粮吃坏了肚子", "在商场买的衣服能退吗", "店老板不给退货", "快递丢了谁负责", "婚纱照拍得不好要退款",
+     "这个品牌的手机坏了", "网站上买的电动车刹车失灵", "商品照片和实物不符", "员工态度很差我要投诉"],
+)
+def test_when_a_shop_question_names_everyday_things_then_no_topic_outside_the_shop_fires(query: str) -> None:
+    prior = TopicPrior([], lambda name: name)
+    assert prior.fired(query) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "topic"),
+    [("老公欠了钱要离婚", "婚姻家庭"), ("公司拖欠工资还不交社保", "劳动"), ("被邻居的狗咬伤了", "饲养动物"),
+     ("房东不退押金", "租赁"), ("保险公司拒绝理赔", "保险"), ("坐高铁行李丢了", "运输")],
+)
+def test_when_a_question_names_an_area_of_law_then_its_topic_fires(query: str, topic: str) -> None:
+    assert topic in TopicPrior([], lambda name: name).fired(query)
