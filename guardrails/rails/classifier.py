@@ -84,5 +84,21 @@ def classifier_check(rule: InputRule, text: str, forms: tuple[str, ...], config:
     if config.classifier is None:
         raise RailConfigError(f"rule {rule.id!r} uses check 'classifier' but no 'classifier' section is configured")
     if len(text) > _CACHED_TEXT_CHARS:  # keep the per-message cache small; long texts are rare
-        return rule.category in trained(config.classifier).categories(text)
-    return rule.category in _categories(config.classifier, text)
+        opinion = rule.category in trained(config.classifier).categories(text)
+    else:
+        opinion = rule.category in _categories(config.classifier, text)
+    return opinion and not has_benign_reading(rule.category, forms, config)
+
+
+def has_benign_reading(category: str, forms: tuple[str, ...], config: InputConfig) -> bool:
+    """Whether a benign exception of an explicit rule of ``category`` matches the message.
+
+    The exceptions are the benign readings someone wrote down (用老公的手机号注册的, 写发票抬头);
+    the model has only seen a few hundred examples, so a written-down reading outranks its guess.
+    """
+    return any(
+        other.exceptions.search(form)
+        for other in config.rules
+        if other.category == category and other.exceptions is not None
+        for form in forms
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
 
@@ -50,13 +50,18 @@ class InputRule:
 
 @dataclass(frozen=True)
 class ClassifierSettings:
-    """The learned second opinion (classifier.py): exemplar file, n-gram range, C, threshold."""
+    """The learned second opinion (classifier.py): exemplar file, n-gram range, C, threshold.
+
+    ``categories`` are the ones whose ``classifier_<category>`` rules are loaded: the model is
+    trained on every label, but a company turns it on only where a false flag is harmless.
+    """
 
     exemplars: Path
     enabled: bool = False
     ngram: tuple[int, int] = (1, 3)
     c: float = 50.0
     threshold: float = 0.5
+    categories: frozenset[str] = _CATEGORIES
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,8 @@ class InputConfig:
     rules: tuple[InputRule, ...]
     char_map: Mapping[int, str]
     classifier: ClassifierSettings | None = None
+    leet_map: Mapping[int, str] = field(default_factory=dict)
+    leet_categories: frozenset[str] = frozenset()
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
@@ -207,9 +214,29 @@ def parse_input_config(data: Mapping[str, Any], path: Path) -> InputConfig:
     if duplicates := sorted({rule_id for rule_id in ids if ids.count(rule_id) > 1}):
         raise RailConfigError(f"{path}: duplicate rule ids {duplicates}")
     classifier = _classifier_settings(data, path)
-    if classifier is not None and not classifier.enabled:
-        rules = tuple(rule for rule in rules if rule.check != "classifier")
-    return InputConfig(rules=rules, char_map=char_map, classifier=classifier)
+    if classifier is not None:
+        rules = tuple(
+            rule for rule in rules
+            if rule.check != "classifier" or (classifier.enabled and rule.category in classifier.categories)
+        )
+    leet_map, leet_categories = _leet(data, path)
+    return InputConfig(rules, char_map, classifier, leet_map, leet_categories)
+
+
+def _leet(data: Mapping[str, Any], path: Path) -> tuple[dict[int, str], frozenset[str]]:
+    """The ``leet`` section: which characters read as which letters, and which rule categories try it."""
+    raw = data.get("leet")
+    if raw is None:
+        return {}, frozenset()
+    mapping = raw.get("map") if isinstance(raw, dict) else None
+    categories = raw.get("categories") if isinstance(raw, dict) else None
+    if not isinstance(mapping, dict) or not all(
+        isinstance(k, str) and len(k) == 1 and isinstance(v, str) and len(v) == 1 for k, v in mapping.items()
+    ):
+        raise RailConfigError(f"{path}: leet.map must map single characters to single letters")
+    if not isinstance(categories, list) or not set(categories) <= _CATEGORIES:
+        raise RailConfigError(f"{path}: leet.categories must list categories of {sorted(_CATEGORIES)}")
+    return {ord(k): v for k, v in mapping.items()}, frozenset(categories)
 
 
 def _classifier_settings(data: Mapping[str, Any], path: Path) -> ClassifierSettings | None:
@@ -221,11 +248,14 @@ def _classifier_settings(data: Mapping[str, Any], path: Path) -> ClassifierSetti
         settings = ClassifierSettings(
             exemplars=path.parent / str(raw["exemplars"]), enabled=bool(raw.get("enabled", False)), ngram=(low, high),
             c=float(raw.get("c", 50.0)), threshold=float(raw.get("threshold", 0.5)),
+            categories=frozenset(raw.get("categories", _CATEGORIES)),
         )
     except (AttributeError, KeyError, TypeError, ValueError) as error:
         raise RailConfigError(f"{path}: 'classifier' needs exemplars, ngram [low, high], c, threshold") from error
     if not 1 <= low <= high <= 5 or settings.c <= 0 or not 0 < settings.threshold < 1:
         raise RailConfigError(f"{path}: classifier ngram must be 1..5, c > 0, 0 < threshold < 1")
+    if not settings.categories or not settings.categories <= _CATEGORIES:
+        raise RailConfigError(f"{path}: classifier categories must be a non-empty list of {sorted(_CATEGORIES)}")
     return settings
 
 

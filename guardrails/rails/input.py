@@ -16,7 +16,7 @@ import urllib.parse
 from collections.abc import Iterator
 
 from guardrails.rails.config import InputConfig, InputRule, load_input_config
-from guardrails.rails.normalise import views
+from guardrails.rails.normalise import leet_view, views
 from guardrails.rails.registry import get_rail, rail
 from guardrails.types import RailFlag
 
@@ -34,10 +34,12 @@ def check_input(text: str, config: InputConfig | None = None) -> list[RailFlag]:
     """
     config = config or load_input_config()
     forms = views(text, config.char_map)
+    leet = leet_view(forms[0], config.leet_map)
+    leet_forms = forms if leet is None or leet in forms else (*forms, leet)
     flags = []
     for rule in config.rules:
         check = get_rail(rule.check, stage="input")
-        if check(rule, text, forms, config):
+        if check(rule, text, leet_forms if rule.category in config.leet_categories else forms, config):
             flags.append(RailFlag(rule.id, rule.category, rule.action, rule.description))
     return flags
 

@@ -38,6 +38,21 @@ def views(text: str, char_map: Mapping[int, str] | None = None) -> tuple[str, ..
     return (first,) if second == first else (first, second)
 
 
+# A latin letter next to a digit or @/$ (1gn0re, pr0mpt, @dmin): the only texts worth a leet view.
+_LEET_HINT = re.compile(r"[a-z][0-9@$]|[0-9@$][a-z]")
+
+
+def leet_view(normalised: str, leet_map: Mapping[int, str]) -> str | None:
+    """The compact text with look-alike digits and symbols read as letters, or None when there are none.
+
+    ``1gn0re prev1ous`` -> ``ignoreprevious``. Only texts that mix letters with digits or @/$ get
+    one, so a price or an order number costs nothing.
+    """
+    if not leet_map or not _LEET_HINT.search(normalised):
+        return None
+    return compact(normalised.translate(leet_map))
+
+
 def assert_bounded(pattern: str) -> None:
     """Reject unbounded repetition (``*``, ``+``, ``{n,}``) so no rule can backtrack without limit.
 

@@ -48,6 +48,23 @@ def test_when_a_rule_is_invalid_then_loading_names_the_file_and_rule(
     assert str(path) in str(caught.value) and "'r1'" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    "section",
+    [
+        {"categories": ["injection"], "map": {"0": "oo"}},
+        {"categories": ["injection"], "map": "0o"},
+        {"categories": ["gossip"], "map": {"0": "o"}},
+        {"map": {"0": "o"}},
+        "nonsense",
+    ],
+)
+def test_when_the_leet_section_is_invalid_then_loading_fails(rails_config_copy: Path, section: object) -> None:
+    path = rails_config_copy / "input_rails.yaml"
+    path.write_text(yaml.safe_dump({"leet": section, "rules": [RULE]}, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(RailConfigError, match="leet"):
+        load_input_config(path)
+
+
 def test_when_rule_ids_repeat_then_loading_fails(rails_config_copy: Path) -> None:
     with pytest.raises(RailConfigError, match=r"duplicate rule ids \['r1'\]"):
         load_input_config(write_rules(rails_config_copy, [RULE, RULE]))
