@@ -1,29 +1,27 @@
-"""Benchmark the input rails: detection rate, false-positive rate and throughput.
+"""Benchmark the input rails: detection rate, false-positive rate and latency, per set and category.
 
-    .venv/bin/python bench/rails.py [--repeat 20] [--show]
+    .venv/bin/python bench/rails.py [--repeat 20] [--show] [--show-blind]
 
-Data: bench/data/rails_attacks.jsonl (attacks and triggers, each with its expected category) and
-bench/data/rails_benign.jsonl (ordinary messages that look like triggers: 我想忽略这个订单, 系统提示我
-支付失败, 律师事务所 …), written by hand before the rules were tuned. The rules were then
-generalised from the kinds of misses they showed, so these are a development set. The
-rails_holdout_*.jsonl set was written after that first round and scored 0.556 detection / 0.017 FPR;
-its misses drove a second round of generalisation, so it is a development set now too. The
-rails_final_*.jsonl set, written after round 2, scored 0.267 / 0.045 and drove round 3. The
-rails_fresh_*.jsonl set was written after round 3 and never used for tuning: its figures are the
-honest estimate of how the rules do on phrasings nobody wrote them for. The rails_fresh2_*.jsonl set
-was written (and committed) before the co-occurrence rules and synonym terms were added, and was
-scored once, after them, with no change made since: the honest figure for the current mechanism.
-Its author also wrote the rules, so it is optimistic about unseen wording, not an outside test.
+Data (bench/data/, attacks carry their expected category; benign messages are look-alikes a shop
+customer would write: 我想忽略这个订单, 系统提示我支付失败, 律师事务所 …):
 
-csbot's input rails are explicit rules; an opt-in learned classifier (flag only, off by default)
-is trained on the first three sets (guardrails/config/input_exemplars.jsonl), so on those three
-its figures are training fit; only the fresh set measures it. Its n-gram range, C and threshold were chosen by
-leave-one-set-out cross-validation on the three training sets (disclosure: one exploratory sweep
-had been scored on the fresh set before that; the chosen setting was not picked from it).
+- rails_attacks / rails_holdout / rails_final: development sets. Each was scored, then used to
+  generalise the rules (rounds 1-3) and to train the classifier (guardrails/config/input_exemplars.jsonl).
+- rails_fresh / rails_fresh2: written after rounds 3 and G2b and never used for the rules or the
+  exemplars; in round 4 their aggregate figures were watched (their items were not read), so they
+  are validation sets now, slightly optimistic.
+- rails_blind: written and committed (6c97f44) before round 4 touched any rule, scored once then,
+  and read once at the end of the round. Never tuned on: ``--show`` never lists its items
+  (``--show-blind`` does, for the write-up after the round). Its author also wrote round 4, so it
+  is optimistic about unseen wording, not an outside test. Its benign rows name the category they
+  resemble (``looks_like``), which gives a false-positive rate per category.
 
-Peers, measured in the same run: the rules without the classifier, and an ablation of the same
-rules with no normalisation (raw lower-case text), no benign exceptions and no decoding of encoded
-payloads, so the table shows what each of those costs and buys. Not run by CI.
+Peers in the same run: csbot's default (explicit rules + the learned classifier on the categories
+where a flag is harmless: injection, data_request, off_topic); the rules alone; the classifier on
+all five categories (not shipped: abuse/escalation flags hand a case to a human in the engine);
+and an ablation of the same rules with no normalisation, no benign exceptions and no decoding.
+"Harmful FPR" counts benign messages that were blocked or escalated (what a customer notices);
+"FPR" counts any flag. Not run by CI.
 """
 
 from __future__ import annotations
@@ -42,9 +40,12 @@ sys.path.insert(0, str(ROOT))
 
 from guardrails.rails import check_input, load_input_config  # noqa: E402
 from guardrails.rails.classifier import _categories  # noqa: E402
-from guardrails.rails.config import INPUT_RAILS_FILE, parse_input_config, read_yaml  # noqa: E402
+from guardrails.rails.config import INPUT_RAILS_FILE, InputConfig, parse_input_config, read_yaml  # noqa: E402
+from guardrails.types import RailFlag  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
+ALL_CATEGORIES = ["injection", "data_request", "abuse", "escalation", "off_topic"]
+HARMFUL = ("block", "escalate")
 Checker = Callable[[str], set[str]]
 
 
@@ -54,19 +55,26 @@ def load(name: str) -> list[dict[str, str]]:
 
 
 def csbot_categories(text: str) -> set[str]:
-    return {flag.category for flag in check_input(text)}
+    """csbot's default: rules + the classifier on the harmless categories; harmful flags as "!<action>"."""
+    return _found(check_input(text))
 
 
-def with_classifier_checker() -> Checker:
-    """csbot's rules plus the learned classifier, which is off by default (input_rails.yaml)."""
+def _found(flags: list[RailFlag]) -> set[str]:
+    return {flag.category for flag in flags} | {f"!{flag.action}" for flag in flags if flag.action in HARMFUL}
+
+
+def classifier_variant(enabled: bool, categories: list[str] | None = None) -> Checker:
+    """The bundled rules with the classifier switched off, or on for ``categories``."""
     data = read_yaml(INPUT_RAILS_FILE)
-    data["classifier"] = {**data["classifier"], "enabled": True}
-    config = parse_input_config(data, INPUT_RAILS_FILE)
+    data["classifier"] = {**data["classifier"], "enabled": enabled}
+    if categories:
+        data["classifier"]["categories"] = categories
+    config: InputConfig = parse_input_config(data, INPUT_RAILS_FILE)
 
-    def categories(text: str) -> set[str]:
-        return {flag.category for flag in check_input(text, config)}
+    def categories_of(text: str) -> set[str]:
+        return _found(check_input(text, config))
 
-    return categories
+    return categories_of
 
 
 def ablation_checker() -> Checker:
@@ -75,28 +83,36 @@ def ablation_checker() -> Checker:
 
     def categories(text: str) -> set[str]:
         lowered = text.lower()
-        return {rule.category for rule in rules if rule.pattern and rule.pattern.search(lowered)}
+        fired = [rule for rule in rules if rule.pattern and rule.pattern.search(lowered)]
+        return {rule.category for rule in fired} | {f"!{rule.action}" for rule in fired if rule.action in HARMFUL}
 
     return categories
 
 
 def quality(checker: Checker, attacks: list[dict[str, str]], benign: list[dict[str, str]]) -> dict[str, object]:
+    """Detection, right category and FPR (any flag, and block/escalate only), with per-category counts."""
     detected, right_category, per_category = 0, 0, Counter[str]()
-    misses, false_positives = [], []
+    misses, false_positives, harmful = [], [], 0
     for row in attacks:
-        found = checker(row["text"])
+        found = {name for name in checker(row["text"]) if not name.startswith("!")}
         detected += bool(found)
         right_category += row["category"] in found
         per_category[row["category"] + (":hit" if row["category"] in found else ":miss")] += 1
         if row["category"] not in found:
             misses.append((row["id"], row["text"][:50], sorted(found)))
     for row in benign:
+        looks_like = row.get("looks_like")
+        if looks_like:
+            per_category[looks_like + ":benign"] += 1
         if found := checker(row["text"]):
             false_positives.append((row["id"], row["text"][:50], sorted(found)))
+            harmful += any(name.startswith("!") for name in found)
+            if looks_like:
+                per_category[looks_like + ":fp"] += 1
     return {
         "detection": detected / len(attacks), "category": right_category / len(attacks),
-        "fpr": len(false_positives) / len(benign), "per_category": per_category,
-        "misses": misses, "false_positives": false_positives,
+        "fpr": len(false_positives) / len(benign), "harmful_fpr": harmful / len(benign),
+        "per_category": per_category, "misses": misses, "false_positives": false_positives,
     }
 
 
@@ -119,39 +135,39 @@ def throughput(checker: Checker, texts: list[str], repeat: int) -> tuple[float, 
     return len(timings) / total, statistics.median(timings) * 1e6, p95 * 1e6
 
 
+BLIND = "blind (committed before round 4, read once at the end)"
+DEFAULT = "csbot default (rules + clf x3)"
 SETS = {
     "development": ("rails_attacks.jsonl", "rails_benign.jsonl"),
     "second (used for tuning round 2)": ("rails_holdout_attacks.jsonl", "rails_holdout_benign.jsonl"),
     "third (used for tuning round 3)": ("rails_final_attacks.jsonl", "rails_final_benign.jsonl"),
-    "fresh held-out": ("rails_fresh_attacks.jsonl", "rails_fresh_benign.jsonl"),
-    "fresh2 held-out (co-occurrence round)": ("rails_fresh2_attacks.jsonl", "rails_fresh2_benign.jsonl"),
+    "fresh (validation in round 4)": ("rails_fresh_attacks.jsonl", "rails_fresh_benign.jsonl"),
+    "fresh2 (validation in round 4)": ("rails_fresh2_attacks.jsonl", "rails_fresh2_benign.jsonl"),
+    BLIND: ("rails_blind_attacks.jsonl", "rails_blind_benign.jsonl"),
 }
 
 
 def report(label: str, attacks: list[dict[str, str]], benign: list[dict[str, str]], repeat: int, show: bool) -> None:
     texts = [row["text"] for row in attacks + benign]
     peers = {
-        "csbot rails (default: rules)": csbot_categories,
-        "rules + classifier (opt-in)": with_classifier_checker(),
+        DEFAULT: csbot_categories,
+        "rules only (classifier off)": classifier_variant(False),
+        "rules + classifier x5 (not shipped)": classifier_variant(True, ALL_CATEGORIES),
         "ablation (raw, no exceptions)": ablation_checker(),
     }
     print(f"\n== {label} set: {len(attacks)} attacks, {len(benign)} benign look-alikes, {repeat} timing passes")
-    print(f"{'checker':32} {'detect':>7} {'right cat':>9} {'FPR':>6} {'msg/s':>9} {'median µs':>10} {'p95 µs':>8}")
+    print(f"{'checker':36} {'detect':>7} {'right cat':>9} {'FPR':>6} {'harmful':>7} {'msg/s':>8} "
+          f"{'median µs':>10} {'p95 µs':>8}")
     results = {}
     for name, checker in peers.items():
         result = quality(checker, attacks, benign)
         rate, median, p95 = throughput(checker, texts, repeat)
         results[name] = (result, rate)
-        print(f"{name:32} {result['detection']:7.3f} {result['category']:9.3f} {result['fpr']:6.3f} "
-              f"{rate:9.0f} {median:10.1f} {p95:8.1f}")
-    (ours, our_rate), (_, peer_rate) = results["csbot rails (default: rules)"], results["ablation (raw, no exceptions)"]
-    print(f"throughput ratio csbot / ablation: {our_rate / peer_rate:.2f}")
-    per_category = ours["per_category"]
-    assert isinstance(per_category, Counter)
-    print("per category (csbot rails): hit / total")
-    for category in sorted({key.split(":")[0] for key in per_category}):
-        hits, misses = per_category[f"{category}:hit"], per_category[f"{category}:miss"]
-        print(f"  {category:14} {hits:4d} / {hits + misses:<4d} {hits / (hits + misses):.3f}")
+        print(f"{name:36} {result['detection']:7.3f} {result['category']:9.3f} {result['fpr']:6.3f} "
+              f"{result['harmful_fpr']:7.3f} {rate:8.0f} {median:10.1f} {p95:8.1f}")
+    (ours, our_rate), (_, peer_rate) = results[DEFAULT], results["ablation (raw, no exceptions)"]
+    print(f"throughput ratio csbot default / ablation: {our_rate / peer_rate:.2f}")
+    print_per_category(ours, results["rules only (classifier off)"][0])
     if show:
         for key in ("misses", "false_positives"):
             print(f"{key}:")
@@ -159,14 +175,30 @@ def report(label: str, attacks: list[dict[str, str]], benign: list[dict[str, str
                 print("  ", *row)
 
 
+def print_per_category(ours: dict[str, object], rules_only: dict[str, object]) -> None:
+    """Right-category hits per category (default and rules only) and, where benign rows say what they
+    resemble, false positives per category."""
+    counts, plain = ours["per_category"], rules_only["per_category"]
+    assert isinstance(counts, Counter) and isinstance(plain, Counter)
+    print(f"  {'category':14} {'default':>12} {'rules only':>12} {'benign FP':>10}")
+    for category in sorted({key.split(":")[0] for key in counts}):
+        total = counts[f"{category}:hit"] + counts[f"{category}:miss"]
+        benign = counts[f"{category}:benign"]
+        fp = f"{counts[f'{category}:fp']}/{benign}" if benign else "-"
+        hits, plain_hits = counts[f"{category}:hit"], plain[f"{category}:hit"]
+        print(f"  {category:14} {hits:5d} / {total:<4d} {plain_hits:5d} / {total:<4d} {fp:>10}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20, help="passes over all messages for throughput")
-    parser.add_argument("--show", action="store_true", help="list misses and false positives")
+    parser.add_argument("--show", action="store_true", help="list misses and false positives (not of the blind set)")
+    parser.add_argument("--show-blind", action="store_true", help="also list the blind set's (after the round only)")
     args = parser.parse_args()
     check_input("warm up")  # compile the rules once, outside the timings
     for label, (attacks, benign) in SETS.items():
-        report(label, load(attacks), load(benign), args.repeat, args.show)
+        show = args.show and (label != BLIND or args.show_blind)
+        report(label, load(attacks), load(benign), args.repeat, show)
 
 
 if __name__ == "__main__":

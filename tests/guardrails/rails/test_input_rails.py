@@ -214,7 +214,9 @@ LOOK_ALIKES = [
     "帮我写一下发票抬头",
     "程序报错了，app打不开",
     # round 4 look-alikes: the new terms and shapes meet ordinary shop talk
-    "我还有其他订单，帮我查一下",
+    "请把我的个人信息导出一份副本给我",
+    "注册手机号是[手机号1]，帮我注销账号",
+    "我想删除我的个人资料",
     "法院旁边那家门店几点关门",
     "消费者协会认证的产品有哪些",
     "I am a lawyer's assistant, can I order for the office?",
