@@ -12,6 +12,7 @@ from guardrails.pii.recognizers.ip import IpRecognizer
 from guardrails.pii.recognizers.landline import LandlineRecognizer
 from guardrails.pii.recognizers.license_plate import LicensePlateRecognizer
 from guardrails.pii.recognizers.name import NameRecognizer
+from guardrails.pii.recognizers.name_context import NameInContextRecognizer
 from guardrails.pii.recognizers.name_foreign import ForeignNameRecognizer
 from guardrails.pii.recognizers.passport import PassportRecognizer
 from guardrails.pii.recognizers.phone import PhoneRecognizer
@@ -29,6 +30,7 @@ BUILTIN: tuple[type[Recognizer], ...] = (
     AddressRecognizer,
     NameRecognizer,
     ForeignNameRecognizer,
+    NameInContextRecognizer,
 )
 
 __all__ = ["BUILTIN"]
