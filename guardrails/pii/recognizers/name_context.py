@@ -73,7 +73,11 @@ class NameInContextRecognizer(NameRecognizer):
 
     def analyze(self, text: str) -> list[Candidate]:
         found = [*self._after_roles(text), *self._before_verbs(text), *self._in_lists(text), *self._in_pairs(text)]
-        return [c for c in found if text[c.start : c.end] not in self.deny_list and not self._noun_and_place(text, c)]
+        return [
+            c
+            for c in found
+            if c.end > c.start and text[c.start : c.end] not in self.deny_list and not self._noun_and_place(text, c)
+        ]
 
     # -- what may be a name, starting at a given position --------------------------------------
 
@@ -231,7 +235,7 @@ class NameInContextRecognizer(NameRecognizer):
         return None
 
     def _whole_item(self, text: str, start: int, end: int) -> tuple[int, int] | None:
-        return (start, end) if self.name_at(text, start, ends=(end,)) == end else None
+        return (start, end) if start < end == self.name_at(text, start, ends=(end,)) else None
 
     def _last_items(self, text: str, start: int, end: int) -> list[tuple[int, int] | None]:
         """The last item ends at the list's end, at 等/也, or before a joiner and one more name."""
@@ -245,4 +249,4 @@ class NameInContextRecognizer(NameRecognizer):
         stop = self.list_end.search(text, start, end)
         limit = stop.start() if stop else end
         last = self.name_at(text, start, ends=(limit,))
-        return [(start, last) if last == limit else None]
+        return [(start, last) if start < last == limit else None]
