@@ -13,7 +13,8 @@ The --weights grid runs the product search at other BM25 : dense weights.
 
 Every question set is split deterministically by a hash of the question id into a dev half (used for
 every design decision) and a test half (scored only to report); the table is printed for the full
-set and for each half. "BM25 alone" is the previous default (BM25 ranking, no fusion, no law prior).
+set and for each half. "BM25 alone" is the BM25 ranking with the expansion tables, without fusion or
+any prior (law, core-law, topic).
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 def run_set(name: str, questions: list[dict], searcher: Searcher, settings, weights, default, mcp) -> None:
     rows: dict[str, tuple[list[Ranked], list[float] | None]] = {
-        "BM25 alone (previous default)": timed(
+        "BM25 alone (no priors)": timed(
             lambda q: rows_to_ranked(searcher, searcher.bm25_ranking(q, STATUTES)), questions),
     }
     if settings.dense_weight > 0:
