@@ -51,7 +51,8 @@ def parse_expansions(
             raise ValueError(f"{_where(origin, position, lines)} needs non-empty 'when' and 'add' lists of words")
         if with_all is not None and not _words(with_all):
             raise ValueError(f"{_where(origin, position, lines)} has a 'with' that is not a list of words")
-        table.append(Expansion(tuple(map(str, when)), tuple(map(str, add)), tuple(map(str, with_all or []))))
+        words = (tuple(map(str, entry["when"])), tuple(map(str, entry["add"])), tuple(map(str, with_all or [])))
+        table.append(Expansion(*words))
     return tuple(table)
 
 
