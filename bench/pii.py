@@ -3,7 +3,8 @@
     OMP_NUM_THREADS=1 .venv/bin/python bench/pii.py [--seed 20241129] [--positives 1200] [--negatives 600]
 
 (a) P/R/F1 per type (exact spans) on a seeded generated chat set (bench/pii_data.py) with hard
-negatives; (b) name P/R/F1 on CLUENER2020 dev sentences (../shared/benchmarks), whose address spans
+negatives; (a') name P/R/F1 on a seeded news-like set (bench/pii_news.py), the development set of
+the name rules; (b) name P/R/F1 on CLUENER2020 dev sentences (../shared/benchmarks), whose address spans
 are bare place names and count as negatives; (c) messages per second of ``Masker.mask`` against
 Presidio analyzer + anonymizer with equivalent pattern recognisers (same regexes, validators and
 context words) over a blank spaCy Chinese pipeline, on the same messages in the same run.
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from pii_data import Sample, generate  # noqa: E402
+from pii_news import generate as generate_news  # noqa: E402
 
 from guardrails.pii import Masker, default_registry, detect  # noqa: E402
 
@@ -72,6 +74,16 @@ def print_table(title: str, counts: Counter[str], kinds: Iterable[str]) -> None:
         precision, recall, f1 = prf(counts, kind)
         gold = counts[f"{kind}:tp"] + counts[f"{kind}:fn"]
         print(f"{kind:<14}{precision:>7.3f}{recall:>7.3f}{f1:>7.3f}{gold:>7}")
+
+
+def news(seed: int) -> list[Sample]:
+    """Name P/R/F1 on the seeded news-like set (bench/pii_news.py): the rules' development set."""
+    samples = generate_news(seed)
+    counts, negative_fp, negatives = score(samples, lambda t: {s for s in csbot_predict(t) if s[2] == "name"})
+    title = f"csbot on generated news-like set (seed {seed}, {len(samples)} sentences), exact spans"
+    print_table(title, counts, ["name"])
+    print(f"sentences without a name left untouched: {negatives - negative_fp}/{negatives}")
+    return samples
 
 
 def cluener() -> None:
@@ -138,6 +150,7 @@ def main() -> None:
     parser.add_argument("--positives", type=int, default=1200)
     parser.add_argument("--negatives", type=int, default=600)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--news-seed", type=int, default=20241130)
     args = parser.parse_args()
     samples = generate(args.seed, args.positives, args.negatives)
     kinds = sorted({kind for sample in samples for _, _, kind in sample.spans})
@@ -148,6 +161,7 @@ def main() -> None:
         f"hard negatives: {negatives - negative_fp}/{negatives} messages untouched (precision "
         f"{(negatives - negative_fp) / negatives:.3f})"
     )
+    news_samples = news(args.news_seed)
     cluener()
 
     from presidio_baseline import presidio_predict_factory
@@ -173,6 +187,7 @@ def main() -> None:
             "Presidio analyzer+anonymizer, pattern types": (presidio_mask, pattern_texts),
             "csbot Masker, all types, all messages": (Masker().mask, texts),
             "Presidio, pattern types, all messages": (presidio_mask, texts),
+            "csbot Masker, all types, news sentences": (Masker().mask, [sample.text for sample in news_samples]),
         },
         args.rounds,
     )

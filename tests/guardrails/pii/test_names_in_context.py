@@ -46,6 +46,15 @@ KEPT = [
     ("毛利和净利都下降了", "a financial word that jieba tags as a name"),
     ("我和同事都说好", "a pronoun and a role"),
     ("总统府和国会都在附近", "a role word inside a place name"),
+    # Customer chat: shops, couriers, colours, brands and products in lists and pairs.
+    ("京东、淘宝和拼多多都有卖", "a list of shops"),
+    ("顺丰与中通哪个快", "two couriers joined by 与"),
+    ("白色、黑色、金色都缺货", "a list of colours"),
+    ("小米、华为和OPPO比较", "a list of brands"),
+    ("Pro和Max有什么区别", "two capitalised product words joined by 和"),
+    ("Mate表示没收到", "a product word before a speech verb"),
+    ("周一、周三和周五送货", "a list of weekdays: 周 is a surname"),
+    ("钟表、手表和闹钟", "a list of things: 钟 is a surname"),
 ]
 
 
