@@ -83,8 +83,16 @@ class NameInContextRecognizer(NameRecognizer):
 
     def clean_end(self, text: str, end: int) -> bool:
         """A name may end here: the text ends, a non-Chinese or stop character, a role, title or
-        speech verb, or a word that follows a subject (近日, 昨天, 率领, 等人) comes next."""
-        return self.ends_cleanly(text, end) or self.after_extra.match(text, end) is not None
+        speech verb, a word that follows a subject (近日, 昨天, 率领, 等人), or a word of two or more
+        characters jieba's dictionary knows begins right here (覃玮|握手)."""
+        if self.ends_cleanly(text, end) or self.after_extra.match(text, end) is not None:
+            return True
+        starts, tagged = _word_starts(text, self.tagger)
+        index = bisect_right(starts, end) - 1
+        if index < 0 or starts[index] != end:
+            return False
+        word = tagged[index]
+        return len(word.word) >= 2 and word.frequency > 0
 
     def chinese_names_at(self, text: str, start: int) -> Iterator[int]:
         """Ends of surname + one or two given characters (any but stop characters) at ``start``,

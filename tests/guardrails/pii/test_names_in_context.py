@@ -24,6 +24,7 @@ FOUND = [
     ("出席活动的有谭文红、谢礼旸、蔡博和王寿峰等人", ["谭文红", "谢礼旸", "蔡博", "王寿峰"], "a list of names"),
     ("参加比赛的选手包括Davis、王炜彧和杨强雨等人", ["Davis", "王炜彧", "杨强雨"], "a list with a Latin name"),
     ("张英靓与陈晶出席了发布会", ["张英靓", "陈晶"], "two names joined by 与 at a clause start"),
+    ("丁曦樾与万涛星握手致意", ["丁曦樾", "万涛星"], "the second name ends where a dictionary word begins"),
     ("记者John Smith报道", ["John Smith"], "a Latin name after a role"),
     ("Taylor表示将继续努力", ["Taylor"], "a Latin name before a speech verb"),
     ("发言人田家敏近日透露", ["田家敏"], "a role before, a time word after"),
@@ -55,6 +56,10 @@ KEPT = [
     ("Mate表示没收到", "a product word before a speech verb"),
     ("周一、周三和周五送货", "a list of weekdays: 周 is a surname"),
     ("钟表、手表和闹钟", "a list of things: 钟 is a surname"),
+    ("价格与质量都不错", "two everyday words joined by 与, a dictionary word after"),
+    ("常温与冷藏都可以", "常 is a surname, 常温 a common word"),
+    ("余额和积分什么时候到账", "余 is a surname, 余额 a common word"),
+    ("高压锅与电饭煲哪个好", "高 is a surname, 高压锅 a word"),
 ]
 
 
