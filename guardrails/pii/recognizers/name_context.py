@@ -17,9 +17,9 @@ and is not a word jieba's dictionary knows as common or as a place or organisati
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
 from collections.abc import Iterator
-from functools import lru_cache
 
 from guardrails.pii.lexicon import chars, words
 from guardrails.pii.recognizer import Candidate
@@ -32,10 +32,17 @@ _PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 _NOT_PERSON_TAGS = frozenset({"ns", "nt", "nz", "n", "v", "a", "t", "s", "f", "m"})
 
 
-@lru_cache(maxsize=4)
-def _word_starts(text: str, tagger: str) -> tuple[list[int], tuple[TaggedWord, ...]]:
-    """jieba's words of ``text`` and their start offsets, for a binary search by position. Cached
-    for the few texts being analysed now: a long text is segmented once, not once per lookup."""
+WordIndex = tuple[list[int], tuple[TaggedWord, ...]]
+_current = threading.local()  # the index of the text this thread is analysing now
+
+
+def _word_starts(text: str, tagger: str) -> WordIndex:
+    """jieba's words of ``text`` and their start offsets, for a binary search by position. Within
+    one ``analyze`` call the index is built once (a long text is segmented once, not once per
+    lookup) and kept per thread only for that call, so no large text stays in memory after it."""
+    held = getattr(_current, "index", None)
+    if held is not None and held[0] is text and held[1] == tagger:
+        return held[2]
     tagged = tagged_words(text, tagger)
     return [word.start for word in tagged], tagged
 
@@ -72,7 +79,11 @@ class NameInContextRecognizer(NameRecognizer):
         self._word_after = re.compile(f" ?(?:{_alternation(tuple(word for word in after if len(word) > 1))})")
 
     def analyze(self, text: str) -> list[Candidate]:
-        found = [*self._after_roles(text), *self._before_verbs(text), *self._in_lists(text), *self._in_pairs(text)]
+        _current.index = (text, self.tagger, _word_starts(text, self.tagger))
+        try:
+            found = [*self._after_roles(text), *self._before_verbs(text), *self._in_lists(text), *self._in_pairs(text)]
+        finally:
+            _current.index = None
         return [
             c
             for c in found

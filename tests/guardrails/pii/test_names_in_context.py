@@ -6,6 +6,8 @@ needed listed characters or a jieba guess, found them only in part or not at all
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from guardrails.pii import detect
@@ -88,3 +90,11 @@ def test_when_the_given_names_above_were_chosen_then_their_characters_are_not_in
 def test_when_a_long_text_repeats_a_context_pattern_then_detection_finishes(filler: str) -> None:
     text = filler * (40_000 // len(filler)) + "，电话13812345678"
     assert [e.type for e in detect(text) if e.type == "phone"] == ["phone"]
+
+
+def test_when_threads_detect_names_at_once_then_each_gets_the_sequential_answer() -> None:
+    texts = [row[0] for row in FOUND] + [row[0] for row in KEPT]
+    expected = [names(text) for text in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(names, texts * 10))
+    assert answers == expected * 10
