@@ -14,6 +14,7 @@ from guardrails.pii.recognizers.license_plate import LicensePlateRecognizer
 from guardrails.pii.recognizers.name import NameRecognizer
 from guardrails.pii.recognizers.name_context import NameInContextRecognizer
 from guardrails.pii.recognizers.name_foreign import ForeignNameRecognizer
+from guardrails.pii.recognizers.name_model import ModelNameRecognizer
 from guardrails.pii.recognizers.passport import PassportRecognizer
 from guardrails.pii.recognizers.phone import PhoneRecognizer
 
@@ -31,6 +32,7 @@ BUILTIN: tuple[type[Recognizer], ...] = (
     NameRecognizer,
     ForeignNameRecognizer,
     NameInContextRecognizer,
+    ModelNameRecognizer,
 )
 
 __all__ = ["BUILTIN"]

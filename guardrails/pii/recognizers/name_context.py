@@ -20,6 +20,7 @@ import re
 import threading
 from bisect import bisect_right
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from guardrails.pii.lexicon import chars, words
 from guardrails.pii.recognizer import Candidate
@@ -45,6 +46,16 @@ def _word_starts(text: str, tagger: str) -> WordIndex:
         return held[2]
     tagged = tagged_words(text, tagger)
     return [word.start for word in tagged], tagged
+
+
+@contextmanager
+def word_index(text: str, tagger: str) -> Iterator[None]:
+    """Within the block, every lookup in ``text`` shares one segmentation (see ``_word_starts``)."""
+    _current.index = (text, tagger, _word_starts(text, tagger))
+    try:
+        yield
+    finally:
+        _current.index = None
 
 
 def _alternation(items: tuple[str, ...]) -> str:
@@ -79,11 +90,8 @@ class NameInContextRecognizer(NameRecognizer):
         self._word_after = re.compile(f" ?(?:{_alternation(tuple(word for word in after if len(word) > 1))})")
 
     def analyze(self, text: str) -> list[Candidate]:
-        _current.index = (text, self.tagger, _word_starts(text, self.tagger))
-        try:
+        with word_index(text, self.tagger):
             found = [*self._after_roles(text), *self._before_verbs(text), *self._in_lists(text), *self._in_pairs(text)]
-        finally:
-            _current.index = None
         return [
             c
             for c in found
