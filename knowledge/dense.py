@@ -7,6 +7,7 @@ add/query passes explicit vectors. ``settings.chroma_url`` selects a Chroma serv
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlparse
@@ -73,19 +74,25 @@ def open_client(settings: Settings) -> Any:
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
+# chromadb's client start-up (its Rust bindings, tenant and collection lookup) is not safe when two
+# threads open the same store at once: the second one fails with "could not connect to tenant".
+_OPEN_LOCK = threading.Lock()
+
+
 class DenseStore:
     """One chromadb collection of passage vectors with source / law / in-force metadata."""
 
     def __init__(self, settings: Settings, embedder: Embedder, create: bool = False) -> None:
         self.embedder = embedder
-        self.client = open_client(settings)
         function = CsbotEmbeddingFunction(embedder)
-        if create:
-            self.collection = self.client.get_or_create_collection(
-                COLLECTION, embedding_function=function, metadata={"hnsw:space": "cosine", "model": embedder.name}
-            )
-        else:
-            self.collection = self.client.get_collection(COLLECTION, embedding_function=function)
+        with _OPEN_LOCK:
+            self.client = open_client(settings)
+            if create:
+                self.collection = self.client.get_or_create_collection(
+                    COLLECTION, embedding_function=function, metadata={"hnsw:space": "cosine", "model": embedder.name}
+                )
+            else:
+                self.collection = self.client.get_collection(COLLECTION, embedding_function=function)
 
     def fingerprints(self) -> dict[str, str]:
         """id -> stored (model, text) fingerprint of every vector in the collection."""

@@ -10,6 +10,8 @@ numpy masks, so no Python loop ever walks all passages.
 
 from __future__ import annotations
 
+import logging
+import threading
 from typing import Any
 
 import bm25s
@@ -19,12 +21,14 @@ from bot.settings import Settings
 from knowledge.citations import find_citations
 from knowledge.expansion import expand
 from knowledge.fusion import group_evidence, normalise_top
-from knowledge.index import BM25_DIR, RECORDS, index_exists, load_json
+from knowledge.index import BM25_DIR, MANIFEST, RECORDS, index_exists, load_json
 from knowledge.scope import core_laws
 from knowledge.statutes import StatuteStore
 from knowledge.tokenize import tokenize
 from knowledge.topics import TopicPrior
 from knowledge.types import Passage, SearchFilters
+
+logger = logging.getLogger(__name__)
 
 # Expansion words count less than the customer's own words (bench/retrieval.py: 0.3 beat 0.5 and 1.0).
 EXPANSION_WEIGHT = 0.3
@@ -66,7 +70,9 @@ class Searcher:
         self.topic_prior = max(settings.topic_prior, 0.0)
         self._topics = TopicPrior(self.records, self.store.resolve_law)
         self._dense: Any = None
+        self._dense_lock = threading.Lock()
         self._embedder = embedder
+        self.dense_weight = self._usable_dense_weight()
 
     def search(self, query: str, top_k: int = 5, filters: SearchFilters | None = None) -> list[Passage]:
         """Direct article references first, then the fused BM25 + dense ranking."""
@@ -90,7 +96,7 @@ class Searcher:
         BM25 and dense scores plus the source-document prior and the core-law boost (for passages
         that match at all), divided by the sum of the weights."""
         mask = self._mask(filters or SearchFilters())
-        w_bm25, w_dense = max(self.settings.bm25_weight, 0.0), max(self.settings.dense_weight, 0.0)
+        w_bm25, w_dense = max(self.settings.bm25_weight, 0.0), self.dense_weight
         fused = np.zeros(len(self.records), dtype=np.float32)
         if w_bm25 > 0:
             fused += w_bm25 * normalise_top(self.bm25_scores(query), mask, CANDIDATES)
@@ -108,6 +114,19 @@ class Searcher:
             fused += self.topic_prior * (self._topics.mask(query) & matching)
         fused[~mask] = 0.0
         return fused / (w_bm25 + w_dense + self.group_prior + self.core_prior + self.topic_prior + 1e-6)
+
+    def _usable_dense_weight(self) -> float:
+        """The dense weight, or 0 with a warning when the index was built without vectors (an index
+        built BM25-only, e.g. before the default changed, keeps answering instead of failing)."""
+        weight = max(self.settings.dense_weight, 0.0)
+        manifest = load_json(self.settings.index_dir / MANIFEST, default={})
+        if weight > 0 and manifest.get("dense") is False:
+            logger.warning(
+                "the index in %s has no dense vectors: searching with BM25 only; "
+                "run `csbot index build --dense` to use CSBOT_DENSE_WEIGHT=%s", self.settings.index_dir, weight,
+            )
+            return 0.0
+        return weight
 
     def lookup(self, query: str) -> list[Passage]:
         """Articles referenced directly in the query (消法24条, 民法典第五百八十四条 …) that exist."""
@@ -151,17 +170,9 @@ class Searcher:
         """``(row, cosine similarity)`` of the nearest allowed passages, best first."""
         from knowledge.dense import DenseStore, where_clause
 
-        if self._dense is None:
-            from knowledge.embedding import load_embedder
-
-            embedder = self._embedder or load_embedder(self.settings)
-            try:
-                self._dense = DenseStore(self.settings, embedder)
-            except Exception as error:  # chromadb raises its own NotFoundError subclasses
-                raise IndexMissingError(
-                    f"the index in {self.settings.index_dir} has no dense vectors; "
-                    "run `csbot index build` with CSBOT_DENSE_WEIGHT > 0"
-                ) from error
+        with self._dense_lock:  # the first queries may arrive together from several threads
+            if self._dense is None:
+                self._dense = self._open_dense(DenseStore)
         # chromadb's metadata filter costs ~150 ms over the full corpus, a plain ANN query ~1 ms: ask
         # for extra neighbours unfiltered and filter with the numpy mask; only a filter so narrow
         # that too few survive (policies only, one small law) goes to chromadb's where clause.
@@ -172,6 +183,18 @@ class Searcher:
             where = where_clause(filters.sources, self._resolved_laws(filters), filters.in_force_only)
             rows = [(self._row[i], sim) for i, sim in self._dense.query_scored(query, n, where) if i in self._row]
         return rows[:n]
+
+    def _open_dense(self, store_class: Any) -> Any:
+        from knowledge.embedding import load_embedder
+
+        embedder = self._embedder or load_embedder(self.settings)
+        try:
+            return store_class(self.settings, embedder)
+        except Exception as error:  # chromadb raises its own NotFoundError subclasses
+            raise IndexMissingError(
+                f"the index in {self.settings.index_dir} has no dense vectors; "
+                "run `csbot index build --dense`"
+            ) from error
 
     def _scores(self, tokens: list[str]) -> np.ndarray:
         ids = self.bm25.get_tokens_ids(tokens)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,28 @@ def test_when_no_index_exists_then_searcher_says_how_to_build_it(tmp_path: Path)
         Searcher(Settings(home=tmp_path / "empty"))
 
 
+def test_when_the_index_has_no_vectors_then_search_falls_back_to_bm25_and_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from knowledge.index import build_index
+
+    bm25_settings = Settings(home=tmp_path, dense_weight=0.0)
+    build_index(bm25_settings, laws=["消费者权益保护法"])  # an index built without vectors
+    bm25_only = Searcher(bm25_settings)
+    with caplog.at_level(logging.WARNING, logger="knowledge.search"):
+        wanting_dense = Searcher(bm25_settings.model_copy(update={"dense_weight": 0.5}))
+    assert wanting_dense.dense_weight == 0.0
+    assert "no dense vectors" in caplog.text and "csbot index build --dense" in caplog.text
+    query = "买的东西七天内可以退货吗"
+    assert [p.label for p in wanting_dense.search(query)] == [p.label for p in bm25_only.search(query)]
+
+
+def test_default_settings_fuse_both_sides() -> None:
+    """The benchmark gave the dense side a weight (README: retrieval figures), so a default build has vectors."""
+    defaults = Settings()
+    assert defaults.bm25_weight > 0 and defaults.dense_weight > 0
+
+
 def test_cli_search_json_and_batch(small_index_settings: Settings, tmp_path: Path,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CSBOT_HOME", str(small_index_settings.home))
@@ -90,3 +113,16 @@ def test_cli_search_json_and_batch(small_index_settings: Settings, tmp_path: Pat
     assert set(lines[0]["results"][0]) == {"law", "article", "doc", "section", "score"}
     assert "queries.jsonl:2" in result.stderr
     assert result.exit_code == 1
+
+
+def test_when_first_queries_arrive_together_then_every_thread_gets_its_answer(small_index_settings: Settings) -> None:
+    """Seen once in the full suite: two threads opening chromadb together failed ("could not connect to
+    tenant"); the store is now opened once, under a lock. This checks the outcome, it cannot force the race."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    searchers = [Searcher(small_index_settings), Searcher(small_index_settings)]
+    query = "网购商品七天无理由退货"
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda i: [p.label for p in searchers[i % 2].search(query)], range(12)))
+    assert all(answer == answers[0] for answer in answers) and answers[0]
+    assert all(searcher._dense is not None for searcher in searchers)
