@@ -49,8 +49,11 @@ class Settings(BaseSettings):
         default=None, description="sentence-transformers model directory; default: the shipped model"
     )
     chroma_url: str | None = Field(default=None, description="Chroma server URL (scale-out); default: on disk")
-    bm25_weight: float = 1.0
-    dense_weight: float = 0.0
+    bm25_weight: float = Field(default=1.0, ge=0.0, description="Weight of BM25 in the score fusion")
+    dense_weight: float = Field(
+        default=0.5, ge=0.0,
+        description="Weight of the dense side (chromadb vectors) in the score fusion; 0 = BM25 only, no vectors built",
+    )
     law_prior: float = Field(
         default=0.4, ge=0.0, description="Weight of the source-document (law / policy) evidence prior; 0 turns it off"
     )

@@ -99,7 +99,7 @@ QUERY = "离婚后孩子的抚养费怎么算"
 def test_when_the_topic_prior_is_on_then_matching_passages_of_the_topic_gain_and_others_do_not(
     small_index_settings: Settings,
 ) -> None:
-    base = {"law_prior": 0.0, "core_law_prior": 0.0}
+    base = {"law_prior": 0.0, "core_law_prior": 0.0, "dense_weight": 0.0}  # BM25 alone: weights sum to 1
     off = Searcher(small_index_settings.model_copy(update={**base, "topic_prior": 0.0}))
     on = Searcher(small_index_settings.model_copy(update={**base, "topic_prior": 1.0}))
     before, after = off.fused_scores(QUERY), on.fused_scores(QUERY)
