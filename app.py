@@ -15,7 +15,9 @@ def main() -> None:
     from bot.web.app import create_app
 
     settings = load_settings()
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, access_log=False)
+    app = create_app(settings)
+    app.state.ctx.bot.warm_up()
+    uvicorn.run(app, host=settings.host, port=settings.port, access_log=False)
 
 
 if __name__ == "__main__":

@@ -123,6 +123,15 @@ class CsBot:
     def llm_requests(self) -> list[str]:
         return list(getattr(self.drafter, "request_log", ()))
 
+    def warm_up(self) -> None:
+        """Pay the first-use costs before the first customer does: open the parts, train the input
+        rails' classifier, load the embedding model and the vectors (``csbot serve`` calls this)."""
+        from guardrails.rails import check_input
+
+        check_input("您好")
+        if self.parts.searcher is not None:
+            self.parts.searcher.search("退货", top_k=1)
+
     def close(self) -> None:
         if self._parts is not None:
             self._parts.records.close()

@@ -22,5 +22,7 @@ def register(app: typer.Typer) -> None:
         settings = load_settings()
         host = host or settings.host
         port = port if port is not None else settings.port
+        app = create_app(settings)
+        app.state.ctx.bot.warm_up()  # before the port opens: the first customer does not wait for training
         typer.echo(f"csbot: http://{host}:{port}/  (widget /widget/, API docs /docs)", err=True)
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)

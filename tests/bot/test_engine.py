@@ -146,3 +146,13 @@ def test_explicit_escalation_hands_over_and_says_so(chat: Callable[[], Chat], cs
 def test_a_malformed_session_id_is_refused_with_how_to_get_one(csbot: CsBot, session: str) -> None:
     with pytest.raises(ValueError, match="new_session"):
         csbot.handle(Turn(session, "我买的台灯坏了"))
+
+
+def test_warm_up_trains_the_rails_and_opens_the_vectors_before_the_first_customer(csbot) -> None:
+    from guardrails.rails.classifier import trained
+
+    trained.cache_clear()
+    assert csbot._parts is None
+    csbot.warm_up()
+    assert trained.cache_info().currsize == 1  # the input rails' classifier is trained
+    assert csbot.parts.searcher is not None and csbot.parts.searcher._dense is not None  # vectors open
