@@ -108,11 +108,11 @@ def main() -> None:
         home = Path(folder)
         from knowledge.index import build_index
 
-        build_index(load_settings(home=home, dense_weight=0.0), laws=LAWS)
+        build_index(load_settings(home=home), laws=LAWS)  # the defaults: BM25 + vectors, fused
         latencies, stages = run_bot(home, dialogues)
     peer = run_engine(dialogues)
     median, p95 = statistics.median(latencies), percentile(latencies, 0.95)
-    print(f"{args.dialogues} dialogues, {len(latencies)} turns, template drafter, SQLite WAL, BM25 index")
+    print(f"{args.dialogues} dialogues, {len(latencies)} turns, template drafter, SQLite WAL, default hybrid index")
     print(f"turn latency   median {median:7.2f} ms   p95 {p95:7.2f} ms   max {max(latencies):7.2f} ms"
           f"   target p95 < 150 ms: {'met' if p95 < 150 else 'MISSED'}")
     peer_median, peer_p95 = statistics.median(peer), percentile(peer, 0.95)
