@@ -125,10 +125,13 @@ class CsBot:
 
     def warm_up(self) -> None:
         """Pay the first-use costs before the first customer does: open the parts, train the input
-        rails' classifier, load the embedding model and the vectors (``csbot serve`` calls this)."""
+        rails' classifier, load the name model and the segmenter's dictionary, the embedding model and
+        the vectors (``csbot serve`` calls this)."""
         from guardrails.rails import check_input
 
         check_input("您好")
+        sample = "我叫张伟，电话13800138000，住在北京市海淀区中关村大街1号"
+        self.parts.draft_masker().mask(sample)  # a draft masker has no vault: nothing is kept
         if self.parts.searcher is not None:
             self.parts.searcher.search("退货", top_k=1)
 
