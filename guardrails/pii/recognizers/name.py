@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from guardrails.pii import lac
 from guardrails.pii.lexicon import chars, lexicon, words
 from guardrails.pii.recognizer import Candidate, Recognizer
 from guardrails.pii.recognizers.jieba_words import TaggedWord, dictionary_tag, frequency, tagged_words
@@ -20,6 +21,18 @@ from guardrails.pii.recognizers.jieba_words import TaggedWord, dictionary_tag, f
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NAME_TAGS = frozenset({"nr"})
 _PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})  # jieba: person, historical person, transliterated
+
+
+def refused_by_model(text: str, found: list[Candidate]) -> list[Candidate]:
+    """Drop guesses (score under ``names_model.veto_below``) that lie inside a word LAC tags as a
+    place (萧山, 张江高科): the model reads the whole sentence, a rule only a window.
+    LAC runs only when there is a guess to check."""
+    settings = lexicon().get("names_model") or {}
+    tags, below = frozenset(settings.get("veto_tags", ())), float(settings.get("veto_below", 0.0))
+    if not tags or not any(c.score < below for c in found):
+        return found
+    places = [word for word in lac.tag(text) if word.tag in tags]
+    return [c for c in found if c.score >= below or not any(w.start <= c.start and c.end <= w.end for w in places)]
 
 
 def _alternation(items: tuple[str, ...]) -> str:
@@ -111,7 +124,8 @@ class NameRecognizer(Recognizer):
             *self._from_verbs(text),
             *self._from_jieba(text),
         ]
-        return [c for c in found if text[c.start : c.end] not in self.deny_list and not self._noun_and_place(text, c)]
+        kept = [c for c in found if text[c.start : c.end] not in self.deny_list and not self._noun_and_place(text, c)]
+        return refused_by_model(text, kept)
 
     def _noun_and_place(self, text: str, candidate: Candidate) -> bool:
         """A single-character surname and a locative is a noun and a place word (包里, 车上, 卡内)."""

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from guardrails.pii.lexicon import chars, words
 from guardrails.pii.recognizer import Candidate
 from guardrails.pii.recognizers.jieba_words import TaggedWord, dictionary_tag, tagged_words
-from guardrails.pii.recognizers.name import NameRecognizer
+from guardrails.pii.recognizers.name import NameRecognizer, refused_by_model
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"(?<![A-Za-z0-9_@.\-])[A-Z][a-z]{1,14}(?:[ \-][A-Z][a-z]{1,14}){0,2}(?![A-Za-z0-9_@\-])")
@@ -92,11 +92,12 @@ class NameInContextRecognizer(NameRecognizer):
     def analyze(self, text: str) -> list[Candidate]:
         with word_index(text, self.tagger):
             found = [*self._after_roles(text), *self._before_verbs(text), *self._in_lists(text), *self._in_pairs(text)]
-        return [
+        kept = [
             c
             for c in found
             if c.end > c.start and text[c.start : c.end] not in self.deny_list and not self._noun_and_place(text, c)
         ]
+        return refused_by_model(text, kept)
 
     # -- what may be a name, starting at a given position --------------------------------------
 

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from guardrails.pii.lexicon import chars, lexicon, words
 from guardrails.pii.recognizer import Candidate, Recognizer
 from guardrails.pii.recognizers.jieba_words import TaggedWord, frequency, tagged_words
+from guardrails.pii.recognizers.name import refused_by_model
 
 _FOREIGN_TAGS = frozenset({"nrt"})
 _PERSON_TAGS = frozenset({"nr"})
@@ -50,7 +51,7 @@ class ForeignNameRecognizer(Recognizer):
             start, end = group[0].start, group[-1].start + len(group[-1].word)
             if self._foreign(group, text[start:end]) and self._plausible(text, start, end):
                 found.append(Candidate(self.type, start, end, 0.7, self.name, False))
-        return found
+        return refused_by_model(text, found)
 
     def _letter_runs(self, words_: tuple[TaggedWord, ...]) -> Iterator[tuple[TaggedWord, ...]]:
         """Maximal runs of adjacent jieba words made only of transliteration characters (雷德|克纳普)."""

@@ -9,7 +9,10 @@ sentence and tags such names statistically. It proposes; the rules' own tests de
 - a title LAC took into the name is cut off (张先生 -> 张, as the title rule reports it).
 
 Its score (0.65) stays under the output rails' 0.8 floor for names, so a model-only guess in a
-drafted reply is left alone, as the rules' weak guesses are; in customer messages it is masked.
+drafted reply is left alone, as the rules' weak guesses are; in customer messages it is masked. A
+span with a cue or role before it or a title after it scores 0.85 like the rules' own: when the
+model's span is the longer one (周田先生 where a rule saw 田), it wins the overlap and must not
+drop under the floor where the rule's shorter span would have been masked.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from __future__ import annotations
 import re
 
 from guardrails.pii import lac
-from guardrails.pii.lexicon import lexicon
+from guardrails.pii.lexicon import lexicon, words
 from guardrails.pii.recognizer import Candidate
+from guardrails.pii.recognizers.jieba_words import dictionary_tag
 from guardrails.pii.recognizers.name_context import NameInContextRecognizer, word_index
 
 _LATIN = re.compile(r"[A-Z][a-z]{1,14}(?:[ \-][A-Z][a-z]{1,14}){0,2}")
@@ -35,6 +39,13 @@ class ModelNameRecognizer(NameInContextRecognizer):
         self.score = float(settings.get("score", 0.65))
         self.tags = frozenset(settings.get("tags", ["PER"]))
         self.latin_tags = frozenset(settings.get("latin_tags", ["nr"]))
+        self.backed_score = float(settings.get("backed_score", 0.85))
+        self.backers = (
+            *words("names", "cues_before"),
+            *words("names", "cues_before_weak"),
+            *words("names", "roles_before"),
+        )
+        self.famous_tags = frozenset(settings.get("famous_tags", ["nrfg"]))
 
     def analyze(self, text: str) -> list[Candidate]:
         if not _CJK.search(text):
@@ -50,8 +61,15 @@ class ModelNameRecognizer(NameInContextRecognizer):
                 continue
             end = self._without_title(text, word.start, word.end)
             if end > word.start and self.accepts(text, word.start, end):
-                found.append(Candidate(self.type, word.start, end, self.score, self.name, False))
+                score = self.backed_score if self.backed(text, word.start, end) else self.score
+                found.append(Candidate(self.type, word.start, end, score, self.name, False))
         return found
+
+    def backed(self, text: str, start: int, end: int) -> bool:
+        """A cue or role word right before the span, or a title right after it, vouches for it as
+        the rules' own cue, role and title names are vouched for (联系人王秀英, 周田先生)."""
+        before = text[max(0, start - 8) : start].rstrip(":： ")
+        return before.endswith(self.backers) or text.startswith(self.titles, end)
 
     def _without_title(self, text: str, start: int, end: int) -> int:
         """The end of the name before a title LAC took into it (王秀英女士 -> 王秀英)."""
@@ -72,6 +90,8 @@ class ModelNameRecognizer(NameInContextRecognizer):
         surname = self.surname_length(text, start, strict=False)
         if not surname or not 1 <= end - start - surname <= 2:
             return surname == end - start and self._title_follows(text, end)
+        if dictionary_tag(value) in self.famous_tags:
+            return False  # 朱自清的背影: a figure jieba's dictionary knows by name, not a customer
         return self.plausible(value) and not self.cuts_a_word(text, start, start)
 
     def _title_follows(self, text: str, end: int) -> bool:
