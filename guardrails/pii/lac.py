@@ -241,17 +241,17 @@ def model() -> LacModel:
     return _model
 
 
-CACHED_CHARS = 4000  # longer texts are tagged afresh: a cache of huge inputs would hold a lot of memory
-
-
 def tag(text: str) -> tuple[LacWord, ...]:
     """LAC's words of ``text``: ``(start, end, tag)`` with offsets into ``text``. Several name
-    recognisers ask about the same message, so the last few answers are kept."""
-    if not text:
-        return ()
-    return _tag_cached(text) if len(text) <= CACHED_CHARS else tuple(model().tag(text))
+    recognisers ask about the same message, so the answers for the last chunks (at most
+    ``MAX_CHUNK`` characters each, a few MB in all) are kept: a message, or a long text of up to
+    about 150,000 characters, is run through the network once however many recognisers ask."""
+    found: list[LacWord] = []
+    for start, end in chunks(text):
+        found.extend(LacWord(start + a, start + b, label) for a, b, label in _tag_chunk(text[start:end]))
+    return tuple(found)
 
 
-@lru_cache(maxsize=16)
-def _tag_cached(text: str) -> tuple[LacWord, ...]:
-    return tuple(model().tag(text))
+@lru_cache(maxsize=1024)
+def _tag_chunk(chunk: str) -> tuple[LacWord, ...]:
+    return tuple(model().tag(chunk))

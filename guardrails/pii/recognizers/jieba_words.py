@@ -9,6 +9,9 @@ from __future__ import annotations
 import gc
 import logging
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
@@ -56,9 +59,33 @@ def dictionary_tag(word: str) -> str | None:
 CACHED_CHARS = 4000  # longer texts are segmented afresh: a cache of huge inputs would hold a lot of memory
 
 
+_held = threading.local()  # the segmentation of the long text this thread is analysing now
+
+
 def tagged_words(text: str, tagger: str = "fast") -> tuple[TaggedWord, ...]:
     """Every jieba word of ``text`` with its offset, tag and frequency (see ``_tag``)."""
-    return _tag_cached(text, tagger) if len(text) <= CACHED_CHARS else _tag(text, tagger)
+    if len(text) <= CACHED_CHARS:
+        return _tag_cached(text, tagger)
+    held = getattr(_held, "value", None)
+    if held is not None and held[0] is text and held[1] == tagger:
+        return held[2]
+    return _tag(text, tagger)
+
+
+@contextmanager
+def held_words(text: str, tagger: str) -> Iterator[None]:
+    """Within the block a text too long for the cache is segmented once, not once per lookup (a
+    recogniser asks once per cue word: quadratic on a long text full of cues); nothing is kept
+    after the block."""
+    if len(text) <= CACHED_CHARS:
+        yield
+        return
+    previous = getattr(_held, "value", None)
+    _held.value = (text, tagger, _tag(text, tagger))
+    try:
+        yield
+    finally:
+        _held.value = previous
 
 
 @lru_cache(maxsize=16)

@@ -16,7 +16,7 @@ import re
 from guardrails.pii import lac
 from guardrails.pii.lexicon import chars, lexicon, words
 from guardrails.pii.recognizer import Candidate, Recognizer
-from guardrails.pii.recognizers.jieba_words import TaggedWord, dictionary_tag, frequency, tagged_words
+from guardrails.pii.recognizers.jieba_words import TaggedWord, dictionary_tag, frequency, held_words, tagged_words
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NAME_TAGS = frozenset({"nr"})
@@ -117,13 +117,14 @@ class NameRecognizer(Recognizer):
     def analyze(self, text: str) -> list[Candidate]:
         if not _CJK.search(text):
             return []
-        found = [
-            *self._from_cues(text),
-            *self._from_titles(text),
-            *self._from_roles(text),
-            *self._from_verbs(text),
-            *self._from_jieba(text),
-        ]
+        with held_words(text, self.tagger):
+            found = [
+                *self._from_cues(text),
+                *self._from_titles(text),
+                *self._from_roles(text),
+                *self._from_verbs(text),
+                *self._from_jieba(text),
+            ]
         kept = [c for c in found if text[c.start : c.end] not in self.deny_list and not self._noun_and_place(text, c)]
         return refused_by_model(text, kept)
 

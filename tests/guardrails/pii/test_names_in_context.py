@@ -98,3 +98,11 @@ def test_when_threads_detect_names_at_once_then_each_gets_the_sequential_answer(
     with ThreadPoolExecutor(max_workers=4) as pool:
         answers = list(pool.map(names, texts * 10))
     assert answers == expected * 10
+
+
+@pytest.mark.timeout(120)  # a hang guard: each cue once re-segmented the whole text (quadratic past 4,000 chars)
+def test_when_a_long_text_is_full_of_cue_words_then_detection_finishes_with_every_name() -> None:
+    text = "".join(f"我叫张{given}，请联系王秀英。" for given in "伟芳娜敏静强磊军洋勇艳杰娟涛明超秀霞平刚" * 40)
+    assert len(text) > 4_000
+    found = names(text)
+    assert found.count("王秀英") == 800 and len(found) == 1600
