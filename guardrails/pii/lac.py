@@ -11,11 +11,12 @@ new dependency: the files come from the installed jieba package via ``importlib.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import struct
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any, NamedTuple
@@ -252,6 +253,22 @@ def tag(text: str) -> tuple[LacWord, ...]:
     return tuple(found)
 
 
-@lru_cache(maxsize=1024)
+_answers: OrderedDict[bytes, tuple[LacWord, ...]] = OrderedDict()
+_answers_lock = threading.Lock()
+_ANSWERS_KEPT = 1024
+
+
 def _tag_chunk(chunk: str) -> tuple[LacWord, ...]:
-    return tuple(model().tag(chunk))
+    """The chunk's words, remembered under a digest of the chunk: the cache holds offsets and tags,
+    never the customer's text (the key of an ``lru_cache`` would be the text itself)."""
+    key = hashlib.blake2b(chunk.encode("utf-8"), digest_size=16).digest()
+    with _answers_lock:
+        if key in _answers:
+            _answers.move_to_end(key)
+            return _answers[key]
+    words = tuple(model().tag(chunk))
+    with _answers_lock:
+        _answers[key] = words
+        while len(_answers) > _ANSWERS_KEPT:
+            _answers.popitem(last=False)
+    return words

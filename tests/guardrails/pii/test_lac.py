@@ -121,3 +121,11 @@ def test_when_a_parameter_file_is_corrupt_then_the_error_says_what_is_wrong(
 def test_when_the_dictionaries_are_missing_then_the_error_says_so(tmp_path: Path) -> None:
     with pytest.raises(LacError, match="LAC dictionaries not found"):
         LacModel(tmp_path)
+
+
+def test_remembered_answers_hold_no_customer_text() -> None:
+    text = "我叫欧阳娜娜，电话13912345678，住在杭州市西湖区文三路100号"
+    first = lac.tag(text)
+    assert lac.tag(text) == first  # the second call is answered from memory
+    assert text not in repr(lac._answers) and "欧阳娜娜" not in repr(lac._answers)
+    assert all(isinstance(key, bytes) and len(key) == 16 for key in lac._answers)
