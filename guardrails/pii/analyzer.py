@@ -13,6 +13,7 @@ from functools import cache
 from guardrails.pii.config import load_config, type_spec
 from guardrails.pii.normalize import normalize
 from guardrails.pii.recognizer import Candidate
+from guardrails.pii.recognizers.jieba_words import held_words
 from guardrails.pii.registry import RecognizerRegistry, default_registry
 from guardrails.types import Entity
 
@@ -48,14 +49,15 @@ def detect(
     searched = normalized.text
     present = set(searched)  # once per text: a recogniser whose characters are all absent is skipped
     candidates: list[Candidate] = []
-    for required, trigger, find in (registry or default_registry()).gates(types):
-        if required is not None and present.isdisjoint(required):
-            continue
-        if trigger is not None and trigger(searched) is None:
-            continue
-        found = find(searched)
-        if found:
-            candidates.extend(found)
+    with held_words(searched):  # the name recognisers share one segmentation of this text
+        for required, trigger, find in (registry or default_registry()).gates(types):
+            if required is not None and present.isdisjoint(required):
+                continue
+            if trigger is not None and trigger(searched) is None:
+                continue
+            found = find(searched)
+            if found:
+                candidates.extend(found)
     if not candidates:
         return []
     entities: list[Entity] = []

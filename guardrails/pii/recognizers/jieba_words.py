@@ -1,7 +1,9 @@
 """jieba, loaded once, and the words of a text with their dictionary frequency and part-of-speech tag.
 
-Both name recognisers (Chinese and transliterated) read the same segmentation, so it is computed once
-per text and kept in a small cache: a message is segmented once however many recognisers ask.
+The name recognisers (Chinese, in context, transliterated, model) read the same segmentation. Within
+``held_words(text)`` (``detect`` opens it around all recognisers) it is computed once per text and
+tagger and dropped when the block ends: a message is segmented once however many recognisers ask,
+and no cache keeps a customer's words after the message is done.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any, NamedTuple
 
 # jieba slows down more than linearly on long runs, so it sees one bounded clause at a time.
@@ -56,41 +58,33 @@ def dictionary_tag(word: str) -> str | None:
     return str(tag) if tag else None
 
 
-CACHED_CHARS = 4000  # longer texts are segmented afresh: a cache of huge inputs would hold a lot of memory
-
-
-_held = threading.local()  # the segmentation of the long text this thread is analysing now
+_held = threading.local()  # the text this thread is analysing now, and its segmentations by tagger
 
 
 def tagged_words(text: str, tagger: str = "fast") -> tuple[TaggedWord, ...]:
     """Every jieba word of ``text`` with its offset, tag and frequency (see ``_tag``)."""
-    if len(text) <= CACHED_CHARS:
-        return _tag_cached(text, tagger)
     held = getattr(_held, "value", None)
-    if held is not None and held[0] is text and held[1] == tagger:
-        return held[2]
-    return _tag(text, tagger)
+    if held is None or held[0] is not text:
+        return _tag(text, tagger)
+    segmentations: dict[str, tuple[TaggedWord, ...]] = held[1]
+    if tagger not in segmentations:
+        segmentations[tagger] = _tag(text, tagger)
+    return segmentations[tagger]
 
 
 @contextmanager
-def held_words(text: str, tagger: str) -> Iterator[None]:
-    """Within the block a text too long for the cache is segmented once, not once per lookup (a
-    recogniser asks once per cue word: quadratic on a long text full of cues); nothing is kept
-    after the block."""
-    if len(text) <= CACHED_CHARS:
-        yield
-        return
+def held_words(text: str) -> Iterator[None]:
+    """Within the block ``text`` is segmented at most once per tagger, however many recognisers ask
+    (one asks once per cue word: quadratic on a long text full of cues); nothing is kept after it."""
     previous = getattr(_held, "value", None)
-    _held.value = (text, tagger, _tag(text, tagger))
+    if previous is not None and previous[0] is text:
+        yield  # an outer block holds this text already
+        return
+    _held.value = (text, {})
     try:
         yield
     finally:
         _held.value = previous
-
-
-@lru_cache(maxsize=16)
-def _tag_cached(text: str, tagger: str) -> tuple[TaggedWord, ...]:
-    return _tag(text, tagger)
 
 
 def _tag(text: str, tagger: str) -> tuple[TaggedWord, ...]:

@@ -117,7 +117,7 @@ class NameRecognizer(Recognizer):
     def analyze(self, text: str) -> list[Candidate]:
         if not _CJK.search(text):
             return []
-        with held_words(text, self.tagger):
+        with held_words(text):
             found = [
                 *self._from_cues(text),
                 *self._from_titles(text),

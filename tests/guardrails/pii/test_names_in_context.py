@@ -106,3 +106,24 @@ def test_when_a_long_text_is_full_of_cue_words_then_detection_finishes_with_ever
     assert len(text) > 4_000
     found = names(text)
     assert found.count("王秀英") == 800 and len(found) == 1600
+
+
+def test_a_message_is_segmented_once_per_tagger_and_nothing_is_kept_after_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from collections import Counter
+
+    from guardrails.pii.recognizers import jieba_words
+
+    calls: Counter[str] = Counter()
+    real_tag = jieba_words._tag
+
+    def counting_tag(text: str, tagger: str) -> tuple[jieba_words.TaggedWord, ...]:
+        calls[tagger] += 1
+        return real_tag(text, tagger)
+
+    monkeypatch.setattr(jieba_words, "_tag", counting_tag)
+    text = "记者从公司获悉，主帅董耘玮与助理教练谢俭强表示，我叫欧阳娜娜，收件人王芳。"
+    assert {text[e.start : e.end] for e in detect(text) if e.type == "name"} >= {"欧阳娜娜", "王芳"}
+    assert calls and max(calls.values()) == 1, calls  # every name recogniser read one segmentation
+    assert getattr(jieba_words._held, "value", None) is None  # and no customer's words stay behind
