@@ -21,6 +21,7 @@ from bot.engine import CaseState, StepOutcome
 from bot.parts import BOOK_KEY_FILE, Parts
 from bot.pipeline import handle_turn
 from bot.records import CaseConflict, RecordStore
+from bot.records.anchor import anchored_store
 from bot.settings import Settings
 from bot.types import Reply, Turn, TurnTrace
 
@@ -107,7 +108,7 @@ class CsBot:
             drafter=self.drafter,
             templates=TemplateBook.load(),
             elements=load_elements(),
-            records=RecordStore(self.settings.records_url),
+            records=anchored_store(self.settings),  # checkpointed outside the database at every case close
             vault=open_vault(self.settings),  # safe when processes open it at once (creates tables)
             book_key=self.settings.key_file_secret(BOOK_KEY_FILE),
             pii_registry=default_registry(),

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     # Records (written record of every exchange). SQLite in CSBOT_HOME unless a URL is given.
     db_url: str | None = Field(default=None, description="SQLAlchemy URL, e.g. postgresql+psycopg://...")
     vault_db_url: str | None = Field(default=None, description="Separate store for the PII vault")
+    checkpoints_file: Path | None = Field(
+        default=None, description="Append-only file of signed chain checkpoints (home/anchors/checkpoints.jsonl)"
+    )
 
     # Retrieval
     embed_model: str | None = Field(

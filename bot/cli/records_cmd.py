@@ -16,6 +16,7 @@ import typer
 
 if TYPE_CHECKING:
     from bot.records import RecordStore
+    from bot.records.anchor import Anchor
 
 FORMATS = ("md", "html", "json")
 
@@ -29,17 +30,36 @@ def _store() -> RecordStore:
     return RecordStore(settings.records_url)
 
 
+def _anchor() -> Anchor:
+    from bot.records.anchor import Anchor
+    from bot.settings import load_settings
+
+    return Anchor.for_settings(load_settings())
+
+
 def verify(as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
-    """Re-hash every record; exit 1 and name the first bad one if the chain is broken."""
-    result = _store().verify()
+    """Re-hash every record and check the chain against the latest signed checkpoint; exit 1 if broken."""
+    store = _store()
+    result, anchored = store.verify(), _anchor().verify(store)
     if as_json:
-        typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
+        typer.echo(json.dumps({**result.to_json(), "anchor": anchored.to_json()}, ensure_ascii=False))
     elif result.ok:
         typer.echo(f"ok: {result.checked} records, chain intact")
     else:
         typer.echo(f"BROKEN at record {result.first_bad}: {result.reason} ({result.checked} checked)")
-    if not result.ok:
+    if not as_json:
+        typer.echo(anchored.describe())
+    if not (result.ok and anchored.ok):
         raise typer.Exit(1)
+
+
+def checkpoint() -> None:
+    """Sign the chain head and append it to the checkpoint file (run it from cron or a systemd timer)."""
+    written = _anchor().checkpoint(_store())
+    if written is None:
+        typer.echo("no records yet: nothing to sign")
+    else:
+        typer.echo(f"checkpoint: record {written.seq} {written.hash[:16]}… at {written.at}")
 
 
 def export(
@@ -88,7 +108,8 @@ def cases(as_json: bool = typer.Option(False, "--json", help="One JSON object pe
 
 
 def register(app: typer.Typer) -> None:
-    records = typer.Typer(help="Written records (书面记录): verify, export, dump, cases.", no_args_is_help=True)
-    for command in (verify, export, dump, cases):
+    records = typer.Typer(help="Written records (书面记录): verify, checkpoint, export, dump, cases.",
+                          no_args_is_help=True)
+    for command in (verify, checkpoint, export, dump, cases):
         records.command(command.__name__)(command)
     app.add_typer(records, name="records")

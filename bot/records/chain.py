@@ -18,9 +18,15 @@ def record_hash(prev_hash: str, envelope: dict[str, Any]) -> str:
     return hashlib.sha256(f"{prev_hash}\n{canonical(envelope)}".encode()).hexdigest()
 
 
-def envelope(seq: int, created_at: str, session: str, case_id: str, actor: str, kind: str, body: Any) -> dict[str, Any]:
-    """The hashed content of one record: every column except the hashes themselves."""
-    return {
+def envelope(
+    seq: int, created_at: str, session: str, case_id: str, actor: str, kind: str, body: Any, state: Any = None
+) -> dict[str, Any]:
+    """The hashed content of one record: every column except the hashes themselves.
+
+    ``state`` is the case state the record left behind (chained since m003); records written before
+    that migration have none and keep the hash they were written with.
+    """
+    content = {
         "seq": seq,
         "created_at": created_at,
         "session": session,
@@ -29,3 +35,6 @@ def envelope(seq: int, created_at: str, session: str, case_id: str, actor: str, 
         "kind": kind,
         "body": body,
     }
+    if state is not None:
+        content["state"] = state
+    return content

@@ -25,7 +25,7 @@ _PG_GUARDS = (
 
 
 def m001_initial(connection: Connection) -> None:
-    for table in (models.records, models.chain_head, models.cases):
+    for table in (models.records, models.chain_head, models.cases):  # records as of today (with m003's column)
         table.create(connection, checkfirst=True)
 
 
@@ -38,9 +38,24 @@ def m002_insert_only_guards(connection: Connection) -> None:
         connection.exec_driver_sql(statement)
 
 
+def m003_chained_case_state(connection: Connection) -> None:
+    """Each record carries the case state it left behind, inside its hash: an edit of ``cases.state``
+    (what the export's facts and outcome used to come from) no longer goes unnoticed."""
+    columns = {column["name"] for column in inspect(connection).get_columns("records")}
+    if "state" not in columns:
+        connection.exec_driver_sql("ALTER TABLE records ADD COLUMN state TEXT")
+
+
+def m004_idempotency(connection: Connection) -> None:
+    """Replies already given to an ``Idempotency-Key``, written with the turn's record."""
+    models.idempotency.create(connection, checkfirst=True)
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("m001_initial", m001_initial),
     ("m002_insert_only_guards", m002_insert_only_guards),
+    ("m003_chained_case_state", m003_chained_case_state),
+    ("m004_idempotency", m004_idempotency),
 )
 
 

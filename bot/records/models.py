@@ -26,6 +26,7 @@ records = Table(
     Column("body", Text, nullable=False),  # canonical JSON, masked
     Column("prev_hash", String(64), nullable=False, unique=True),
     Column("hash", String(64), nullable=False, unique=True),
+    Column("state", Text, nullable=True),  # m003: the case state after this record, canonical JSON, chained
 )
 
 chain_head = Table(
@@ -49,4 +50,14 @@ cases = Table(
     Column("version", Integer, nullable=False, default=0),
     Column("created_at", String(40), nullable=False),
     Column("updated_at", String(40), nullable=False),
+)
+
+idempotency = Table(
+    "idempotency",
+    metadata,
+    Column("session", String(80), primary_key=True),
+    Column("key", String(128), primary_key=True),
+    Column("record_id", Integer, nullable=False),
+    Column("reply", Text, nullable=False),  # the reply's JSON as first sent (masked as the reply was)
+    Column("created_at", String(40), nullable=False),
 )

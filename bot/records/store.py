@@ -8,7 +8,7 @@ produced are written in the same transaction: either both are there or neither i
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -22,6 +22,7 @@ from bot.records.chain import GENESIS, canonical, envelope, record_hash
 from bot.records.migrations import migrate
 
 _PG_CHAIN_LOCK = 7270002
+CLOSING_STEP = "record"  # the procedures' last step: the case is closed and its 书面记录 formed
 
 
 class CaseConflict(RuntimeError):
@@ -90,6 +91,7 @@ class RecordStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
+        self.on_close: Callable[[RecordStore], None] | None = None  # set by whoever anchors the chain
         migrate(self.engine)
 
     def close(self) -> None:
@@ -106,8 +108,30 @@ class RecordStore:
         body: Mapping[str, Any],
         case_state: Mapping[str, Any] | None = None,
         expected_version: int | None = None,
+        idempotency: tuple[str, Mapping[str, Any]] | None = None,
     ) -> int:
-        """Append one record (and save the case state) in one transaction; return the record id."""
+        """Append one record (and save the case state) in one transaction; return the record id.
+
+        The case state goes into the record too, inside its hash, so what an export states can be
+        checked against the chain. ``idempotency`` (key, reply) stores the reply for a replay in the
+        same transaction; a key already used for this session raises ``CaseConflict``.
+        """
+        seq = self._append(session, case_id, actor, kind, body, case_state, expected_version, idempotency)
+        if self.on_close is not None and (kind == "end" or (case_state or {}).get("step") == CLOSING_STEP):
+            self.on_close(self)  # a signed checkpoint of the head, outside this database
+        return seq
+
+    def _append(
+        self,
+        session: str,
+        case_id: str,
+        actor: str,
+        kind: str,
+        body: Mapping[str, Any],
+        case_state: Mapping[str, Any] | None,
+        expected_version: int | None,
+        idempotency: tuple[str, Mapping[str, Any]] | None,
+    ) -> int:
         with self.engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_CHAIN_LOCK})
@@ -117,18 +141,43 @@ class RecordStore:
             seq, prev = (head.seq + 1, head.hash) if head else (1, GENESIS)
             created_at = _now()
             content = json.loads(canonical(dict(body)))
-            digest = record_hash(prev, envelope(seq, created_at, session, case_id, actor, kind, content))
+            state = None if case_state is None else json.loads(canonical(dict(case_state)))
+            digest = record_hash(prev, envelope(seq, created_at, session, case_id, actor, kind, content, state))
             connection.execute(
                 models.records.insert().values(
                     id=seq, created_at=created_at, session=session, case_id=case_id, actor=actor, kind=kind,
                     body=canonical(content), prev_hash=prev, hash=digest,
+                    state=None if state is None else canonical(state),
                 )
             )
+            if idempotency is not None:
+                self._save_reply(connection, session, seq, created_at, idempotency)
             if head:
                 connection.execute(models.chain_head.update().values(seq=seq, hash=digest))
             else:
                 connection.execute(models.chain_head.insert().values(id=1, seq=seq, hash=digest))
             return seq
+
+    @staticmethod
+    def _save_reply(
+        connection: Connection, session: str, seq: int, at: str, idempotency: tuple[str, Mapping[str, Any]]
+    ) -> None:
+        key, reply = idempotency
+        values = {"session": session, "key": key, "record_id": seq, "reply": canonical(dict(reply)), "created_at": at}
+        try:
+            with connection.begin_nested():
+                connection.execute(models.idempotency.insert().values(**values))
+        except IntegrityError as error:  # the same key's turn was recorded meanwhile (another process)
+            raise CaseConflict(f"idempotency key already used in session {session}") from error
+
+    def stored_reply(self, session: str, key: str) -> dict[str, Any] | None:
+        """The reply already given to this session's ``Idempotency-Key``, or None."""
+        table = models.idempotency
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(table.c.reply).where(table.c.session == session, table.c.key == key)
+            ).first()
+        return None if row is None else dict(json.loads(row.reply))
 
     def _save_case(self, connection: Connection, state: Mapping[str, Any], expected_version: int | None) -> None:
         table, now = models.cases, _now()
@@ -188,6 +237,7 @@ class RecordStore:
             for row in connection.execute(query):
                 item = dict(row._mapping)
                 item["body"] = json.loads(item["body"])
+                item["state"] = None if item.get("state") is None else json.loads(item["state"])
                 yield item
 
     def dump(self) -> Iterator[dict[str, Any]]:
@@ -203,6 +253,7 @@ class RecordStore:
     def verify(self) -> VerifyResult:
         """Re-hash every record in order; name the first whose content, link or position is wrong."""
         prev, expected_seq, checked = GENESIS, 1, 0
+        snapshots: dict[str, tuple[int, str]] = {}  # case -> (record id, state) of its last chained snapshot
         query = select(models.records).order_by(models.records.c.id)
         with self.engine.connect() as connection:
             for row in connection.execute(query):
@@ -215,13 +266,24 @@ class RecordStore:
                     body = json.loads(row.body)
                 except ValueError:
                     return VerifyResult(False, checked, row.id, "body is not valid JSON")
-                fields = (row.id, row.created_at, row.session, row.case_id, row.actor, row.kind, body)
+                try:
+                    state = None if row.state is None else json.loads(row.state)
+                except ValueError:
+                    return VerifyResult(False, checked, row.id, "case state is not valid JSON")
+                fields = (row.id, row.created_at, row.session, row.case_id, row.actor, row.kind, body, state)
                 if record_hash(prev, envelope(*fields)) != row.hash:
                     return VerifyResult(False, checked, row.id, "content does not match its hash")
+                if state is not None:
+                    snapshots[row.case_id] = (row.id, row.state)
                 prev, expected_seq = row.hash, expected_seq + 1
             head = connection.execute(select(models.chain_head.c.seq, models.chain_head.c.hash)).first()
+            live = connection.execute(select(models.cases.c.case_id, models.cases.c.state)).all()
         if head is not None and (head.seq != expected_seq - 1 or head.hash != prev):
             return VerifyResult(False, checked, head.seq, "records after the last one present were removed")
+        for case_id, state_json in live:
+            if case_id in snapshots and _same_json(state_json, snapshots[case_id][1]) is False:
+                seq = snapshots[case_id][0]
+                return VerifyResult(False, checked, seq, f"cases.state of {case_id} differs from its chained snapshot")
         return VerifyResult(True, checked)
 
     def export(self, case_id: str, fmt: Literal["md", "html"]) -> str:
@@ -230,4 +292,21 @@ class RecordStore:
         rows = self.for_case(case_id)
         if not rows:
             raise KeyError(f"no records for case {case_id}")
-        return render_case(case_id, rows, self.case_state(case_id), fmt)
+        return render_case(case_id, rows, chained_state(rows), fmt)
+
+
+def chained_state(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The case state of the last record that carries one: what an export states comes from the chain.
+
+    Records written before m003 carry none; such a case's export shows no facts rather than the
+    unchained ``cases`` column.
+    """
+    states = [row["state"] for row in rows if row.get("state") is not None]
+    return states[-1] if states else None
+
+
+def _same_json(left: str, right: str) -> bool:
+    try:
+        return bool(json.loads(left) == json.loads(right))
+    except ValueError:
+        return False
