@@ -123,6 +123,7 @@ def record_turn(
         body=body,
         case_state=state.to_dict(),
         expected_version=version,
+        idempotency=(turn.idempotency_key, reply.to_json()) if turn.idempotency_key else None,
     )
 
 

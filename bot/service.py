@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -22,6 +23,7 @@ from bot.parts import BOOK_KEY_FILE, Parts
 from bot.pipeline import handle_turn
 from bot.records import CaseConflict, RecordStore
 from bot.records.anchor import anchored_store
+from bot.session_locks import SessionLocks
 from bot.settings import Settings
 from bot.types import Reply, Turn, TurnTrace
 
@@ -80,6 +82,11 @@ class CsBot:
         self._parts: Parts | None = None
         self._lock = threading.Lock()
         self._traces: dict[str, TurnTrace] = {}
+        self._sessions = SessionLocks()
+
+    def session_lock(self, session: str) -> AbstractContextManager[None]:
+        """Held while a turn of this session runs: its turns never race inside this process."""
+        return self._sessions.hold(session)
 
     # --- parts ---------------------------------------------------------------------------------
     @property
@@ -168,7 +175,8 @@ class CsBot:
             self._traces[turn.session] = trace
             return reply
 
-        return _retry_on_conflict(attempt)
+        with self.session_lock(turn.session):
+            return _retry_on_conflict(attempt)
 
     def last_trace(self, session: str) -> TurnTrace | None:
         return self._traces.get(session)
@@ -217,7 +225,8 @@ class CsBot:
             recording.record_turn(self.parts, turn, state, version, outcome, trace, reply, notes, kind="agent")
             return reply
 
-        return _retry_on_conflict(attempt)
+        with self.session_lock(session):
+            return _retry_on_conflict(attempt)
 
     def escalate(self, session: str, reason: str, actor: str = "customer") -> Reply:
         """Hand the case to a human now and tell the customer so."""
@@ -241,7 +250,8 @@ class CsBot:
             recording.record_turn(self.parts, turn, state, version, outcome, trace, reply, notes, "escalation")
             return reply
 
-        return _retry_on_conflict(attempt)
+        with self.session_lock(session):
+            return _retry_on_conflict(attempt)
 
     def erase_personal_data(self, session: str, actor: str = "system", reason: str = "个保法第四十七条删除") -> int:
         """Erase the case's personal data from the vault; the records (masked) and their chain stay intact.
@@ -286,7 +296,8 @@ class CsBot:
                 case_state=state.to_dict(), expected_version=version,
             )
 
-        _retry_on_conflict(attempt)
+        with self.session_lock(session):
+            _retry_on_conflict(attempt)
 
     # --- views ---------------------------------------------------------------------------------
     def case_view(self, session: str) -> CaseView:

@@ -32,6 +32,7 @@ class Turn:
     text: str
     actor: Actor = "customer"
     agent_id: str | None = None
+    idempotency_key: str | None = None  # the client's Idempotency-Key: its reply is stored with the record
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,10 @@ from collections.abc import Iterator
 from importlib.metadata import version as package_version
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from bot.types import Turn
 from bot.web.auth import StaffUser
 from bot.web.context import Ctx, WebContext, api_error, require
 from bot.web.privacy_notice import privacy_notice
@@ -33,6 +32,7 @@ from bot.web.schemas import (
     SessionCreated,
     SessionIn,
 )
+from bot.web.turns import MAX_KEY_CHARS, run_turn
 from bot.web.views import case_json, search_cases, verify_summary
 
 ERRORS: dict[int | str, dict[str, object]] = {
@@ -96,10 +96,21 @@ def get_privacy_notice() -> PrivacyNoticeOut:
     )
 
 
-@router.post("/api/v1/sessions/{session_id}/messages", response_model=ReplyOut, tags=["customer"])
-def post_message(session_id: CustomerSession, body: MessageIn, ctx: Ctx) -> dict[str, object]:
-    """Send one customer message; the answer has the same fields as ``csbot chat --json``."""
-    return ctx.bot.handle(Turn(session_id, body.text)).to_json()
+IdempotencyKey = Annotated[
+    str | None, Header(alias="Idempotency-Key", max_length=MAX_KEY_CHARS, description="replays the stored reply")
+]
+
+
+@router.post("/api/v1/sessions/{session_id}/messages", response_model=ReplyOut, tags=["customer"],
+             responses={409: {"model": ErrorOut, "description": "the session is busy: retry after Retry-After"}})
+def post_message(
+    session_id: CustomerSession, body: MessageIn, ctx: Ctx, idempotency_key: IdempotencyKey = None
+) -> dict[str, object]:
+    """Send one customer message; the answer has the same fields as ``csbot chat --json``.
+
+    A retry with the same ``Idempotency-Key`` gets the first reply again; no second turn is recorded.
+    """
+    return run_turn(ctx, session_id, body.text, idempotency_key)
 
 
 @router.post(
@@ -108,22 +119,21 @@ def post_message(session_id: CustomerSession, body: MessageIn, ctx: Ctx) -> dict
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}, "description": "accepted, delta…, reply, done"}},
 )
-def stream_message(session_id: CustomerSession, body: MessageIn, ctx: Ctx) -> StreamingResponse:
+def stream_message(
+    session_id: CustomerSession, body: MessageIn, ctx: Ctx, idempotency_key: IdempotencyKey = None
+) -> StreamingResponse:
     """Server-sent events: ``accepted`` at once, then ``delta`` pieces, the full ``reply`` and ``done``.
 
     Text is streamed only after the whole reply has passed the output rails, so no unchecked
-    words ever reach the customer.
+    words ever reach the customer. The turn is recorded before the response starts: ``accepted``
+    means recorded, and a failure is an HTTP error (409 for a busy session), never a late error event.
     """
-    return StreamingResponse(_reply_events(ctx, Turn(session_id, body.text)), media_type="text/event-stream")
+    reply = run_turn(ctx, session_id, body.text, idempotency_key)
+    return StreamingResponse(_reply_events(session_id, reply), media_type="text/event-stream")
 
 
-def _reply_events(ctx: WebContext, turn: Turn) -> Iterator[str]:
-    yield _sse("accepted", {"session": turn.session})
-    try:
-        reply = ctx.bot.handle(turn).to_json()
-    except Exception as error:  # the stream has started: report in-band; the session survives
-        yield _sse("error", {"code": "turn_failed", "message": f"处理失败 ({type(error).__name__})"})
-        return
+def _reply_events(session: str, reply: dict[str, object]) -> Iterator[str]:
+    yield _sse("accepted", {"session": session})
     text = str(reply["reply"])
     for start in range(0, len(text), STREAM_CHUNK_CHARS):
         yield _sse("delta", {"text": text[start : start + STREAM_CHUNK_CHARS]})

@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
 
 from bot.settings import Settings, load_settings
-from bot.web import api, pages
+from bot.web import api, pages, turns
 from bot.web.auth import Signer, UserStore
 from bot.web.consent import ConsentBook
 from bot.web.context import WebContext
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, bot: object | None = None) -> F
     app.state.ctx = ctx
     _add_error_handlers(app)
     app.include_router(api.router)
+    turns.install(app)  # a busy session answers 409 with Retry-After
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_api_route("/forbidden", _forbidden, include_in_schema=False, response_class=HTMLResponse)
