@@ -18,6 +18,7 @@ from bot.records.anchor import Anchor
 from bot.records.chain import GENESIS, envelope, record_hash
 from bot.service import CsBot
 from bot.settings import Settings
+from guardrails.pii.vault import Vault
 from tests.fixtures.bot import Chat
 
 
@@ -187,3 +188,57 @@ def test_cli_checkpoint_then_verify(
     _rewrite_chain(bot_settings, edit_id=1)
     broken = runner.invoke(app, ["records", "verify", "--json"])
     assert broken.exit_code == 1 and json.loads(broken.output)["anchor"]["ok"] is False
+
+
+# --- 3. the vault's audit trail: insert-only and chained -----------------------------------------
+def _vault_with_audit(settings: Settings) -> Vault:
+    from guardrails.pii import open_vault
+
+    vault = open_vault(settings)
+    vault.put("CS-1", "[手机号1]", "PHONE_NUMBER", "13912345678")
+    vault.put("CS-1", "[邮箱1]", "EMAIL_ADDRESS", "a@example.com")
+    vault.reveal("CS-1", "[手机号1]", actor="agent7", reason="回电核实")
+    vault.reveal("CS-1", "[邮箱1]", actor="agent7", reason="寄送记录")
+    vault.delete_conversation("CS-1", actor="agent7", reason="顾客要求删除")
+    return vault
+
+
+def test_the_vault_audit_refuses_update_and_delete_in_the_database(bot_settings: Settings) -> None:
+    _vault_with_audit(bot_settings)
+    connection = sqlite3.connect(bot_settings.home / "vault.db")
+    for sql in ("UPDATE vault_audit SET actor = 'nobody'", "DELETE FROM vault_audit"):
+        with pytest.raises(sqlite3.DatabaseError, match="insert-only"):
+            connection.execute(sql)
+    connection.close()
+
+
+@pytest.mark.parametrize(
+    ("sql", "bad", "reason"),
+    [
+        ("UPDATE vault_audit SET actor = 'nobody' WHERE id = 1", 1, "content"),
+        ("DELETE FROM vault_audit WHERE id = 2", 3, "link"),
+    ],
+    ids=["edit", "delete"],
+)
+def test_when_an_audit_row_is_edited_or_deleted_then_the_audit_chain_names_it(
+    bot_settings: Settings, sql: str, bad: int, reason: str
+) -> None:
+    vault = _vault_with_audit(bot_settings)
+    assert vault.verify_audit().ok and vault.verify_audit().checked == 3
+    with sqlite3.connect(bot_settings.home / "vault.db") as connection:
+        connection.execute("DROP TRIGGER vault_audit_no_update")
+        connection.execute("DROP TRIGGER vault_audit_no_delete")
+        connection.execute(sql)
+    result = vault.verify_audit()
+    assert not result.ok and result.first_bad == bad and reason in result.reason
+
+
+def test_reveals_from_many_threads_keep_one_audit_chain(bot_settings: Settings) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    vault = _vault_with_audit(bot_settings)
+    vault.put("CS-2", "[手机号1]", "PHONE_NUMBER", "13800138000")
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda n: vault.reveal("CS-2", "[手机号1]", actor=f"a{n}", reason="核实"), range(16)))
+    result = vault.verify_audit()
+    assert result.ok and result.checked == 19

@@ -17,8 +17,9 @@ import os
 import re
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -39,6 +40,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+
+from guardrails.pii import audit_chain
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -67,11 +70,15 @@ audit = Table(
     Column("actor", String(128), nullable=False),
     Column("reason", Text, nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
+    Column("prev_hash", String(64), nullable=True),  # chained (guardrails/pii/audit_chain.py); insert-only
+    Column("hash", String(64), nullable=True),
 )
 
 _PLACEHOLDER = re.compile(r"\[[^\[\]\s]{1,12}?\d{1,6}\]")
 _CREATE_ATTEMPTS = 6
 _create_lock = threading.Lock()
+_audit_lock = threading.Lock()
+T = TypeVar("T")
 # What a database says when another opener created the same table or index a moment earlier
 # (SQLite: "table vault_audit already exists"; PostgreSQL: DuplicateTable, or a duplicate key in
 # pg_type) or holds the schema lock (SQLite: "database is locked").
@@ -128,7 +135,10 @@ class Vault:
         if not actor.strip() or not reason.strip():
             raise VaultError("a reveal needs the actor who asks and the reason why")
         reason = _masked_reason(reason)
-        with self._engine.begin() as connection:
+        return _retried(lambda: self._reveal(conversation_id, placeholder, actor=actor, reason=reason))
+
+    def _reveal(self, conversation_id: str, placeholder: str, *, actor: str, reason: str) -> str:
+        with _audit_lock, self._engine.begin() as connection:  # one audit writer at a time links the chain
             where = (entries.c.conversation_id == conversation_id, entries.c.placeholder == placeholder)
             row = connection.execute(select(entries).where(*where)).first()
             if row is None:
@@ -137,17 +147,10 @@ class Vault:
                 value = self._aead.decrypt(row.nonce, row.ciphertext, self._aad(conversation_id, placeholder))
             except InvalidTag as error:
                 raise VaultError("the vault key does not match the one the value was stored with") from error
-            connection.execute(
-                insert(audit).values(
-                    conversation_id=conversation_id,
-                    placeholder=placeholder,
-                    entity_type=row.entity_type,
-                    action="reveal",
-                    actor=actor,
-                    reason=reason,
-                    at=_now(),
-                )
-            )
+            audit_chain.append(connection, audit, {
+                "conversation_id": conversation_id, "placeholder": placeholder, "entity_type": row.entity_type,
+                "action": "reveal", "actor": actor, "reason": reason, "at": _now(),
+            })
         return value.decode()
 
     def restore(self, conversation_id: str, text: str, *, actor: str, reason: str) -> str:
@@ -184,16 +187,33 @@ class Vault:
     def delete_conversation(self, conversation_id: str, *, actor: str = "system", reason: str = "erasure") -> int:
         """Erase every value of a conversation (个保法 第47条); returns how many were erased."""
         reason = _masked_reason(reason)
-        with self._engine.begin() as connection:
+        return _retried(lambda: self._delete(conversation_id, actor=actor, reason=reason))
+
+    def _delete(self, conversation_id: str, *, actor: str, reason: str) -> int:
+        with _audit_lock, self._engine.begin() as connection:
             erased = connection.execute(delete(entries).where(entries.c.conversation_id == conversation_id)).rowcount
-            connection.execute(
-                insert(audit).values(
-                    conversation_id=conversation_id, action="delete", actor=actor, reason=reason, at=_now()
-                )
-            )
+            audit_chain.append(connection, audit, {
+                "conversation_id": conversation_id, "action": "delete", "actor": actor, "reason": reason, "at": _now(),
+            })
         return int(erased or 0)
 
+    def verify_audit(self) -> audit_chain.AuditVerify:
+        """Re-hash the audit trail; name the first row edited or removed."""
+        return audit_chain.verify_audit(self._engine, audit)
+
     delete_subject = delete_conversation
+
+
+def _retried(attempt: Callable[[], T]) -> T:
+    """Another process linked the audit chain first (unique prev_hash, or SQLite busy): run it again."""
+    for number in range(_CREATE_ATTEMPTS):
+        try:
+            return attempt()
+        except (IntegrityError, OperationalError):
+            if number == _CREATE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.02 * (number + 1))
+    raise AssertionError("unreachable")
 
 
 def _masked_reason(reason: str) -> str:
@@ -215,6 +235,7 @@ def create_tables(engine: Engine) -> None:
         try:
             with _create_lock:
                 _metadata.create_all(engine, checkfirst=True)
+                audit_chain.guard(engine)
             return
         except (OperationalError, ProgrammingError, IntegrityError) as error:
             lost_race = any(words in str(error.orig).lower() for words in _LOST_RACE)
