@@ -242,3 +242,25 @@ def test_reveals_from_many_threads_keep_one_audit_chain(bot_settings: Settings) 
         list(pool.map(lambda n: vault.reveal("CS-2", "[手机号1]", actor=f"a{n}", reason="核实"), range(16)))
     result = vault.verify_audit()
     assert result.ok and result.checked == 19
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_vault_audit_is_chained_and_refuses_update_and_delete(bot_settings: Settings) -> None:
+    import os
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import DBAPIError
+
+    url = os.environ.get("CSBOT_TEST_PG_URL")
+    if not url:
+        pytest.skip("CSBOT_TEST_PG_URL is not set (PostgreSQL not available)")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for table in ("vault_audit", "vault_entries"):
+            connection.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
+    vault = _vault_with_audit(bot_settings.model_copy(update={"vault_db_url": url}))
+    assert vault.verify_audit().ok and vault.verify_audit().checked == 3
+    for sql in ("UPDATE vault_audit SET actor = 'nobody'", "DELETE FROM vault_audit"):
+        with pytest.raises(DBAPIError, match="insert-only"), engine.begin() as connection:
+            connection.execute(text(sql))
+    engine.dispose()

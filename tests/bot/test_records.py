@@ -145,7 +145,7 @@ def test_records_work_on_postgresql(small_index_settings: Settings, tmp_path: Pa
 
     engine = create_engine(url)
     with engine.begin() as connection:
-        for table in ("records", "chain_head", "cases", "migrations"):
+        for table in ("records", "chain_head", "cases", "migrations", "idempotency"):
             connection.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
     engine.dispose()
     settings = Settings(home=home_with_index(tmp_path / "pg-home", small_index_settings), db_url=url)
