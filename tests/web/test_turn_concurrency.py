@@ -106,3 +106,29 @@ def test_an_idempotency_key_used_by_another_process_is_refused_by_the_database(t
     assert store.stored_reply("s", "k") == {"reply": "a"}
     assert [row["id"] for row in store.dump()] == [1]
     store.close()
+
+
+def test_two_processes_on_one_session_answer_200_or_409_and_record_every_200(
+    web_app: FastAPI, web_settings: object
+) -> None:
+    """Two app instances on one database stand in for two processes: their locks do not see each
+    other, so the database decides; a loser is retried, then answered 409, never 500."""
+    from fastapi.testclient import TestClient
+
+    from bot.web.app import create_app
+
+    other_app = create_app(web_settings)  # type: ignore[arg-type]
+    base = "http://127.0.0.1"
+    with TestClient(web_app, base_url=base) as one, TestClient(other_app, base_url=base) as two:
+        session, auth = _open(one)
+        url = f"/api/v1/sessions/{session}/messages"
+
+        def send(index: int) -> int:
+            client = (one, two)[index % 2]
+            return client.post(url, json={"text": TEXTS[index]}, headers=auth).status_code
+
+        with ThreadPoolExecutor(10) as pool:
+            statuses = list(pool.map(send, range(10)))
+    assert set(statuses) <= {200, 409}, statuses
+    assert len(_turns(web_app, session)) == statuses.count(200)
+    assert web_app.state.ctx.bot.records.verify().ok
