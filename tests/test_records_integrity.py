@@ -185,6 +185,7 @@ def test_cli_checkpoint_then_verify(
     checked = runner.invoke(app, ["records", "verify"])
     assert checked.exit_code == 0, checked.output
     assert "records 1-3 match the latest signed checkpoint" in checked.output
+    assert "vault audit: ok" in checked.output
     _rewrite_chain(bot_settings, edit_id=1)
     broken = runner.invoke(app, ["records", "verify", "--json"])
     assert broken.exit_code == 1 and json.loads(broken.output)["anchor"]["ok"] is False

@@ -9,6 +9,7 @@ personal data.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ import typer
 if TYPE_CHECKING:
     from bot.records import RecordStore
     from bot.records.anchor import Anchor
+    from guardrails.pii.audit_chain import AuditVerify
 
 FORMATS = ("md", "html", "json")
 
@@ -38,28 +40,46 @@ def _anchor() -> Anchor:
 
 
 def verify(as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
-    """Re-hash every record and check the chain against the latest signed checkpoint; exit 1 if broken."""
+    """Re-hash every record, check the chain against the latest signed checkpoint and re-hash the
+    vault's audit trail; exit 1 if any is broken."""
     store = _store()
-    result, anchored = store.verify(), _anchor().verify(store)
+    result, anchored, audit = store.verify(), _anchor().verify(store), _vault_audit()
     if as_json:
-        typer.echo(json.dumps({**result.to_json(), "anchor": anchored.to_json()}, ensure_ascii=False))
-    elif result.ok:
-        typer.echo(f"ok: {result.checked} records, chain intact")
+        summary = {**result.to_json(), "anchor": anchored.to_json(), "vault_audit": asdict(audit)}
+        typer.echo(json.dumps(summary, ensure_ascii=False))
     else:
-        typer.echo(f"BROKEN at record {result.first_bad}: {result.reason} ({result.checked} checked)")
-    if not as_json:
+        if result.ok:
+            typer.echo(f"ok: {result.checked} records, chain intact")
+        else:
+            typer.echo(f"BROKEN at record {result.first_bad}: {result.reason} ({result.checked} checked)")
         typer.echo(anchored.describe())
-    if not (result.ok and anchored.ok):
+        state = "ok" if audit.ok else f"BROKEN at row {audit.first_bad}: {audit.reason}"
+        typer.echo(f"vault audit: {state} ({audit.checked} chained rows, {audit.unchained} from before the chain)")
+    if not (result.ok and anchored.ok and audit.ok):
         raise typer.Exit(1)
 
 
-def checkpoint() -> None:
-    """Sign the chain head and append it to the checkpoint file (run it from cron or a systemd timer)."""
-    written = _anchor().checkpoint(_store())
-    if written is None:
-        typer.echo("no records yet: nothing to sign")
-    else:
-        typer.echo(f"checkpoint: record {written.seq} {written.hash[:16]}… at {written.at}")
+def _vault_audit() -> AuditVerify:
+    from bot.settings import load_settings
+    from guardrails.pii import open_vault
+
+    return open_vault(load_settings()).verify_audit()
+
+
+def checkpoint(
+    every: float = typer.Option(0, "--every", help="Keep running: sign the head every N seconds (0: once)."),
+) -> None:
+    """Sign the chain head and append it to the checkpoint file (cron, a systemd timer, or --every N)."""
+    anchor, store = _anchor(), _store()
+    while True:
+        written = anchor.checkpoint(store)
+        if written is None:
+            typer.echo("no records yet: nothing to sign")
+        else:
+            typer.echo(f"checkpoint: record {written.seq} {written.hash[:16]}… at {written.at}")
+        if every <= 0:
+            return
+        time.sleep(every)
 
 
 def export(
