@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 from typer.testing import CliRunner
@@ -20,6 +21,10 @@ from bot.service import CsBot
 from bot.settings import Settings
 from guardrails.pii.vault import Vault
 from tests.fixtures.bot import Chat
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
 
 
 def _dialogue(c: Chat) -> None:
@@ -265,3 +270,16 @@ def test_on_postgresql_the_vault_audit_is_chained_and_refuses_update_and_delete(
         with pytest.raises(DBAPIError, match="insert-only"), engine.begin() as connection:
             connection.execute(text(sql))
     engine.dispose()
+
+
+def test_the_records_verify_endpoint_reports_the_checkpoint_coverage(
+    client: TestClient, login: Callable[[str], TestClient], web_app: FastAPI
+) -> None:
+    created = client.post("/api/v1/sessions", json={"consent": True}).json()
+    auth = {"Authorization": f"Bearer {created['token']}"}
+    assert client.post(f"/api/v1/sessions/{created['session']}/messages", json={"text": "耳机坏了"},
+                       headers=auth).status_code == 200
+    bot = web_app.state.ctx.bot
+    Anchor.for_settings(bot.settings).checkpoint(bot.records)
+    body = login("qa").get("/api/v1/records/verify").json()
+    assert body["ok"] and body["anchor"]["anchored_seq"] == body["anchor"]["head_seq"] >= 1

@@ -174,8 +174,13 @@ def case_json(case: Any) -> dict[str, object]:
 
 
 def verify_summary(bot: Any) -> dict[str, object]:
+    """The chain re-hashed, then checked against the latest signed checkpoint (docs/records.md)."""
+    from bot.records.anchor import Anchor
+
     result = bot.records.verify()
-    return {"ok": bool(result.ok), "checked": result.checked, "first_bad": result.first_bad, "reason": result.reason}
+    anchored = Anchor.for_settings(bot.settings).verify(bot.records)
+    return {"ok": bool(result.ok and anchored.ok), "checked": result.checked, "first_bad": result.first_bad,
+            "reason": result.reason or anchored.reason, "anchor": anchored.to_json()}
 
 
 def _step_change(body: dict[str, Any]) -> str:
