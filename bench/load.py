@@ -194,9 +194,9 @@ def main() -> None:
         db_url = args.pg_url if config.startswith("pg") else None
         results.append(run_config(config, db_url, processes, args.sessions, args.turns))
         result = results[-1]
-        peer = results[0]["msgs_per_s"]
-        print(f"{config:8} procs={processes} msgs={result['messages']} {result['msgs_per_s']:.1f} msg/s "
-              f"(x{result['msgs_per_s'] / peer:.2f} vs {results[0]['name']}) p50={result['p50_ms']:.0f} ms "
+        rate, peer = float(result["msgs_per_s"]), float(results[0]["msgs_per_s"])  # type: ignore[arg-type]
+        print(f"{config:8} procs={processes} msgs={result['messages']} {rate:.1f} msg/s "
+              f"(x{rate / peer:.2f} vs {results[0]['name']}) p50={result['p50_ms']:.0f} ms "
               f"p95={result['p95_ms']:.0f} ms errors={result['errors'] or 0} lost={result['lost']} "
               f"duplicated={result['duplicated']} chain_verified={result['verified']}", flush=True)
     if args.pg_url:
