@@ -7,7 +7,8 @@ Configurations, measured in the same run: SQLite with one process (the peer) and
 and 4 processes sharing one CSBOT_HOME (keys) and one records/vault database. Every turn goes to the
 next process in turn (no sticky sessions) and carries an ``Idempotency-Key``. Printed per
 configuration: messages/s, p50/p95 latency, errors by status, lost and duplicated turns (records per
-session against the turns acknowledged), whether the chain verifies, and the ratio to the SQLite peer.
+session against the turns acknowledged), whether the chain verifies, and the ratio to the SQLite peer;
+then 10 messages at once on one session spread over the processes (200 or 409, every 200 recorded).
 
 Then the chain lock alone: P processes appending records straight to the store (no HTTP, no turn
 work), which is the ceiling the global chain lock allows. If the HTTP figure is far below it, the lock
@@ -34,6 +35,8 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+SERVE = [sys.executable, "-c", "from bot.cli import main; main()", "serve"]
+BURST = 10  # messages posted at once on one session, over all processes (issue 13: 6 of 10 were 500)
 sys.path.insert(0, str(ROOT))
 
 TEXTS = ["我买的耳机坏了，想退货", "订单号 A20241120，三天前收到的", "有照片，开箱就是坏的", "想退款", "好的谢谢",
@@ -60,11 +63,11 @@ def _start(home: Path, db_url: str | None, processes: int) -> tuple[list[subproc
     env = {**os.environ, "CSBOT_HOME": str(home), "CSBOT_RATE_LIMIT_PER_MINUTE": "1000000", "OMP_NUM_THREADS": "1"}
     if db_url:
         env.update(CSBOT_DB_URL=db_url, CSBOT_VAULT_DB_URL=db_url)
-    binary = str(Path(sys.executable).parent / "csbot")
+    env["PYTHONPATH"] = str(ROOT)  # this checkout's code, not wherever the `csbot` script was installed from
     servers, urls = [], []
     for _ in range(processes):
         port = _free_port()
-        servers.append(subprocess.Popen([binary, "serve", "--port", str(port)], env=env,
+        servers.append(subprocess.Popen([*SERVE, "--port", str(port)], env=env, cwd=ROOT,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         urls.append(f"http://127.0.0.1:{port}")
     deadline = time.monotonic() + 300
@@ -101,6 +104,25 @@ def _session(urls: list[str], offset: int, turns: int, out: dict[str, object]) -
                 acknowledged[session] += 1
 
 
+def _burst(urls: list[str], size: int) -> tuple[Counter[int], str]:
+    """``size`` messages at once on one session, spread over the processes: statuses, and the session."""
+    created = httpx.post(f"{urls[0]}/api/v1/sessions", json={"consent": True}).json()
+    session, auth = created["session"], {"Authorization": f"Bearer {created['token']}"}
+    statuses: Counter[int] = Counter()
+
+    def send(number: int) -> None:
+        answer = httpx.post(f"{urls[number % len(urls)]}/api/v1/sessions/{session}/messages",
+                            json={"text": TEXTS[number % len(TEXTS)]}, headers=auth, timeout=120)
+        statuses[answer.status_code] += 1
+
+    threads = [threading.Thread(target=send, args=(number,)) for number in range(size)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses, session
+
+
 def run_config(name: str, db_url: str | None, processes: int, sessions: int, turns: int) -> dict[str, object]:
     from bot.records import RecordStore
 
@@ -119,6 +141,7 @@ def run_config(name: str, db_url: str | None, processes: int, sessions: int, tur
             for thread in threads:
                 thread.join()
             elapsed = time.perf_counter() - started
+            burst, burst_session = _burst(urls, BURST)
         finally:
             for server in servers:
                 server.terminate()
@@ -127,6 +150,7 @@ def run_config(name: str, db_url: str | None, processes: int, sessions: int, tur
         store = RecordStore(db_url or f"sqlite:///{home / 'records.db'}")
         recorded = Counter(row["session"] for row in store.dump() if row["kind"] == "turn")
         verified = store.verify().ok
+        burst_recorded = len([row for row in store.for_session(burst_session) if row["kind"] == "turn"])
         store.close()
     acknowledged: dict[str, int] = out["acknowledged"]  # type: ignore[assignment]
     lost = sum(max(count - recorded.get(session, 0), 0) for session, count in acknowledged.items())
@@ -138,6 +162,7 @@ def run_config(name: str, db_url: str | None, processes: int, sessions: int, tur
         "msgs_per_s": len(latencies) / elapsed, "p50_ms": statistics.median(latencies),
         "p95_ms": statistics.quantiles(latencies, n=20)[18], "errors": {k: v for k, v in statuses.items() if k != 200},
         "lost": lost, "duplicated": duplicated, "verified": verified,
+        "burst": dict(sorted(burst.items())), "burst_recorded": burst_recorded,
     }
 
 
@@ -199,6 +224,8 @@ def main() -> None:
               f"(x{rate / peer:.2f} vs {results[0]['name']}) p50={result['p50_ms']:.0f} ms "
               f"p95={result['p95_ms']:.0f} ms errors={result['errors'] or 0} lost={result['lost']} "
               f"duplicated={result['duplicated']} chain_verified={result['verified']}", flush=True)
+        print(f"{'':8} {BURST} at once on one session: statuses {result['burst']}, "
+              f"turns recorded {result['burst_recorded']} (must equal the 200s)", flush=True)
     if args.pg_url:
         for processes in (1, 2, 4):
             rate = lock_ceiling(args.pg_url, processes, args.lock_appends)

@@ -18,6 +18,7 @@ import httpx
 from bot.records import RecordStore
 
 ROUNDS = 2
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _free_port() -> int:
@@ -27,9 +28,10 @@ def _free_port() -> int:
 
 
 def _serve(home: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "CSBOT_HOME": str(home), "CSBOT_RATE_LIMIT_PER_MINUTE": "100000", "OMP_NUM_THREADS": "1"}
-    server = subprocess.Popen([str(Path(sys.executable).parent / "csbot"), "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {**os.environ, "CSBOT_HOME": str(home), "CSBOT_RATE_LIMIT_PER_MINUTE": "100000", "OMP_NUM_THREADS": "1",
+           "PYTHONPATH": str(ROOT)}  # this checkout's code, not wherever the `csbot` script was installed from
+    command = [sys.executable, "-c", "from bot.cli import main; main()", "serve", "--port", str(port)]
+    server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
