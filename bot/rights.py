@@ -1,0 +1,116 @@
+"""The "your rights" part of a reply, from the rights rule that fires on the case's facts.
+
+One entry point for the conversation engine: :func:`rights_for` returns the text to put in the
+reply (the rule's statement, then the central article cited and quoted in whole sentences, then
+any repealed law the customer named, corrected) and the rule id the record keeps. Nothing here
+changes the case's step or remedies.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from knowledge.citations import check_citations
+from knowledge.clock import today as clock_today
+from knowledge.numerals import arabic_to_chinese
+from knowledge.regulations import regulation_article
+from knowledge.rights import Decision, decide
+from knowledge.rights.decide import cite, paragraph_text, whole_sentences
+from knowledge.rights.facts import fact_reader
+from knowledge.statutes import StatuteStore
+
+DISABLE_ENV = "CSBOT_RIGHTS"  # "off" drafts replies as before the rights tables (bench/legal.py --before)
+
+
+@dataclass(frozen=True)
+class RightsAnswer:
+    text: str
+    rule_id: str | None
+    grounds: tuple[str, ...]  # citations in the form the copilot shows: 《…》第…条第…款
+
+
+def enabled() -> bool:
+    return os.environ.get(DISABLE_ENV, "on").lower() not in ("off", "0", "false")
+
+
+def case_facts(masked_text: str, slots: Mapping[str, str]) -> dict[str, object]:
+    """Facts from the customer's words, completed from the slots the engine already filled."""
+    facts = fact_reader().read(masked_text)
+    days = slots.get("days_since_receipt", "")
+    if "days_since_receipt" not in facts and days.isdigit():
+        facts["days_since_receipt"] = int(days)
+    return facts
+
+
+def decision_for(masked_text: str, slots: Mapping[str, str]) -> Decision | None:
+    facts = case_facts(masked_text, slots)
+    kind = fact_reader().kind(facts, masked_text)
+    return decide(kind, facts) if kind else None
+
+
+def quoted_ground(decision: Decision, store: StatuteStore | None = None, on: date | None = None) -> tuple[str, str]:
+    """(citation, sentence(s) quoted whole) for the rule's central article, from laws.db."""
+    store = store or StatuteStore.open_default()
+    ground = decision.central
+    full = store.resolve_law(ground.law)
+    article = store.get(ground.law, ground.article)
+    citation = cite(ground, full)
+    if article is None:
+        return citation, ""
+    return citation, whole_sentences(paragraph_text(article.text, ground.paragraph), ground.sentences)
+
+
+def repealed_note(masked_text: str) -> str:
+    """A polite correction for each repealed article the customer cited, with the successor's rule."""
+    notes = []
+    store = StatuteStore.open_default()
+    for check in check_citations(masked_text):
+        if not check.repealed or not check.successor_law:
+            continue
+        old = check.raw
+        if check.successor_articles:
+            new = check.successor_articles[0]
+            article = store.get(check.successor_law, new)
+            said = whole_sentences(paragraph_text(article.text, None), None) if article else ""
+            target = f"《{check.successor_law}》第{arabic_to_chinese(new)}条"
+            notes.append(f"您提到的{old}所在的法律已经废止，现行规定是{target}：“{said}”" if said
+                         else f"您提到的{old}所在的法律已经废止，现行规定见{target}。")
+        else:
+            notes.append(f"您提到的{old}所在的法律已经废止，相关内容现由《{check.successor_law}》规定。")
+    return "".join(notes)
+
+
+def rights_for(masked_text: str, slots: Mapping[str, str], on: date | None = None) -> RightsAnswer:
+    """The rights text for this message ("" when no rule fires or the feature is off)."""
+    if not enabled():
+        return RightsAnswer("", None, ())
+    on = on or clock_today()
+    correction = repealed_note(masked_text)
+    decision = decision_for(masked_text, slots)
+    if decision is None:
+        return RightsAnswer(correction, None, ())
+    citation, words = quoted_ground(decision, on=on)
+    grounds = [citation]
+    text = f"{decision.says}依据{citation}：“{words}”" if words else f"{decision.says}（见{citation}）"
+    also = [g for g in decision.also if regulation_article(g.law, g.article, on) is not None]
+    if also:
+        named = "、".join(cite(g) for g in also)
+        grounds.extend(cite(g) for g in also)
+        text += f"另见{named}。"
+    return RightsAnswer(correction + text, decision.rule_id, tuple(grounds))
+
+
+def rights_fields(state_slots: dict[str, str], masked_text: str, escalated: bool) -> dict[str, str]:
+    """The engine's one hook: ``{"rights": text}`` for the template fields; the rule that fired and
+    its grounds are kept in the case's slots (``rights_rule``, ``rights_grounds``) so the record
+    stores them and the copilot shows them."""
+    if escalated:
+        return {"rights": ""}
+    answer = rights_for(masked_text, state_slots)
+    if answer.rule_id:
+        state_slots["rights_rule"] = answer.rule_id
+        state_slots["rights_grounds"] = "、".join(answer.grounds)
+    return {"rights": answer.text}
