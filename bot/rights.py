@@ -63,6 +63,21 @@ def quoted_ground(decision: Decision, store: StatuteStore | None = None, on: dat
     return citation, whole_sentences(paragraph_text(article.text, ground.paragraph), ground.sentences)
 
 
+def _uncited(raw: str) -> str:
+    """《合同法》第四十条 → 《合同法》（第四十条）: named for the customer, not parsed as a citation again
+    (the citation rail would otherwise rewrite the old article into its successor mid-sentence)."""
+    head, _, tail = raw.partition("第")
+    return f"{head}（第{tail}）" if tail else raw
+
+
+def _repeal_date(law: str | None) -> str:
+    from knowledge.repealed import repealed_laws
+
+    entry = repealed_laws().get(law or "")
+    day = entry.repealed_on if entry and entry.repealed_on else ""
+    return f"{day[:4]}年{int(day[5:7])}月{int(day[8:10])}日" if len(day) == 10 else "此前"
+
+
 def repealed_note(masked_text: str) -> str:
     """A polite correction for each repealed article the customer cited, with the successor's rule."""
     notes = []
@@ -70,16 +85,32 @@ def repealed_note(masked_text: str) -> str:
     for check in check_citations(masked_text):
         if not check.repealed or not check.successor_law:
             continue
-        old = check.raw
+        old = _uncited(check.raw)
+        when = _repeal_date(check.law)
         if check.successor_articles:
             new = check.successor_articles[0]
             article = store.get(check.successor_law, new)
             said = whole_sentences(paragraph_text(article.text, None), None) if article else ""
             target = f"《{check.successor_law}》第{arabic_to_chinese(new)}条"
-            notes.append(f"您提到的{old}所在的法律已经废止，现行规定是{target}：“{said}”" if said
-                         else f"您提到的{old}所在的法律已经废止，现行规定见{target}。")
+            notes.append(f"您提到的{old}已于{when}废止，现行规定是{target}：“{said}”" if said
+                         else f"您提到的{old}已于{when}废止，现行规定见{target}。")
         else:
-            notes.append(f"您提到的{old}所在的法律已经废止，相关内容现由《{check.successor_law}》规定。")
+            notes.append(f"您提到的{old}已于{when}废止，相关内容现由《{check.successor_law}》规定。")
+    return "".join(notes)
+
+
+def renumbered_note(masked_text: str) -> str:
+    """A customer's citation of an article that does not speak to the claim (a renumbered article)."""
+    from knowledge.relevance import judge
+
+    notes = []
+    for check in check_citations(masked_text):
+        verdict = judge(check.law, check.article, None, None, masked_text, masked_text)
+        if not verdict.relevant and verdict.successor is not None:
+            title = (check.law or "").removeprefix("中华人民共和国")
+            number = arabic_to_chinese(check.article or 0)
+            notes.append(f"您提到的《{title}》（第{number}条）规定的是{verdict.own_topic}；"
+                         f"{verdict.topic}现在规定在该法第{arabic_to_chinese(verdict.successor)}条。")
     return "".join(notes)
 
 
@@ -88,18 +119,24 @@ def rights_for(masked_text: str, slots: Mapping[str, str], on: date | None = Non
     if not enabled():
         return RightsAnswer("", None, ())
     on = on or clock_today()
-    correction = repealed_note(masked_text)
+    correction = repealed_note(masked_text) + renumbered_note(masked_text)
     decision = decision_for(masked_text, slots)
     if decision is None:
         return RightsAnswer(correction, None, ())
     citation, words = quoted_ground(decision, on=on)
-    grounds = [citation]
     text = f"{decision.says}依据{citation}：“{words}”" if words else f"{decision.says}（见{citation}）"
-    also = [g for g in decision.also if regulation_article(g.law, g.article, on) is not None]
-    if also:
-        named = "、".join(cite(g) for g in also)
-        grounds.extend(cite(g) for g in also)
-        text += f"另见{named}。"
+    store = StatuteStore.open_default()
+    others = [r.ground for r in decision.rights[1:]] + list(decision.also)
+    named: list[str] = []
+    for ground in others:
+        if store.get(ground.law, ground.article) is not None:
+            named.append(cite(ground, store.resolve_law(ground.law)))
+        elif regulation_article(ground.law, ground.article, on) is not None:
+            named.append(cite(ground))
+    named = [n for n in dict.fromkeys(named) if n != citation]
+    if named:
+        text += f"另见{'、'.join(named)}。"
+    grounds = [citation, *named]
     return RightsAnswer(correction + text, decision.rule_id, tuple(grounds))
 
 

@@ -39,6 +39,9 @@ class _Spec(BaseModel):
 class Verdict:
     relevant: bool
     reason: str = ""
+    own_topic: str = ""  # what the cited article speaks to
+    topic: str = ""  # what the context speaks to …
+    successor: int | None = None  # … and the article of the same law that does
 
 
 @lru_cache(maxsize=2)
@@ -76,4 +79,5 @@ def judge(law: str | None, article: int | None, doc: str | None, section: str | 
     other = next((e for e in siblings if e.article != article and any(w in context for w in e.words)), None)
     if other is None:
         return Verdict(True)
-    return Verdict(False, f"第{article}条 is {own.topic}; {other.topic} is 第{other.article}条")
+    return Verdict(False, f"第{article}条 is {own.topic}; {other.topic} is 第{other.article}条", own.topic,
+                   other.topic, other.article)

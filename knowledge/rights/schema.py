@@ -13,7 +13,7 @@ Scalar = str | int | float | bool
 
 
 class Test(BaseModel):
-    """A comparison on one fact; exactly one operator is given."""
+    """A test on one fact: eq, in or present alone, or bounds (gt/gte with lt/lte make a range)."""
 
     model_config = ConfigDict(extra="forbid")
     eq: Scalar | None = None
@@ -27,8 +27,9 @@ class Test(BaseModel):
     @model_validator(mode="after")
     def _one(self) -> Test:
         given = [k for k, v in self.model_dump(by_alias=False).items() if v is not None]
-        if len(given) != 1:
-            raise ValueError(f"a test takes exactly one operator, got {given or 'none'}")
+        bounds = {"lt", "lte", "gt", "gte"}
+        if not given or (len(given) > 1 and not set(given) <= bounds):
+            raise ValueError(f"a test takes one operator or a range of bounds, got {given or 'none'}")
         return self
 
 

@@ -31,6 +31,20 @@ CASES = [
     ("quality", {"defect": "质量问题", "days_since_receipt": 5}, "quality.within_seven_days", {}),
     ("quality", {"defect": "质量问题", "days_since_receipt": 30}, "quality.after_seven_days", {}),
     ("quality", {}, "quality.general", {}),
+    # 消法23-1: 但消费者在购买…前已经知道其存在瑕疵，且存在该瑕疵不违反法律强制性规定的除外
+    ("quality", {"known_before_purchase": True, "defect": "划痕"}, "quality.known_before_purchase", {}),
+    # 23-2: 保证…实际质量与表明的质量状况相符
+    ("quality", {"not_as_stated": True}, "quality.not_as_stated", {}),
+    # 23-3: 耐用商品…六个月内发现瑕疵，发生争议的，由经营者承担有关瑕疵的举证责任
+    ("quality", {"burden_of_proof": True, "defect": "坏点"}, "quality.durable_burden_of_proof", {}),
+    # 消法40-2: 因商品缺陷造成人身、财产损害的，可以向销售者要求赔偿，也可以向生产者要求赔偿
+    ("quality", {"defect": "漏电", "injury": True}, "quality.injury", {}),
+    # 三包: 三包有效期内修理两次仍不能正常使用的 → 换货或退货
+    ("quality", {"defect": "黑屏", "repairs": 2}, "quality.repaired_twice", {}),
+    # 三包: 售出十五日内性能故障 → 换货或修理 (7 < days <= 15)
+    ("quality", {"defect": "不制冷", "sanbao_item": True, "days_since_receipt": 12}, "quality.sanbao_fifteen_days", {}),
+    ("quality", {"defect": "不制冷", "sanbao_item": True, "days_since_receipt": 16}, "quality.after_seven_days", {}),
+    ("quality", {"defect": "不制冷", "sanbao_item": True, "days_since_receipt": 6}, "quality.within_seven_days", {}),
     # 消法55-1: 三倍；增加赔偿的金额不足五百元的，为五百元
     ("fraud", {"fraud": True, "price": 800}, "fraud.established", {"增加赔偿": 2400}),
     ("fraud", {"fraud": True, "price": 100}, "fraud.established", {"增加赔偿": 500}),
@@ -63,6 +77,21 @@ CASES = [
     ("prepaid", {"prepaid_closing": True}, "prepaid.not_performed", {}),
     ("prepaid", {"prepaid": True}, "prepaid.general", {}),
     ("standard_terms", {"standard_terms": True}, "standard_terms.unfair", {}),
+    # 民法典496-2: 未履行提示或者说明义务…对方可以主张该条款不成为合同的内容
+    ("standard_terms", {"not_highlighted": True}, "standard_terms.not_highlighted", {}),
+    # 电商法20: 承担商品运输中的风险和责任。但是，消费者另行选择快递物流服务提供者的除外
+    ("ecommerce", {"buyer_chose_carrier": True}, "ecommerce.buyer_chose_carrier", {}),
+    ("ecommerce", {"not_received": True}, "ecommerce.not_received", {}),
+    # 电商法19: 不得将搭售商品或者服务作为默认同意的选项
+    ("ecommerce", {"tying": True}, "ecommerce.tying", {}),
+    # 电商法62: 应当提供原始合同和交易记录
+    ("ecommerce", {"wants_records": True}, "ecommerce.records", {}),
+    # 消法39: 协商和解、调解、投诉、仲裁、诉讼
+    ("ecommerce", {"dispute_channels": True}, "ecommerce.dispute_channels", {}),
+    # 个保法47: 个人有权请求删除; 46: 有权请求…更正、补充; 消法29-3: 不得向其发送商业性信息
+    ("personal_information", {"pi_request": "delete"}, "personal_information.delete", {}),
+    ("personal_information", {"pi_request": "correct"}, "personal_information.correct", {}),
+    ("personal_information", {"pi_request": "marketing"}, "personal_information.marketing", {}),
     ("advertising", {"misleading_ad": True}, "advertising.misleading", {}),
     ("personal_information", {"pi": True}, "personal_information.general", {}),
 ]
