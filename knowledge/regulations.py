@@ -57,8 +57,7 @@ class RegulationArticle:
 
 
 def _imported_dir() -> Path | None:
-    home = os.environ.get("CSBOT_HOME")
-    return Path(home) / "regulations" if home else None
+    return Path(os.environ.get("CSBOT_HOME", ".csbot")) / "regulations"
 
 
 @lru_cache(maxsize=2)
