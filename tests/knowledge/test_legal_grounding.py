@@ -14,7 +14,7 @@ from knowledge.regulations import import_regulation, parse_articles, regulations
 from knowledge.relevance import judge
 
 
-def one(text: str):  # noqa: ANN201
+def one(text: str):
     checks = check_citations(text)
     assert len(checks) == 1
     return checks[0]
@@ -83,3 +83,16 @@ def test_regulation_import(tmp_path: Path) -> None:
     assert table[name].text[19] == "甲。\n乙。"
     regulations.cache_clear()
     assert find_citations("《消费者权益保护法实施条例》第十九条")
+
+
+def test_copilot_checklist_shows_rule_and_ground() -> None:
+    from types import SimpleNamespace
+
+    from bot.web.views import checklist
+
+    view = SimpleNamespace(
+        procedure_name="合同纠纷", case_id="CS1", step="accept", steps_done=[], slot_labels={}, missing_slots=(),
+        escalated=False, slots={"rights_rule": "deposit.buyer_defaults", "rights_grounds": "《中华人民共和国民法典》第五百八十七条"},
+    )
+    shown = checklist(view)
+    assert "deposit.buyer_defaults" in shown and "第五百八十七条" in shown
