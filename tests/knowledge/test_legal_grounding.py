@@ -75,7 +75,8 @@ def test_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_regulation_import(tmp_path: Path) -> None:
     source = tmp_path / "t.txt"
-    source.write_text("中华人民共和国消费者权益保护法实施条例\n第一章 总则\n第十九条 甲。\n乙。\n第二十条 丙。\n", "utf-8")
+    official = "中华人民共和国消费者权益保护法实施条例\n第一章 总则\n第十九条 甲。\n乙。\n第二十条 丙。\n"
+    source.write_text(official, "utf-8")
     assert parse_articles(source.read_text("utf-8")) == {19: "甲。\n乙。", 20: "丙。"}
     name, count = import_regulation(source, tmp_path / "home")
     assert count == 2 and (tmp_path / "home" / "regulations" / f"{name}.json").exists()
@@ -92,7 +93,8 @@ def test_copilot_checklist_shows_rule_and_ground() -> None:
 
     view = SimpleNamespace(
         procedure_name="合同纠纷", case_id="CS1", step="accept", steps_done=[], slot_labels={}, missing_slots=(),
-        escalated=False, slots={"rights_rule": "deposit.buyer_defaults", "rights_grounds": "《中华人民共和国民法典》第五百八十七条"},
+        escalated=False,
+        slots={"rights_rule": "deposit.buyer_defaults", "rights_grounds": "《中华人民共和国民法典》第五百八十七条"},
     )
     shown = checklist(view)
     assert "deposit.buyer_defaults" in shown and "第五百八十七条" in shown
