@@ -129,8 +129,24 @@ def _check(citation: Citation, store: StatuteStore, policies: PolicyLibrary) -> 
 def _in_force_today(article: Article) -> bool:
     """现行有效 in laws.db AND already effective on the conversation's date (a version effective
     2027-01-01 is marked 现行有效 in the database but is not the law today)."""
-    effective = article.effective_date or ""
+    effective = text_effective(article.law) or article.effective_date or ""
     return article.in_force and (not effective or effective <= today().isoformat())
+
+
+@lru_cache(maxsize=1)
+def _text_dates() -> dict[str, str]:
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(__file__).resolve().parent / "data" / "law_versions.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(entry["law"]): str(entry["text_effective"]) for entry in data.get("laws", [])}
+
+
+def text_effective(law: str) -> str | None:
+    """The date the bundled text of ``law`` applies from (knowledge/data/law_versions.yaml), if listed."""
+    return _text_dates().get(law)
 
 
 def _check_regulation(citation: Citation, regulation: Regulation, number: int | None) -> CitationCheck:

@@ -98,3 +98,11 @@ def test_copilot_checklist_shows_rule_and_ground() -> None:
     )
     shown = checklist(view)
     assert "deposit.buyer_defaults" in shown and "第五百八十七条" in shown
+
+
+def test_amended_law_is_in_force_from_its_amendment() -> None:
+    # 七日无理由退货 came with the 2013 amendment, in force 2014-03-15 (laws.db says 1994-01-01)
+    with fixed(date(2014, 3, 1)):
+        assert not one("《消费者权益保护法》第二十五条").in_force
+    with fixed(date(2014, 3, 15)):
+        assert one("《消费者权益保护法》第二十五条").in_force
