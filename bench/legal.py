@@ -3,8 +3,8 @@
     .venv/bin/python bench/legal.py [--index DIR] [--split dev|test|both] [--show]
 
 Each question of bench/data/legal_questions.jsonl (central articles written before any answer was
-seen) opens its own session with the template drafter, twice: with the rights tables switched off
-(CSBOT_RIGHTS=off, main as it was) and on. Per split (sha1(id) last hex digit even = dev, odd = test):
+seen) opens its own session with the template drafter, twice, alternating which goes first:
+with the rights tables switched off (CSBOT_RIGHTS=off, main as it was) and on. Per split (sha1(id) last hex digit even = dev, odd = test):
 - grounded: share of opening replies citing a central article (law + article);
 - other grounds: statute citations in the reply that are not central (not necessarily wrong);
 - off-topic: citations the relevance judge (knowledge/relevance.py) would remove;
@@ -60,20 +60,24 @@ def score_reply(question: dict[str, Any], reply: str) -> dict[str, Any]:
     }
 
 
-def run(questions: list[dict[str, Any]], settings: Any, mode: str) -> list[tuple[dict[str, Any], float, str]]:
+def run(questions: list[dict[str, Any]], homes: dict[str, Any]) -> dict[str, list[tuple[dict[str, Any], float, str]]]:
+    """Each question through both variants, alternating which goes first, so caches warm evenly."""
     from bot.service import CsBot
     from bot.types import Turn
 
-    os.environ["CSBOT_RIGHTS"] = mode
-    bot = CsBot(settings, drafter="template")
-    out = []
-    for question in questions:
-        session = bot.new_session()
-        started = time.perf_counter()
-        reply = bot.handle(Turn(session=session, text=question["question"])).to_json()
-        elapsed = (time.perf_counter() - started) * 1000
-        out.append((score_reply(question, str(reply.get("reply", ""))), elapsed, str(reply.get("reply", ""))))
-    bot.close()
+    bots = {mode: CsBot(settings, drafter="template") for mode, settings in homes.items()}
+    out: dict[str, list[tuple[dict[str, Any], float, str]]] = {mode: [] for mode in homes}
+    for number, question in enumerate(questions):
+        for mode in (("off", "on") if number % 2 == 0 else ("on", "off")):
+            os.environ["CSBOT_RIGHTS"] = mode
+            bot = bots[mode]
+            session = bot.new_session()
+            started = time.perf_counter()
+            reply = str(bot.handle(Turn(session=session, text=question["question"])).to_json().get("reply", ""))
+            elapsed = (time.perf_counter() - started) * 1000
+            out[mode].append((score_reply(question, reply), elapsed, reply))
+    for bot in bots.values():
+        bot.close()
     return out
 
 
@@ -110,12 +114,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="csbot-legal-") as tmp:
         index_dir = resolve_index(Settings(home=Path(tmp) / "build"), args.index, Path(tmp) / "build",
                                   DEFAULT_INDEX_LAWS)
-        results = {}
+        homes = {}
         for mode in ("off", "on"):
             home = Path(tmp) / f"home-{mode}"
             home.mkdir()
             (home / "index").symlink_to(index_dir.resolve(), target_is_directory=True)
-            results[mode] = run(questions, Settings(home=home, drafter="template"), mode)
+            homes[mode] = Settings(home=home, drafter="template")
+        results = run(questions, homes)
     print("| split | variant | n | grounded on central | other grounds | off-topic | not in force | repealed named "
           "| p50 ms | p95 ms |\n|---|---|---|---|---|---|---|---|---|---|")
     for split in ("dev", "test"):

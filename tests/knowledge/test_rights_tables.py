@@ -93,6 +93,9 @@ CASES = [
     ("personal_information", {"pi_request": "correct"}, "personal_information.correct", {}),
     ("personal_information", {"pi_request": "marketing"}, "personal_information.marketing", {}),
     ("advertising", {"misleading_ad": True}, "advertising.misleading", {}),
+    # 广告法56-2: 关系消费者生命健康的…虚假广告…广告代言人应当与广告主承担连带责任
+    ("advertising", {"endorser": True, "health_related": True}, "advertising.endorser_health", {}),
+    ("advertising", {"endorser": True}, "advertising.misleading", {}),
     ("personal_information", {"pi": True}, "personal_information.general", {}),
 ]
 
