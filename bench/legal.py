@@ -4,7 +4,8 @@
 
 Each question of bench/data/legal_questions.jsonl (central articles written before any answer was
 seen) opens its own session with the template drafter, twice, alternating which goes first:
-with the rights tables switched off (CSBOT_RIGHTS=off, main as it was) and on. Per split (sha1(id) last hex digit even = dev, odd = test):
+with the rights tables switched off (CSBOT_RIGHTS=off, main as it was) and on.
+Per split (sha1(id) last hex digit even = dev, odd = test):
 - grounded: share of opening replies citing a central article (law + article);
 - other grounds: statute citations in the reply that are not central (not necessarily wrong);
 - off-topic: citations the relevance judge (knowledge/relevance.py) would remove;
