@@ -10,7 +10,7 @@ Per split (sha1(id) last hex digit even = dev, odd = test):
 - other grounds: statute citations in the reply that are not central (not necessarily wrong);
 - off-topic: citations the relevance judge (knowledge/relevance.py) would remove;
 - not in force: citations left in the reply that are not in force on the day (or repealed);
-- repealed named: of questions citing a repealed law, share of replies that say it was repealed;
+- repealed named: of questions citing a repealed (or renumbered) article, replies that say so;
 - latency of a whole turn, median / p95, and after/before ratio.
 """
 
@@ -57,7 +57,7 @@ def score_reply(question: dict[str, Any], reply: str) -> dict[str, Any]:
         "other": len(cited - central),
         "off_topic": sum(not judge(c.law, c.article, None, None, reply, question["question"]).relevant for c in checks),
         "not_in_force": sum(not c.in_force for c in checks),
-        "repealed_named": ("废止" in reply) if question.get("not_in_force") else None,
+        "repealed_named": ("废止" in reply or "现在规定在" in reply) if question.get("not_in_force") else None,
     }
 
 
