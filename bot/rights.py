@@ -42,6 +42,9 @@ def case_facts(masked_text: str, slots: Mapping[str, str]) -> dict[str, object]:
     days = slots.get("days_since_receipt", "")
     if "days_since_receipt" not in facts and days.isdigit():
         facts["days_since_receipt"] = int(days)
+    defaulter = {"买方": "buyer", "卖方": "seller"}.get(slots.get("deposit_defaulter", ""))
+    if defaulter and "deposit_defaulter" not in facts:
+        facts["deposit_defaulter"] = defaulter
     return facts
 
 

@@ -106,3 +106,19 @@ def test_amended_law_is_in_force_from_its_amendment() -> None:
         assert not one("《消费者权益保护法》第二十五条").in_force
     with fixed(date(2014, 3, 15)):
         assert one("《消费者权益保护法》第二十五条").in_force
+
+
+def test_deposit_defaulter_slot_completes_later_turns() -> None:
+    answer = rights_for("订单号 DD2026110300999，定金1000元，有付款截图", {"deposit_defaulter": "买方"})
+    assert answer.rule_id == "deposit.buyer_defaults"
+
+
+def test_buyer_who_withdrew_is_never_offered_double_deposit() -> None:
+    from bot.engine import Engine
+    from guardrails.types import MaskedText
+
+    engine = Engine.load()
+    state = engine.open_case("s")
+    for text in ("我交了定金订沙发，现在我不想要了，定金能退吗", "订单号 DD2026110300999，定金1000元，有付款截图"):
+        outcome = engine.advance(state, MaskedText(text))
+    assert state.step == "resolve" and "双倍返还定金" not in outcome.remedies
