@@ -151,7 +151,7 @@ def text_effective(law: str) -> str | None:
 
 def _check_regulation(citation: Citation, regulation: Regulation, number: int | None) -> CitationCheck:
     """A 行政法规 / 部门规章 from knowledge/data/regulations.yaml (laws.db does not bundle them)."""
-    exists = number is not None and number in regulation.articles
+    exists = regulation.has(number)
     text = regulation.text.get(number or -1)
     quote_ok = quote_matches(citation.quote, text) if text and citation.quote else None
     return CitationCheck(

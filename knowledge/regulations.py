@@ -30,6 +30,7 @@ class _Entry(BaseModel):
     document: str
     effective: date
     articles: list[int] = []
+    articles_unverified: bool = False
     text: dict[int, str] = {}
     provenance: list[str] = []
 
@@ -44,6 +45,11 @@ class Regulation:
     effective: date
     articles: frozenset[int]
     text: dict[int, str] = field(default_factory=dict)
+    articles_unverified: bool = False
+
+    def has(self, article: int | None) -> bool:
+        """Whether the article is known to exist (any article, when no list has been verified)."""
+        return article is not None and (article in self.articles or (self.articles_unverified and article > 0))
 
     def in_force_on(self, day: date) -> bool:
         return self.effective <= day
@@ -72,7 +78,8 @@ def regulations(path: Path = DATA_FILE, imported: Path | None = None) -> dict[st
             raise DataError(f"{path.name}:{getattr(node, 'line', 0)}: {'.'.join(map(str, first['loc']))}: "
                             f"{first['msg']}") from error
         table[entry.name] = Regulation(entry.name, tuple(entry.aliases), entry.level, entry.issued_by,
-                                       entry.document, entry.effective, frozenset(entry.articles), dict(entry.text))
+                                       entry.document, entry.effective, frozenset(entry.articles), dict(entry.text),
+                                       entry.articles_unverified)
     folder = imported if imported is not None else _imported_dir()
     for file in sorted(folder.glob("*.json")) if folder and folder.is_dir() else ():
         data = json.loads(file.read_text(encoding="utf-8"))
@@ -80,7 +87,8 @@ def regulations(path: Path = DATA_FILE, imported: Path | None = None) -> dict[st
         texts = {int(k): v for k, v in data["articles"].items()}
         if known is not None:
             table[known.name] = Regulation(known.name, known.aliases, known.level, known.issued_by, known.document,
-                                           known.effective, known.articles | frozenset(texts), {**known.text, **texts})
+                                           known.effective, known.articles | frozenset(texts), {**known.text, **texts},
+                                           known.articles_unverified)
     return table
 
 

@@ -122,3 +122,11 @@ def test_buyer_who_withdrew_is_never_offered_double_deposit() -> None:
     for text in ("我交了定金订沙发，现在我不想要了，定金能退吗", "订单号 DD2026110300999，定金1000元，有付款截图"):
         outcome = engine.advance(state, MaskedText(text))
     assert state.step == "resolve" and "双倍返还定金" not in outcome.remedies
+
+
+def test_regulation_known_by_name_only() -> None:
+    with fixed(date(2026, 12, 4)):
+        check = one("《明码标价和禁止价格欺诈规定》第十九条")
+        assert check.exists and check.in_force
+    with fixed(date(2022, 6, 30)):
+        assert not one("《明码标价和禁止价格欺诈规定》第十九条").in_force
