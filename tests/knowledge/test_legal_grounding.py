@@ -130,3 +130,14 @@ def test_regulation_known_by_name_only() -> None:
         assert check.exists and check.in_force
     with fixed(date(2022, 6, 30)):
         assert not one("《明码标价和禁止价格欺诈规定》第十九条").in_force
+
+
+def test_unsafe_food_is_offered_the_ten_fold_compensation() -> None:
+    from bot.engine import Engine
+    from guardrails.types import MaskedText
+
+    engine = Engine.load()
+    state = engine.open_case("s")
+    for text in ("在你们店买的牛奶过期了，20元，我要求赔偿", "订单号 DD2026110300111，有照片"):
+        outcome = engine.advance(state, MaskedText(text))
+    assert state.step == "resolve" and any("十倍" in remedy for remedy in outcome.remedies)
