@@ -16,6 +16,7 @@ from bot.drafting.base import DraftContext
 from bot.elements import Element, resolve_elements
 from bot.engine import CaseState, StepOutcome
 from bot.parts import Parts
+from bot.rights import rights_fields
 from bot.types import Draft
 from guardrails.types import MaskedText, RailFlag
 from knowledge.policies import PolicyLibrary
@@ -166,6 +167,7 @@ def draft_context(
     procedure = parts.engine.procedures[state.procedure]
     fields = template_fields(parts, state, outcome.remedies)
     elements = elements_for(parts, state, outcome, fields)
+    fields.update(rights_fields(state.slots, masked_text, state.escalated))  # issue 11: bot/rights.py
     history: tuple[tuple[str, str], ...] = ()
     if parts.drafter.name != "template":
         history = conversation_history(parts, state.session)
@@ -205,7 +207,9 @@ def conversation_history(parts: Parts, session: str, turns: int = 6) -> tuple[tu
     return tuple(history)
 
 
-def output_rails(parts: Parts, state: CaseState, outcome: StepOutcome, draft: Draft) -> OutputResult:
+def output_rails(
+    parts: Parts, state: CaseState, outcome: StepOutcome, draft: Draft, masked_text: str = ""
+) -> OutputResult:
     from guardrails.rails import OutputContext, RequiredElement, run_output_rails
 
     elements = elements_for(parts, state, outcome, template_fields(parts, state, outcome.remedies))
@@ -215,6 +219,7 @@ def output_rails(parts: Parts, state: CaseState, outcome: StepOutcome, draft: Dr
         investigation_complete=state.investigation_complete,
         customer_placeholders=placeholders,
         required_elements=tuple(RequiredElement(e.name, e.any_of, e.fallback) for e in elements),
+        customer_text=masked_text,
     )
     # A name the customer gave comes back in a draft without its cue (欧阳娜娜您好), where the rails
     # cannot see it: it becomes the case's own placeholder first, which the rails let through.

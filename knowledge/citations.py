@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 
+from knowledge.clock import today
 from knowledge.numerals import chinese_to_arabic
 from knowledge.policies import PolicyLibrary
+from knowledge.regulations import Regulation
+from knowledge.regulations import resolve as resolve_regulation
 from knowledge.repealed import repealed_laws
-from knowledge.statutes import REPEALED, StatuteStore
+from knowledge.statutes import REPEALED, Article, StatuteStore
 
 _NUM = r"[零〇一二两三四五六七八九十百千万\d]+"
 _ARTICLE = rf"第?\s*(?P<num>{_NUM}|\d+(?:\.\d+)+)\s*条(?:\s*第\s*(?P<para>{_NUM})\s*款)?"
@@ -102,6 +105,8 @@ def _check(citation: Citation, store: StatuteStore, policies: PolicyLibrary) -> 
         return _check_policy(citation, doc, policies)
     law = store.resolve_law(citation.name)
     number = _article_number(citation.number)
+    if law is None and (regulation := resolve_regulation(citation.name)) is not None:
+        return _check_regulation(citation, regulation, number)
     base: dict[str, Any] = {
         "start": citation.start, "end": citation.end, "raw": citation.raw, "kind": "statute", "law": law,
         "article": number, "paragraph": citation.paragraph, "doc": None, "section": None,
@@ -116,8 +121,44 @@ def _check(citation: Citation, store: StatuteStore, policies: PolicyLibrary) -> 
     status = store.law_status(law) if law else None
     quote_ok = quote_matches(citation.quote, article.text) if article is not None and citation.quote else None
     return CitationCheck(
-        **base, exists=exists, in_force=exists and article is not None and article.in_force,
+        **base, exists=exists, in_force=exists and article is not None and _in_force_today(article),
         repealed=status == REPEALED, successor_law=None, successor_articles=(), quote_matches=quote_ok,
+    )
+
+
+def _in_force_today(article: Article) -> bool:
+    """现行有效 in laws.db AND already effective on the conversation's date (a version effective
+    2027-01-01 is marked 现行有效 in the database but is not the law today)."""
+    effective = text_effective(article.law) or article.effective_date or ""
+    return article.in_force and (not effective or effective <= today().isoformat())
+
+
+@lru_cache(maxsize=1)
+def _text_dates() -> dict[str, str]:
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(__file__).resolve().parent / "data" / "law_versions.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {str(entry["law"]): str(entry["text_effective"]) for entry in data.get("laws", [])}
+
+
+def text_effective(law: str) -> str | None:
+    """The date the bundled text of ``law`` applies from (knowledge/data/law_versions.yaml), if listed."""
+    return _text_dates().get(law)
+
+
+def _check_regulation(citation: Citation, regulation: Regulation, number: int | None) -> CitationCheck:
+    """A 行政法规 / 部门规章 from knowledge/data/regulations.yaml (laws.db does not bundle them)."""
+    exists = regulation.has(number)
+    text = regulation.text.get(number or -1)
+    quote_ok = quote_matches(citation.quote, text) if text and citation.quote else None
+    return CitationCheck(
+        start=citation.start, end=citation.end, raw=citation.raw, kind="statute", law=regulation.name,
+        article=number, paragraph=citation.paragraph, doc=None, section=None, exists=exists,
+        in_force=exists and regulation.in_force_on(today()), repealed=False, successor_law=None,
+        successor_articles=(), quote_matches=quote_ok,
     )
 
 

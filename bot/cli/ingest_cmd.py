@@ -13,10 +13,31 @@ from bot.settings import load_settings
 def register(app: typer.Typer) -> None:
     @app.command("ingest")
     def ingest(
-        paths: Annotated[list[Path], typer.Argument(help="Files to import (.md, .txt, .docx, .pdf).")],
+        paths: Annotated[
+            list[Path] | None, typer.Argument(help="Files to import (.md, .txt, .docx, .pdf).")
+        ] = None,
+        regulation: Annotated[
+            Path | None, typer.Option(help="Official text (.txt) of a regulation in regulations.yaml")
+        ] = None,
     ) -> None:
         """Import documents, split by structure; unchanged files are skipped, bad files reported by name."""
         from knowledge.ingest import ingest_paths
+
+        if regulation is not None:
+            from bot.yamlmarks import DataError
+            from knowledge.regulations import import_regulation
+
+            try:
+                name, count = import_regulation(regulation, load_settings().home)
+            except (DataError, OSError, UnicodeDecodeError) as error:
+                typer.echo(f"error: {error}", err=True)
+                raise typer.Exit(1) from error
+            typer.echo(f"imported: {name} ({count} articles)")
+            if not paths:
+                return
+        if not paths:
+            typer.echo("error: give files to import, or --regulation FILE", err=True)
+            raise typer.Exit(2)
 
         report = ingest_paths(load_settings(), paths)
         for result in report.files:

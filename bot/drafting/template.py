@@ -110,9 +110,13 @@ class TemplateDrafter:
             first = "empty" if context.empty_input else "ask"
             sections.append(self.book.render(context, first, ask=context.asks[0]))
             sections.extend(self.book.render(context, "ask_more", ask=ask) for ask in context.asks[1:2])
+        rights = context.fields.get("rights", "")  # issue 11: the rule's central article, statute first
+        if rights and not context.escalated:
+            sections.append(rights)
         grounded = [s for s in (*context.entered, context.step) if s in _GROUNDED_STEPS]
-        if grounded and context.passages and not context.escalated:
-            passage = context.passages[0]
+        passages = [p for p in context.passages if p.source == "policy"] if rights else context.passages
+        if grounded and passages and not context.escalated:
+            passage = passages[0]
             words = quote(passage)
             key = "grounds" if words else "grounds_plain"
             sections.append(self.book.render(context, key, label=passage.label, quote=words or ""))

@@ -64,6 +64,9 @@ def checklist(view: Any) -> str:
         lines.append(f"- {mark} {STEP_NAMES_ZH[step]}{note}")
     missing = [view.slot_labels.get(slot, slot) for slot in view.missing_slots]
     lines += ["", f"**待补充**：{'、'.join(missing) if missing else '无'}"]
+    rule = getattr(view, "slots", {}).get("rights_rule")  # issue 11: the rights rule that fired
+    if rule:
+        lines.append(f"**权利规则**：`{escape(rule)}`　**依据**：{escape(view.slots.get('rights_grounds', ''))}")
     if view.escalated:
         lines.append("**已升级人工处理**")
     return "\n".join(lines)

@@ -54,6 +54,28 @@ def citations_rail(text: str, ctx: OutputContext) -> RailOutcome:
     return RailOutcome(apply_edits(text, edits), "repaired", tuple(reasons))
 
 
+@rail("citation_relevance")
+def citation_relevance_rail(text: str, ctx: OutputContext) -> RailOutcome:
+    """A cited article must speak to the claim: a renumbered article (反不正当竞争法第8条 for 虚假宣传) or a
+    boilerplate ground the customer did not ask about (knowledge/data/citation_topics.yaml) goes."""
+    from knowledge.citations import check_citations
+    from knowledge.relevance import judge
+
+    spans = sentence_spans(text)
+    edits: list[Edit] = []
+    reasons: list[str] = []
+    for check in check_citations(text):
+        start, end = sentence_at(spans, check.start)
+        verdict = judge(check.law, check.article, check.doc, check.section, _QUOTED.sub("", text[start:end]),
+                        ctx.customer_text)
+        if not verdict.relevant and all(edit.start != start for edit in edits):
+            edits.append(Edit(start, end, ""))
+            reasons.append(f"{check.raw}: {verdict.reason}; sentence removed")
+    if not edits:
+        return RailOutcome(text)
+    return RailOutcome(apply_edits(text, edits), "repaired", tuple(reasons))
+
+
 def _successor_label(raw: str, law: str, articles: tuple[int, ...]) -> str:
     title = short_law_title(law)
     numbers = "、".join(f"第{arabic_to_chinese(number)}条" for number in articles)

@@ -38,6 +38,7 @@ class OutputContext:
     customer_placeholders: frozenset[str] = frozenset()
     required_elements: tuple[RequiredElement, ...] = ()
     explains_law: bool | None = None  # None: detect from the draft
+    customer_text: str = ""  # the customer's MASKED message, for the citation-relevance rail
 
 
 @dataclass(frozen=True)

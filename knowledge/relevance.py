@@ -1,0 +1,83 @@
+"""Does a cited article speak to what is being discussed? (``knowledge/data/citation_topics.yaml``)
+
+Used by the ``citation_relevance`` output rail. Deliberately conservative: a citation is flagged only
+when its context names another listed article's subject and none of its own, or when it is a known
+boilerplate ground and the customer's message does not touch its subject.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from bot.yamlmarks import DataError, load_yaml
+from knowledge.numerals import PRC_PREFIX
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "citation_topics.yaml"
+
+
+class _Topic(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    law: str | None = None
+    doc: str | None = None
+    article: int | None = None
+    section: str | None = None
+    topic: str
+    words: list[str]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    articles: list[_Topic]
+    boilerplate: list[_Topic]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    relevant: bool
+    reason: str = ""
+    own_topic: str = ""  # what the cited article speaks to
+    topic: str = ""  # what the context speaks to …
+    successor: int | None = None  # … and the article of the same law that does
+
+
+@lru_cache(maxsize=2)
+def topics(path: Path = DATA_FILE) -> _Spec:
+    raw = load_yaml(path)
+    try:
+        return _Spec.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise DataError(f"{path.name}:{getattr(raw, 'line', 0)}: {'.'.join(map(str, first['loc']))}: "
+                        f"{first['msg']}") from error
+
+
+def _short(law: str | None) -> str:
+    return (law or "").removeprefix(PRC_PREFIX)
+
+
+def judge(law: str | None, article: int | None, doc: str | None, section: str | None,
+          sentence: str, customer_text: str) -> Verdict:
+    spec = topics()
+    for entry in spec.boilerplate:
+        same = (entry.doc and entry.doc == doc and entry.section == section) or (
+            entry.law and _short(law) == entry.law and entry.article == article)
+        if same and not any(word in customer_text for word in entry.words):
+            return Verdict(False, f"boilerplate ground ({entry.topic}) the customer did not ask about")
+    if law is None or article is None:
+        return Verdict(True)
+    siblings = [e for e in spec.articles if e.law == _short(law)]
+    own = next((e for e in siblings if e.article == article), None)
+    if own is None:
+        return Verdict(True)
+    context = f"{sentence} {customer_text}"
+    if any(word in context for word in own.words):
+        return Verdict(True)
+    other = next((e for e in siblings if e.article != article and any(w in context for w in e.words)), None)
+    if other is None:
+        return Verdict(True)
+    return Verdict(False, f"第{article}条 is {own.topic}; {other.topic} is 第{other.article}条", own.topic,
+                   other.topic, other.article)

@@ -1,0 +1,143 @@
+"""In force on the day, regulations, repealed and renumbered citations, relevance, the rights text."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.rights import rights_for
+from knowledge.citations import check_citations, find_citations
+from knowledge.clock import fixed
+from knowledge.regulations import import_regulation, parse_articles, regulations
+from knowledge.relevance import judge
+
+
+def one(text: str):
+    checks = check_citations(text)
+    assert len(checks) == 1
+    return checks[0]
+
+
+def test_version_not_yet_effective_is_not_in_force_today() -> None:
+    # laws.db marks the 商标法 version effective 2027-01-01 as 现行有效
+    with fixed(date(2026, 12, 4)):
+        assert not one("《商标法》第十条").in_force
+    with fixed(date(2027, 1, 2)):
+        assert one("《商标法》第十条").in_force
+
+
+def test_regulation_is_known_and_dated() -> None:
+    with fixed(date(2026, 12, 4)):
+        check = one("《消费者权益保护法实施条例》第十九条")
+        assert check.exists and check.in_force
+        assert not one("《消费者权益保护法实施条例》第九十九条").exists
+    with fixed(date(2024, 6, 30)):  # effective 2024-07-01
+        assert not one("《消费者权益保护法实施条例》第十九条").in_force
+
+
+def test_renumbered_article_is_off_topic() -> None:
+    verdict = judge("中华人民共和国反不正当竞争法", 8, None, None, "虚假宣传", "")
+    assert not verdict.relevant and verdict.successor == 9
+    assert judge("中华人民共和国反不正当竞争法", 9, None, None, "虚假宣传", "").relevant
+
+
+def test_boilerplate_ground_needs_the_customer_to_ask() -> None:
+    assert not judge(None, None, "投诉处理规范", "2.3", "", "买的鞋子不想要了").relevant
+    assert judge(None, None, "投诉处理规范", "2.3", "", "调查核实要多久").relevant
+    assert not judge("中华人民共和国电子商务法", 60, None, None, "", "七天无理由退货").relevant
+
+
+def test_rights_text_quotes_whole_sentences_and_keeps_rule() -> None:
+    answer = rights_for("我交了2000定金订沙发，现在不想要了，定金能退吗？", {})
+    assert answer.rule_id == "deposit.buyer_defaults"
+    assert "双倍返还定金。”" in answer.text and "无权请求返还定金" in answer.text
+    checks = check_citations(answer.text)
+    assert checks and all(c.exists and c.in_force and c.quote_matches is not False for c in checks)
+
+
+def test_opposite_deposit_questions_get_opposite_rules() -> None:
+    seller = rights_for("交了1000定金订的婚纱，店家突然说档期满了不做了", {})
+    assert seller.rule_id == "deposit.seller_defaults" and "2,000元" in seller.text
+
+
+def test_repealed_article_named_by_customer_is_corrected_not_rewritten() -> None:
+    answer = rights_for("根据合同法第40条，你们这个条款无效", {})
+    assert "2021年1月1日废止" in answer.text and "第四百九十七条" in answer.text
+    assert all(c.law != "中华人民共和国合同法" for c in check_citations(answer.text))
+
+
+def test_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CSBOT_RIGHTS", "off")
+    assert rights_for("我交了2000定金，现在不想要了", {}).text == ""
+
+
+def test_regulation_import(tmp_path: Path) -> None:
+    source = tmp_path / "t.txt"
+    official = "中华人民共和国消费者权益保护法实施条例\n第一章 总则\n第十九条 甲。\n乙。\n第二十条 丙。\n"
+    source.write_text(official, "utf-8")
+    assert parse_articles(source.read_text("utf-8")) == {19: "甲。\n乙。", 20: "丙。"}
+    name, count = import_regulation(source, tmp_path / "home")
+    assert count == 2 and (tmp_path / "home" / "regulations" / f"{name}.json").exists()
+    table = regulations(imported=tmp_path / "home" / "regulations")
+    assert table[name].text[19] == "甲。\n乙。"
+    regulations.cache_clear()
+    assert find_citations("《消费者权益保护法实施条例》第十九条")
+
+
+def test_copilot_checklist_shows_rule_and_ground() -> None:
+    from types import SimpleNamespace
+
+    from bot.web.views import checklist
+
+    view = SimpleNamespace(
+        procedure_name="合同纠纷", case_id="CS1", step="accept", steps_done=[], slot_labels={}, missing_slots=(),
+        escalated=False,
+        slots={"rights_rule": "deposit.buyer_defaults", "rights_grounds": "《中华人民共和国民法典》第五百八十七条"},
+    )
+    shown = checklist(view)
+    assert "deposit.buyer_defaults" in shown and "第五百八十七条" in shown
+
+
+def test_amended_law_is_in_force_from_its_amendment() -> None:
+    # 七日无理由退货 came with the 2013 amendment, in force 2014-03-15 (laws.db says 1994-01-01)
+    with fixed(date(2014, 3, 1)):
+        assert not one("《消费者权益保护法》第二十五条").in_force
+    with fixed(date(2014, 3, 15)):
+        assert one("《消费者权益保护法》第二十五条").in_force
+
+
+def test_deposit_defaulter_slot_completes_later_turns() -> None:
+    answer = rights_for("订单号 DD2026110300999，定金1000元，有付款截图", {"deposit_defaulter": "买方"})
+    assert answer.rule_id == "deposit.buyer_defaults"
+
+
+def test_buyer_who_withdrew_is_never_offered_double_deposit() -> None:
+    from bot.engine import Engine
+    from guardrails.types import MaskedText
+
+    engine = Engine.load()
+    state = engine.open_case("s")
+    for text in ("我交了定金订沙发，现在我不想要了，定金能退吗", "订单号 DD2026110300999，定金1000元，有付款截图"):
+        outcome = engine.advance(state, MaskedText(text))
+    assert state.step == "resolve" and "双倍返还定金" not in outcome.remedies
+
+
+def test_regulation_known_by_name_only() -> None:
+    with fixed(date(2026, 12, 4)):
+        check = one("《明码标价和禁止价格欺诈规定》第十九条")
+        assert check.exists and check.in_force
+    with fixed(date(2022, 6, 30)):
+        assert not one("《明码标价和禁止价格欺诈规定》第十九条").in_force
+
+
+def test_unsafe_food_is_offered_the_ten_fold_compensation() -> None:
+    from bot.engine import Engine
+    from guardrails.types import MaskedText
+
+    engine = Engine.load()
+    state = engine.open_case("s")
+    for text in ("在你们店买的牛奶过期了，20元，我要求赔偿", "订单号 DD2026110300111，有照片"):
+        outcome = engine.advance(state, MaskedText(text))
+    assert state.step == "resolve" and any("十倍" in remedy for remedy in outcome.remedies)
