@@ -40,6 +40,10 @@ ERRORS: dict[int | str, dict[str, object]] = {
 }
 router = APIRouter(responses=ERRORS)
 STREAM_CHUNK_CHARS = 24
+CONSENT_REQUIRED_MESSAGE = (
+    "请先向顾客展示个人信息处理告知并取得其同意，再以 {\"consent\": true} 创建会话 "
+    "(consent required: show GET /api/v1/privacy-notice and send {\"consent\": true})"
+)
 
 
 bearer = HTTPBearer(auto_error=False, description="The token from POST /api/v1/sessions")
@@ -79,11 +83,12 @@ def create_session(ctx: Ctx, body: SessionIn | None = None) -> SessionCreated:
     """Open an anonymous customer session; keep the token, it is the only key to this session.
 
     Send ``{"consent": true}`` once your UI has shown the privacy notice and the customer agreed;
-    the consent is recorded with the notice's version.
+    the consent is recorded with the notice's version. Without it: 400 ``consent_required``, nothing stored.
     """
+    if body is None or body.consent is not True:
+        raise api_error(400, "consent_required", CONSENT_REQUIRED_MESSAGE)
     session = ctx.bot.new_session()
-    if body is not None and body.consent:
-        ctx.consents.record(session, privacy_notice().policy_version, "api")
+    ctx.consents.record(session, privacy_notice().policy_version, "api")
     return SessionCreated(session=session, token=ctx.tokens.issue(session))
 
 

@@ -24,9 +24,10 @@ from starlette.requests import HTTPConnection
 from bot.settings import Settings, load_settings
 from bot.web import api, pages
 from bot.web.auth import Signer, UserStore
+from bot.web.bodylimit import BodyLimit
 from bot.web.consent import ConsentBook
 from bot.web.context import WebContext
-from bot.web.middleware import ApiBodyLimit, SecurityHeaders, StaffDoor
+from bot.web.middleware import SecurityHeaders, StaffDoor
 from bot.web.queue import QueueBook
 from bot.web.ratelimit import RateLimitMiddleware
 from bot.web.theme import CSS, THEME
@@ -71,7 +72,7 @@ def create_app(settings: Settings | None = None, bot: object | None = None) -> F
     app.add_api_route("/forbidden", _forbidden, include_in_schema=False, response_class=HTMLResponse)
     _mount_gradio(app, ctx)
     app.add_middleware(StaffDoor, areas=STAFF_MOUNTS, check=lambda conn, perm: _door(ctx, conn, perm))
-    app.add_middleware(ApiBodyLimit)
+    app.add_middleware(BodyLimit)
     app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
     app.add_middleware(SecurityHeaders)
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, StrictBool, field_validator
 
 MAX_MESSAGE_CHARS = 2000
 
@@ -15,10 +15,10 @@ class SessionCreated(BaseModel):
 
 
 class SessionIn(BaseModel):
-    consent: bool = Field(
+    consent: StrictBool = Field(
         default=False,
         description="true when your UI showed the privacy notice (GET /api/v1/privacy-notice) and the customer agreed; "
-        "recorded with the notice version",
+        "required: without it the session is refused (400 consent_required); recorded with the notice version",
     )
 
 

@@ -73,7 +73,7 @@ def log_in(page, base: str, web_app, role: str, target: str) -> None:
 
 
 def customer_case(base: str, text: str) -> tuple[str, str]:
-    created = httpx.post(f"{base}/api/v1/sessions").json()
+    created = httpx.post(f"{base}/api/v1/sessions", json={"consent": True}).json()
     auth = {"Authorization": f"Bearer {created['token']}"}
     reply = httpx.post(f"{base}/api/v1/sessions/{created['session']}/messages", json={"text": text}, headers=auth,
                        timeout=120).json()

@@ -22,7 +22,7 @@ def as_role(role: str, client: TestClient, login: Callable[[str], TestClient]) -
 
 
 def start_case(client: TestClient) -> tuple[str, str, dict[str, str]]:
-    created = client.post("/api/v1/sessions").json()
+    created = client.post("/api/v1/sessions", json={"consent": True}).json()
     auth = {"Authorization": f"Bearer {created['token']}"}
     path = f"/api/v1/sessions/{created['session']}/messages"
     reply = client.post(path, json={"text": "耳机坏了想退货"}, headers=auth)
