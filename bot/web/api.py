@@ -40,6 +40,10 @@ ERRORS: dict[int | str, dict[str, object]] = {
 }
 router = APIRouter(responses=ERRORS)
 STREAM_CHUNK_CHARS = 24
+TOKEN_REFUSALS = {
+    "expired": "会话令牌已过期，请用 POST /api/v1/sessions/{id}/token 换取新令牌 (token expired; renew it)",
+    "revoked": "会话已结束，令牌已失效；如需继续请换取新令牌 (conversation ended, token revoked; renew it)",
+}
 CONSENT_REQUIRED_MESSAGE = (
     "请先向顾客展示个人信息处理告知并取得其同意，再以 {\"consent\": true} 创建会话 "
     "(consent required: show GET /api/v1/privacy-notice and send {\"consent\": true})"
@@ -54,8 +58,11 @@ def customer_session(session_id: str, ctx: Ctx, credentials: Bearer) -> str:
     """The path's session, when the bearer token was issued for exactly that session."""
     if credentials is None:
         raise api_error(401, "token_required", "缺少会话令牌 (Authorization: Bearer <token> required)")
-    if ctx.tokens.session_of(credentials.credentials) != session_id:
+    checked = ctx.tokens.check(credentials.credentials)
+    if checked.session != session_id:
         raise api_error(403, "wrong_session", "令牌与会话不匹配 (token does not open this session)")
+    if checked.reason in TOKEN_REFUSALS:
+        raise api_error(401, f"token_{checked.reason}", TOKEN_REFUSALS[checked.reason])
     return session_id
 
 
@@ -92,6 +99,18 @@ def create_session(ctx: Ctx, body: SessionIn | None = None) -> SessionCreated:
     return SessionCreated(session=session, token=ctx.tokens.issue(session))
 
 
+@router.post("/api/v1/sessions/{session_id}/token", response_model=SessionCreated, status_code=201, tags=["customer"])
+def renew_token(session_id: str, ctx: Ctx, credentials: Bearer) -> SessionCreated:
+    """A returning customer: trade the session's old token (expired, or revoked when the case ended) for a new one.
+
+    The session, and so the case, stays the same; its next message puts it back in the agents' queue.
+    """
+    token = ctx.tokens.renew(credentials.credentials if credentials else None, session_id)
+    if token is None:
+        raise api_error(403, "wrong_session", "令牌无法续期 (token does not renew this session)")
+    return SessionCreated(session=session_id, token=token)
+
+
 @router.get("/api/v1/privacy-notice", response_model=PrivacyNoticeOut, tags=["customer"])
 def get_privacy_notice() -> PrivacyNoticeOut:
     """The notice to show before the first message (《个人信息保护法》第十七条), from the company's privacy rules."""
@@ -104,6 +123,7 @@ def get_privacy_notice() -> PrivacyNoticeOut:
 @router.post("/api/v1/sessions/{session_id}/messages", response_model=ReplyOut, tags=["customer"])
 def post_message(session_id: CustomerSession, body: MessageIn, ctx: Ctx) -> dict[str, object]:
     """Send one customer message; the answer has the same fields as ``csbot chat --json``."""
+    ctx.queue.reopen(session_id)  # a customer back after the end: the conversation is open again
     return ctx.bot.handle(Turn(session_id, body.text)).to_json()
 
 
@@ -119,6 +139,7 @@ def stream_message(session_id: CustomerSession, body: MessageIn, ctx: Ctx) -> St
     Text is streamed only after the whole reply has passed the output rails, so no unchecked
     words ever reach the customer.
     """
+    ctx.queue.reopen(session_id)
     return StreamingResponse(_reply_events(ctx, Turn(session_id, body.text)), media_type="text/event-stream")
 
 

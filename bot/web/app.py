@@ -23,13 +23,14 @@ from starlette.requests import HTTPConnection
 
 from bot.settings import Settings, load_settings
 from bot.web import api, pages
-from bot.web.auth import Signer, UserStore
+from bot.web.auth import SESSION_MAX_AGE_S, Signer, UserStore
 from bot.web.bodylimit import BodyLimit
 from bot.web.consent import ConsentBook
 from bot.web.context import WebContext
 from bot.web.middleware import SecurityHeaders, StaffDoor
 from bot.web.queue import QueueBook
 from bot.web.ratelimit import RateLimitMiddleware
+from bot.web.staff_sessions import StaffSessions
 from bot.web.theme import CSS, THEME
 from bot.web.tokens import CustomerTokens
 
@@ -53,14 +54,16 @@ def create_app(settings: Settings | None = None, bot: object | None = None) -> F
         from bot.service import CsBot
 
         bot = CsBot(settings)
+    tokens = CustomerTokens.for_settings(settings)
     ctx = WebContext(
         settings=settings,
         bot=bot,  # type: ignore[arg-type]
         users=UserStore.open(settings),
         signer=Signer.for_settings(settings),
-        tokens=CustomerTokens.for_settings(settings),
-        queue=QueueBook(bot, settings),
+        tokens=tokens,
+        queue=QueueBook(bot, settings, on_close=tokens.revoke),
         consents=ConsentBook(settings, bot),
+        staff_sessions=StaffSessions.for_settings(settings, SESSION_MAX_AGE_S),
     )
     # FastAPIOffline: /docs and /redoc load their scripts from this server, not from a CDN.
     app = FastAPIOffline(title="csbot", version=package_version("csbot"), description=DESCRIPTION)

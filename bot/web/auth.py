@@ -145,8 +145,19 @@ class Signer:
     def for_settings(cls, settings: Settings) -> Signer:
         return cls(settings.secret_key or settings.key_file_secret("web-session"))
 
-    def session_cookie(self, user: StaffUser) -> str:
-        return self._sessions.dumps({"u": user.name, "r": user.role})
+    def session_cookie(self, user: StaffUser, session_id: str = "") -> str:
+        """The signed cookie; ``session_id`` names the server-side session (``bot.web.staff_sessions``)."""
+        return self._sessions.dumps({"u": user.name, "r": user.role, "sid": session_id})
+
+    def session_id(self, cookie: str | None) -> str | None:
+        """The server-side session id a validly signed cookie names, else None."""
+        if not cookie:
+            return None
+        try:
+            data = self._sessions.loads(cookie, max_age=SESSION_MAX_AGE_S)
+        except BadSignature:
+            return None
+        return str(data.get("sid") or "") or None if isinstance(data, dict) else None
 
     def read_session(self, cookie: str | None) -> StaffUser | None:
         if not cookie:

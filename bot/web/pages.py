@@ -76,7 +76,7 @@ def _logged_in(ctx: WebContext, user: StaffUser, target: str, secure: bool) -> R
     """Set the signed session cookie: not readable by scripts, not sent on cross-site POSTs."""
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, ctx.signer.session_cookie(user), max_age=SESSION_MAX_AGE_S,
+        SESSION_COOKIE, ctx.signer.session_cookie(user, ctx.staff_sessions.open(user.name)), max_age=SESSION_MAX_AGE_S,
         httponly=True, samesite="lax", path="/", secure=secure,
     )
     return response
@@ -86,6 +86,7 @@ def _logged_in(ctx: WebContext, user: StaffUser, target: str, secure: bool) -> R
 def logout(request: Request, ctx: Ctx, csrf_token: Annotated[str, Form(max_length=400)] = "") -> Response:
     if not ctx.signer.csrf_ok(csrf_token, request.cookies.get(CSRF_COOKIE)):
         raise api_error(403, "csrf", "表单已过期，请刷新页面后重试 (missing or invalid CSRF token)")
+    ctx.staff_sessions.revoke(ctx.signer.session_id(request.cookies.get(SESSION_COOKIE)))  # a saved copy dies too
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

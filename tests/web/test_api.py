@@ -228,6 +228,8 @@ def test_when_customer_consents_and_an_agent_ends_then_the_record_endpoint_shows
     web_app.state.ctx.users.add("ender-agent", "agent", "a long test password")
     AgentHandlers(web_app.state.ctx).close(session, "", gr.Request(username="ender-agent"))
     version = client.get("/api/v1/privacy-notice").json()["version"]
+    renewed = client.post(f"/api/v1/sessions/{session}/token", headers=auth).json()["token"]  # ending revoked it
+    auth = {"Authorization": f"Bearer {renewed}"}
     for fmt in ("md", "html"):
         answer = client.get(f"/api/v1/cases/{case_id}/record", params={"format": fmt}, headers=auth)
         assert answer.status_code == 200, answer.text
