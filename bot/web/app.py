@@ -29,7 +29,7 @@ from bot.web.consent import ConsentBook
 from bot.web.context import WebContext
 from bot.web.middleware import SecurityHeaders, StaffDoor
 from bot.web.queue import QueueBook
-from bot.web.ratelimit import RateLimitMiddleware
+from bot.web.ratelimit import RateLimitMiddleware, store_for
 from bot.web.staff_sessions import StaffSessions
 from bot.web.theme import CSS, THEME
 from bot.web.tokens import CustomerTokens
@@ -76,7 +76,10 @@ def create_app(settings: Settings | None = None, bot: object | None = None) -> F
     _mount_gradio(app, ctx)
     app.add_middleware(StaffDoor, areas=STAFF_MOUNTS, check=lambda conn, perm: _door(ctx, conn, perm))
     app.add_middleware(BodyLimit)
-    app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
+    app.add_middleware(
+        RateLimitMiddleware, per_minute=settings.rate_limit_per_minute,
+        trusted_proxies=settings.trusted_proxies, store=store_for(settings.db_url),
+    )
     app.add_middleware(SecurityHeaders)
     return app
 

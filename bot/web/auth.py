@@ -116,6 +116,10 @@ class UserStore:
             row = conn.execute(select(users_table.c.role).where(users_table.c.name == name)).first()
         return StaffUser(name, row.role) if row else None
 
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
     def authenticate(self, name: str, password: str) -> StaffUser | None:
         """The user when the password matches, else None (same answer for unknown names)."""
         with self._engine.connect() as conn:

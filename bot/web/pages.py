@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from bot.web.auth import CSRF_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE_S, StaffUser, role_names
 from bot.web.context import Ctx, WebContext, api_error
+from bot.web.lockout import lockout_for
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 router = APIRouter(include_in_schema=False)
@@ -63,12 +64,21 @@ def login(
 ) -> Response:
     if not ctx.signer.csrf_ok(csrf_token, request.cookies.get(CSRF_COOKIE)):
         raise api_error(403, "csrf", "表单已过期，请刷新页面后重试 (missing or invalid CSRF token)")
+    lockout = lockout_for(ctx.users.engine)
+    wait = lockout.locked_for(username)
+    if wait > 0:
+        return render(
+            request, ctx, "login.html", status=429, title="员工登录", next=safe_next(next),
+            error=f"该账户因多次密码错误已暂时锁定，请 {int(wait) + 1} 秒后再试", username=username,
+        )
     user = ctx.users.authenticate(username, password)
     if user is None:
+        lockout.failed(username)
         return render(
             request, ctx, "login.html", status=401, title="员工登录",
             next=safe_next(next), error="用户名或密码错误", username=username,
         )
+    lockout.succeeded(username)
     return _logged_in(ctx, user, safe_next(next), secure=request.url.scheme == "https")
 
 
