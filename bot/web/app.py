@@ -27,6 +27,7 @@ from bot.web.auth import SESSION_MAX_AGE_S, Signer, UserStore
 from bot.web.bodylimit import BodyLimit
 from bot.web.consent import ConsentBook
 from bot.web.context import WebContext
+from bot.web.csp import ContentSecurityPolicy
 from bot.web.middleware import SecurityHeaders, StaffDoor
 from bot.web.queue import QueueBook
 from bot.web.ratelimit import RateLimitMiddleware, store_for
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, bot: object | None = None) -> F
         trusted_proxies=settings.trusted_proxies, store=store_for(settings.db_url),
     )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(ContentSecurityPolicy, widget_origins=settings.widget_origins)
     return app
 
 
