@@ -22,12 +22,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
 
 from bot.settings import Settings, load_settings
-from bot.web import api, pages
+from bot.web import api, exports, pages
 from bot.web.auth import SESSION_MAX_AGE_S, Signer, UserStore
 from bot.web.bodylimit import BodyLimit
 from bot.web.consent import ConsentBook
 from bot.web.context import WebContext
 from bot.web.csp import ContentSecurityPolicy
+from bot.web.filemodes import make_private
 from bot.web.middleware import SecurityHeaders, StaffDoor
 from bot.web.queue import QueueBook
 from bot.web.ratelimit import RateLimitMiddleware, store_for
@@ -66,12 +67,14 @@ def create_app(settings: Settings | None = None, bot: object | None = None) -> F
         consents=ConsentBook(settings, bot),
         staff_sessions=StaffSessions.for_settings(settings, SESSION_MAX_AGE_S),
     )
+    make_private(settings.home)  # the databases and keys just opened or created: 0600
     # FastAPIOffline: /docs and /redoc load their scripts from this server, not from a CDN.
     app = FastAPIOffline(title="csbot", version=package_version("csbot"), description=DESCRIPTION)
     app.state.ctx = ctx
     _add_error_handlers(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(exports.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_api_route("/forbidden", _forbidden, include_in_schema=False, response_class=HTMLResponse)
     _mount_gradio(app, ctx)
