@@ -23,6 +23,7 @@ from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine,
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
+from bot.web.password_policy import weakness
 
 SESSION_COOKIE = "csbot_staff"
 CSRF_COOKIE = "csbot_csrf"
@@ -100,8 +101,9 @@ class UserStore:
             raise AuthError("用户名只能包含字母、数字、点、下划线和连字符（2-40 个字符）")
         if role not in role_names():
             raise AuthError(f"未知角色 {role!r}；可选：{', '.join(role_names())}")
-        if len(password) < MIN_PASSWORD_CHARS:
-            raise AuthError(f"密码至少 {MIN_PASSWORD_CHARS} 个字符")
+        problem = weakness(password)  # length, repeats, sequences, common passwords
+        if problem:
+            raise AuthError(problem)
         values = {"role": role, "password_hash": self._hasher.hash(password)}
         with self._engine.begin() as conn:
             exists = conn.execute(select(users_table.c.name).where(users_table.c.name == name)).first()

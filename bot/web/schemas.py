@@ -6,6 +6,8 @@ import unicodedata
 
 from pydantic import BaseModel, Field, StrictBool, field_validator
 
+from bot.web.textclean import clean_invisible
+
 MAX_MESSAGE_CHARS = 2000
 
 
@@ -37,7 +39,7 @@ class MessageIn(BaseModel):
     @field_validator("text")
     @classmethod
     def _clean(cls, value: str) -> str:
-        value = value.strip()
+        value = clean_invisible(value).strip()  # no direction overrides, no U+2028/2029 stored as typed
         if not value:
             raise ValueError("消息不能为空 (text must not be empty)")
         if len(value) > MAX_MESSAGE_CHARS:
