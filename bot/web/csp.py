@@ -2,7 +2,8 @@
 
 The policy keeps every script, style, image and connection on this server: a customer's
 ``![照片](http://…)`` can never make an agent's browser fetch from elsewhere. Gradio's pages carry
-inline scripts and styles, hence ``'unsafe-inline'`` (no ``eval``). ``frame-ancestors``: ``/widget``
+inline scripts and styles, hence ``'unsafe-inline'``; their HTML component needs ``'unsafe-eval'``
+(Gradio's apps only; the login, home and API pages go without). ``frame-ancestors``: ``/widget``
 may be framed by the sites in ``CSBOT_WIDGET_ORIGINS`` (and this one); nothing else may be framed.
 Staff areas (``/agent``, ``/qa``, ``/records``) refuse state-changing calls whose ``Origin`` is not this
 server's: Gradio's own endpoints carry no CSRF token, so this is their cross-site request guard.
@@ -33,9 +34,17 @@ STAFF_PREFIXES = ("/agent", "/qa", "/records")
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
+GRADIO_PREFIXES = (WIDGET_PREFIX, *STAFF_PREFIXES)
+# Gradio's HTML component builds its template with ``new Function``: its apps need 'unsafe-eval'.
+GRADIO_SCRIPT_SRC = "script-src 'self' 'unsafe-inline' 'unsafe-eval'"
+
+
 def policy_for(path: str, widget_origins: str) -> str:
     ancestors = " ".join(["'self'", *widget_origins.split()]) if path.startswith(WIDGET_PREFIX) else "'none'"
-    return "; ".join([*BASE_POLICY, f"frame-ancestors {ancestors}"])
+    rules = list(BASE_POLICY)
+    if path.startswith(GRADIO_PREFIXES):
+        rules[1] = GRADIO_SCRIPT_SRC
+    return "; ".join([*rules, f"frame-ancestors {ancestors}"])
 
 
 class ContentSecurityPolicy:
