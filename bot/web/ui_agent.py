@@ -27,6 +27,7 @@ class AgentHandlers:
     def __init__(self, ctx: WebContext) -> None:
         self.ctx = ctx
         self.queue = ctx.queue
+        self._vault: Any = None
 
     def _agent(self, request: gr.Request) -> StaffUser:
         user = self.ctx.users.get(request.username) if request is not None and request.username else None
@@ -96,8 +97,10 @@ class AgentHandlers:
         if not reason.strip():
             raise gr.Error("查看遮盖信息必须填写原因（会被记录）。")
         conversation = self.ctx.bot.case_view(session).case_id
+        if self._vault is None:  # one vault (one engine) for every reveal, not a new one each time
+            self._vault = open_vault(self.ctx.settings)
         try:
-            return open_vault(self.ctx.settings).reveal(conversation, placeholder, actor=agent.name, reason=reason)
+            return self._vault.reveal(conversation, placeholder, actor=agent.name, reason=reason)
         except VaultError as error:
             raise gr.Error(f"无法查看：{error}") from None
 
