@@ -28,3 +28,20 @@ def test_many_reveals_open_the_vault_once(web_app: FastAPI, monkeypatch: pytest.
     for _ in range(5):
         assert copilot.reveal(session, placeholder, "回拨顾客确认地址", gr.Request(username="agent-user")) == PHONE
     assert len(opened) <= 1
+
+
+def test_a_number_in_the_reveal_reason_is_not_written_as_the_cases_placeholder(web_app: FastAPI) -> None:
+    from guardrails.pii.vault import open_vault
+
+    ctx = web_app.state.ctx
+    session = ctx.bot.new_session()
+    from bot.types import Turn
+
+    case_id = ctx.bot.handle(Turn(session, f"耳机坏了要退货，手机{PHONE}")).case_id
+    ctx.users.add("agent-user", "agent", "a long test password")
+    copilot = AgentHandlers(ctx)
+    placeholder = copilot._show(session, None)[5]["choices"][0]
+    copilot.reveal(session, placeholder, "顾客说新号码13900001111", gr.Request(username="agent-user"))
+    reason = open_vault(ctx.settings).reveals(case_id)[-1]["reason"]
+    assert "13900001111" not in reason
+    assert placeholder not in reason  # another number must not read as the case's [手机号1]
