@@ -12,6 +12,7 @@ import gradio as gr
 
 from bot.web.context import WebContext
 from bot.web.exports import ExportShelf, download_link
+from bot.web.quiet_choices import QuietDropdown
 from bot.web.views import CASE_HEADERS, TIMELINE_HEADERS, case_rows, search_cases, timeline_rows, verify_summary
 
 
@@ -61,7 +62,7 @@ def build(ctx: WebContext) -> gr.Blocks:
             headers=list(CASE_HEADERS), datatype="str", interactive=False, type="array", wrap=True, elem_id="cases"
         )
         with gr.Row():
-            case = gr.Dropdown(label="案件", choices=[], elem_id="case")
+            case = QuietDropdown(label="案件", choices=[], elem_id="case")
             fmt = gr.Radio(label="导出格式", choices=[("HTML", "html"), ("Markdown", "md")], value="html")
             export = gr.Button("导出书面记录", elem_id="export")
             download = gr.HTML(visible=False, elem_id="download")

@@ -45,3 +45,14 @@ def test_a_number_in_the_reveal_reason_is_not_written_as_the_cases_placeholder(w
     reason = open_vault(ctx.settings).reveals(case_id)[-1]["reason"]
     assert "13900001111" not in reason
     assert placeholder not in reason  # another number must not read as the case's [手机号1]
+
+
+def test_a_refused_queue_selection_names_no_open_session(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.web.quiet_choices import QuietDropdown, QuietRadio
+
+    secret_sessions = [("a", "session-aaaa1111"), ("b", "session-bbbb2222")]
+    for component in (QuietRadio(choices=secret_sessions), QuietDropdown(choices=secret_sessions)):
+        with pytest.raises(gr.Error) as refused:
+            component.preprocess("forged-session")
+        assert "session-aaaa1111" not in str(refused.value.message)
+    assert "session-aaaa1111" not in capsys.readouterr().err
