@@ -103,3 +103,22 @@ def test_pg_buckets_share_one_budget_between_stores() -> None:
     assert first.take("test|a", 2) > 0.0  # the second process spent the budget too
     now[0] += 30
     assert second.take("test|a", 2) == 0.0
+
+
+@pytest.mark.postgres
+def test_two_app_processes_on_postgresql_share_one_session_budget(web_settings: Settings) -> None:
+    import secrets
+
+    from bot.web.app import create_app
+
+    url = os.environ.get("CSBOT_TEST_PG_URL")
+    if not url:
+        pytest.skip("CSBOT_TEST_PG_URL not set")
+    values = {**web_settings.model_dump(), "rate_limit_per_minute": 2, "db_url": url}
+    first, second = create_app(Settings(**values)), create_app(Settings(**values))
+    address = f"2001:db8::{secrets.token_hex(2)}:{secrets.token_hex(2)}"  # a fresh client each run
+    with TestClient(first, client=(address, 1)) as one, TestClient(second, client=(address, 1)) as two:
+        codes = [one.post("/api/v1/sessions", json=CONSENT).status_code,
+                 two.post("/api/v1/sessions", json=CONSENT).status_code,
+                 one.post("/api/v1/sessions", json=CONSENT).status_code]
+    assert codes == [201, 201, 429]
