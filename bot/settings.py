@@ -90,6 +90,18 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(default=None, description="session signing key; default: generated")
     rate_limit_per_minute: int = Field(default=30, description="public endpoints: requests per client per minute")
 
+    # Web security (docs/security.md); the other limits per purpose are in bot/web/ratelimits.yaml
+    trusted_proxies: str = Field(
+        default="", description="comma-separated addresses/CIDRs whose X-Forwarded-For is believed; empty: none"
+    )
+    widget_origins: str = Field(
+        default="", description="space-separated origins allowed to frame /widget (CSP frame-ancestors); empty: none"
+    )
+    customer_token_ttl_s: int = Field(default=24 * 3600, ge=60, description="lifetime of a customer bearer token")
+    customer_resume_s: int = Field(
+        default=30 * 24 * 3600, ge=60, description="how long an old customer token can be traded for a new one"
+    )
+
     @property
     def records_url(self) -> str:
         return self.db_url or f"sqlite:///{(self.home / 'records.db').resolve()}"

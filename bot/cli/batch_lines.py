@@ -39,7 +39,18 @@ def parse_line(raw: bytes, as_json: bool) -> tuple[Any, str]:
     text = item.get("text")
     if not isinstance(text, str):
         raise LineError('"text" must be a string')
+    if not encodable(text) or not encodable(json.dumps(item.get("id"), ensure_ascii=False)):
+        raise LineError("holds a lone surrogate (\\ud800-\\udfff escape), which is not text")
     return item.get("id"), text
+
+
+def encodable(text: str) -> bool:
+    """False for a string holding a lone surrogate (valid in JSON escapes, not in UTF-8)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class BatchReader:

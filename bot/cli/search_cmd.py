@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from bot.cli.batch_lines import encodable
 from bot.settings import load_settings
 
 
@@ -54,18 +55,24 @@ def register(app: typer.Typer) -> None:
 def run_batch(searcher: Any, path: Path, top_k: int) -> int:
     """Answer every well-formed line; report each malformed one on stderr. Exit code 1 if any was bad."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
+        lines = path.read_bytes().splitlines()
+    except OSError as error:
         print(f"error: cannot read {path}: {error}", file=sys.stderr)
         return 2
     bad = 0
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
             continue
         try:
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as error:  # one bad line, not a bad batch
+                raise ValueError(f"not valid UTF-8 (byte offset {error.start})") from None
             item = json.loads(line)
             if not isinstance(item, dict) or not isinstance(item.get("query"), str) or "id" not in item:
                 raise ValueError('expected an object with "id" and a string "query"')
+            if not encodable(item["query"]) or not encodable(json.dumps(item["id"], ensure_ascii=False)):
+                raise ValueError("holds a lone surrogate escape, which is not text")
         except ValueError as error:
             print(f"error: {path}:{number}: malformed line: {error}", file=sys.stderr)
             bad += 1

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import jinja2
 import yaml
 
+from bot.plaintext import md_escape
 from bot.types import STEP_NAMES_ZH
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -27,6 +28,7 @@ def _environment(fmt: str) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,  # both formats: customer text must never become markup
+        finalize=md_escape if fmt == "md" else None,  # nor Markdown structure (links, images, headings)
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,

@@ -40,6 +40,14 @@ ERRORS: dict[int | str, dict[str, object]] = {
 }
 router = APIRouter(responses=ERRORS)
 STREAM_CHUNK_CHARS = 24
+TOKEN_REFUSALS = {
+    "expired": "会话令牌已过期，请用 POST /api/v1/sessions/{id}/token 换取新令牌 (token expired; renew it)",
+    "revoked": "会话已结束，令牌已失效；如需继续请换取新令牌 (conversation ended, token revoked; renew it)",
+}
+CONSENT_REQUIRED_MESSAGE = (
+    "请先向顾客展示个人信息处理告知并取得其同意，再以 {\"consent\": true} 创建会话 "
+    "(consent required: show GET /api/v1/privacy-notice and send {\"consent\": true})"
+)
 
 
 bearer = HTTPBearer(auto_error=False, description="The token from POST /api/v1/sessions")
@@ -50,8 +58,11 @@ def customer_session(session_id: str, ctx: Ctx, credentials: Bearer) -> str:
     """The path's session, when the bearer token was issued for exactly that session."""
     if credentials is None:
         raise api_error(401, "token_required", "缺少会话令牌 (Authorization: Bearer <token> required)")
-    if ctx.tokens.session_of(credentials.credentials) != session_id:
+    checked = ctx.tokens.check(credentials.credentials)
+    if checked.session != session_id:
         raise api_error(403, "wrong_session", "令牌与会话不匹配 (token does not open this session)")
+    if checked.reason in TOKEN_REFUSALS:
+        raise api_error(401, f"token_{checked.reason}", TOKEN_REFUSALS[checked.reason])
     return session_id
 
 
@@ -79,12 +90,25 @@ def create_session(ctx: Ctx, body: SessionIn | None = None) -> SessionCreated:
     """Open an anonymous customer session; keep the token, it is the only key to this session.
 
     Send ``{"consent": true}`` once your UI has shown the privacy notice and the customer agreed;
-    the consent is recorded with the notice's version.
+    the consent is recorded with the notice's version. Without it: 400 ``consent_required``, nothing stored.
     """
+    if body is None or body.consent is not True:
+        raise api_error(400, "consent_required", CONSENT_REQUIRED_MESSAGE)
     session = ctx.bot.new_session()
-    if body is not None and body.consent:
-        ctx.consents.record(session, privacy_notice().policy_version, "api")
+    ctx.consents.record(session, privacy_notice().policy_version, "api")
     return SessionCreated(session=session, token=ctx.tokens.issue(session))
+
+
+@router.post("/api/v1/sessions/{session_id}/token", response_model=SessionCreated, status_code=201, tags=["customer"])
+def renew_token(session_id: str, ctx: Ctx, credentials: Bearer) -> SessionCreated:
+    """A returning customer: trade the session's old token (expired, or revoked when the case ended) for a new one.
+
+    The session, and so the case, stays the same; its next message puts it back in the agents' queue.
+    """
+    token = ctx.tokens.renew(credentials.credentials if credentials else None, session_id)
+    if token is None:
+        raise api_error(403, "wrong_session", "令牌无法续期 (token does not renew this session)")
+    return SessionCreated(session=session_id, token=token)
 
 
 @router.get("/api/v1/privacy-notice", response_model=PrivacyNoticeOut, tags=["customer"])
@@ -110,6 +134,7 @@ def post_message(
 
     A retry with the same ``Idempotency-Key`` gets the first reply again; no second turn is recorded.
     """
+    ctx.queue.reopen(session_id)  # a customer back after the end: the conversation is open again
     return run_turn(ctx, session_id, body.text, idempotency_key)
 
 
@@ -128,6 +153,7 @@ def stream_message(
     words ever reach the customer. The turn is recorded before the response starts: ``accepted``
     means recorded, and a failure is an HTTP error (409 for a busy session), never a late error event.
     """
+    ctx.queue.reopen(session_id)
     reply = run_turn(ctx, session_id, body.text, idempotency_key)
     return StreamingResponse(_reply_events(session_id, reply), media_type="text/event-stream")
 

@@ -22,13 +22,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
 
 from bot.settings import Settings, load_settings
-from bot.web import api, pages, turns
-from bot.web.auth import Signer, UserStore
+from bot.web import api, exports, pages, turns
+from bot.web.auth import SESSION_MAX_AGE_S, Signer, UserStore
+from bot.web.bodylimit import BodyLimit
 from bot.web.consent import ConsentBook
 from bot.web.context import WebContext
-from bot.web.middleware import ApiBodyLimit, SecurityHeaders, StaffDoor
+from bot.web.csp import ContentSecurityPolicy
+from bot.web.filemodes import make_private
+from bot.web.middleware import SecurityHeaders, StaffDoor
 from bot.web.queue import QueueBook
-from bot.web.ratelimit import RateLimitMiddleware
+from bot.web.ratelimit import RateLimitMiddleware, store_for
+from bot.web.staff_sessions import StaffSessions
 from bot.web.theme import CSS, THEME
 from bot.web.tokens import CustomerTokens
 
@@ -52,15 +56,18 @@ def create_app(settings: Settings | None = None, bot: object | None = None) -> F
         from bot.service import CsBot
 
         bot = CsBot(settings)
+    tokens = CustomerTokens.for_settings(settings)
     ctx = WebContext(
         settings=settings,
         bot=bot,  # type: ignore[arg-type]
         users=UserStore.open(settings),
         signer=Signer.for_settings(settings),
-        tokens=CustomerTokens.for_settings(settings),
-        queue=QueueBook(bot, settings),
+        tokens=tokens,
+        queue=QueueBook(bot, settings, on_close=tokens.revoke),
         consents=ConsentBook(settings, bot),
+        staff_sessions=StaffSessions.for_settings(settings, SESSION_MAX_AGE_S),
     )
+    make_private(settings.home)  # the databases and keys just opened or created: 0600
     # FastAPIOffline: /docs and /redoc load their scripts from this server, not from a CDN.
     app = FastAPIOffline(title="csbot", version=package_version("csbot"), description=DESCRIPTION)
     app.state.ctx = ctx
@@ -68,13 +75,18 @@ def create_app(settings: Settings | None = None, bot: object | None = None) -> F
     app.include_router(api.router)
     turns.install(app)  # a busy session answers 409 with Retry-After
     app.include_router(pages.router)
+    app.include_router(exports.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_api_route("/forbidden", _forbidden, include_in_schema=False, response_class=HTMLResponse)
     _mount_gradio(app, ctx)
     app.add_middleware(StaffDoor, areas=STAFF_MOUNTS, check=lambda conn, perm: _door(ctx, conn, perm))
-    app.add_middleware(ApiBodyLimit)
-    app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(
+        RateLimitMiddleware, per_minute=settings.rate_limit_per_minute,
+        trusted_proxies=settings.trusted_proxies, store=store_for(settings.db_url),
+    )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(ContentSecurityPolicy, widget_origins=settings.widget_origins)
     return app
 
 

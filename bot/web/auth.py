@@ -23,6 +23,7 @@ from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine,
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
+from bot.web.password_policy import weakness
 
 SESSION_COOKIE = "csbot_staff"
 CSRF_COOKIE = "csbot_csrf"
@@ -100,8 +101,9 @@ class UserStore:
             raise AuthError("用户名只能包含字母、数字、点、下划线和连字符（2-40 个字符）")
         if role not in role_names():
             raise AuthError(f"未知角色 {role!r}；可选：{', '.join(role_names())}")
-        if len(password) < MIN_PASSWORD_CHARS:
-            raise AuthError(f"密码至少 {MIN_PASSWORD_CHARS} 个字符")
+        problem = weakness(password)  # length, repeats, sequences, common passwords
+        if problem:
+            raise AuthError(problem)
         values = {"role": role, "password_hash": self._hasher.hash(password)}
         with self._engine.begin() as conn:
             exists = conn.execute(select(users_table.c.name).where(users_table.c.name == name)).first()
@@ -115,6 +117,10 @@ class UserStore:
         with self._engine.connect() as conn:
             row = conn.execute(select(users_table.c.role).where(users_table.c.name == name)).first()
         return StaffUser(name, row.role) if row else None
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
 
     def authenticate(self, name: str, password: str) -> StaffUser | None:
         """The user when the password matches, else None (same answer for unknown names)."""
@@ -145,8 +151,19 @@ class Signer:
     def for_settings(cls, settings: Settings) -> Signer:
         return cls(settings.secret_key or settings.key_file_secret("web-session"))
 
-    def session_cookie(self, user: StaffUser) -> str:
-        return self._sessions.dumps({"u": user.name, "r": user.role})
+    def session_cookie(self, user: StaffUser, session_id: str = "") -> str:
+        """The signed cookie; ``session_id`` names the server-side session (``bot.web.staff_sessions``)."""
+        return self._sessions.dumps({"u": user.name, "r": user.role, "sid": session_id})
+
+    def session_id(self, cookie: str | None) -> str | None:
+        """The server-side session id a validly signed cookie names, else None."""
+        if not cookie:
+            return None
+        try:
+            data = self._sessions.loads(cookie, max_age=SESSION_MAX_AGE_S)
+        except BadSignature:
+            return None
+        return str(data.get("sid") or "") or None if isinstance(data, dict) else None
 
     def read_session(self, cookie: str | None) -> StaffUser | None:
         if not cookie:

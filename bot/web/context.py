@@ -15,6 +15,7 @@ from bot.settings import Settings
 from bot.web.auth import CSRF_COOKIE, SESSION_COOKIE, Signer, StaffUser, UserStore
 from bot.web.consent import ConsentBook
 from bot.web.queue import QueueBook
+from bot.web.staff_sessions import StaffSessions
 from bot.web.tokens import CustomerTokens
 
 if TYPE_CHECKING:
@@ -32,12 +33,14 @@ class WebContext:
     tokens: CustomerTokens
     queue: QueueBook
     consents: ConsentBook
+    staff_sessions: StaffSessions
 
     def staff_from_cookies(self, cookies: dict[str, str]) -> StaffUser | None:
         """The logged-in member of staff, if the signed cookie is valid and the user still exists."""
-        user = self.signer.read_session(cookies.get(SESSION_COOKIE))
-        if user is None:
-            return None
+        cookie = cookies.get(SESSION_COOKIE)
+        user = self.signer.read_session(cookie)
+        if user is None or self.staff_sessions.user_of(self.signer.session_id(cookie)) != user.name:
+            return None  # signed but logged out, expired or never opened on this server
         current = self.users.get(user.name)
         return current if current is not None and current.role == user.role else None
 

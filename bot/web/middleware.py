@@ -1,4 +1,4 @@
-"""ASGI middleware: security headers, a body-size cap on the API, and the door to the staff pages.
+"""ASGI middleware: security headers and the door to the staff pages (the body cap is ``bodylimit``).
 
 The Gradio apps check the role on every call (``auth_dependency``); this door only turns a
 browser that opens a staff page without a login into a redirect to the login form (and a wrong
@@ -7,7 +7,6 @@ role into a readable refusal) instead of Gradio's bare 401.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from urllib.parse import quote
 
@@ -15,7 +14,6 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-MAX_API_BODY_BYTES = 64 * 1024
 EMBEDDABLE_PREFIXES = ("/widget",)  # the customer widget may be framed by the company's own site
 
 
@@ -41,21 +39,6 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-class ApiBodyLimit:
-    """Refuse API bodies over 64 KiB up front (413) instead of reading them."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/api/"):
-            length = HTTPConnection(scope).headers.get("content-length", "0")
-            if not length.isdigit() or int(length) > MAX_API_BODY_BYTES:
-                await _json(send, 413, "body_too_large", f"请求体过大，最多 {MAX_API_BODY_BYTES} 字节 (body too large)")
-                return
-        await self.app(scope, receive, send)
 
 
 class StaffDoor:
@@ -84,10 +67,3 @@ async def _redirect(send: Send, location: str) -> None:
     headers = [(b"location", location.encode()), (b"content-length", b"0")]
     await send({"type": "http.response.start", "status": 303, "headers": headers})
     await send({"type": "http.response.body", "body": b""})
-
-
-async def _json(send: Send, status: int, code: str, message: str) -> None:
-    body = json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False).encode()
-    headers = [(b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 
 from bot.web.auth import CSRF_COOKIE, SESSION_COOKIE, SESSION_MAX_AGE_S, StaffUser, role_names
 from bot.web.context import Ctx, WebContext, api_error
+from bot.web.lockout import lockout_for
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 router = APIRouter(include_in_schema=False)
@@ -63,12 +64,21 @@ def login(
 ) -> Response:
     if not ctx.signer.csrf_ok(csrf_token, request.cookies.get(CSRF_COOKIE)):
         raise api_error(403, "csrf", "表单已过期，请刷新页面后重试 (missing or invalid CSRF token)")
+    lockout = lockout_for(ctx.users.engine)
+    wait = lockout.locked_for(username)
+    if wait > 0:
+        return render(
+            request, ctx, "login.html", status=429, title="员工登录", next=safe_next(next),
+            error=f"该账户因多次密码错误已暂时锁定，请 {int(wait) + 1} 秒后再试", username=username,
+        )
     user = ctx.users.authenticate(username, password)
     if user is None:
+        lockout.failed(username)
         return render(
             request, ctx, "login.html", status=401, title="员工登录",
             next=safe_next(next), error="用户名或密码错误", username=username,
         )
+    lockout.succeeded(username)
     return _logged_in(ctx, user, safe_next(next), secure=request.url.scheme == "https")
 
 
@@ -76,7 +86,7 @@ def _logged_in(ctx: WebContext, user: StaffUser, target: str, secure: bool) -> R
     """Set the signed session cookie: not readable by scripts, not sent on cross-site POSTs."""
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, ctx.signer.session_cookie(user), max_age=SESSION_MAX_AGE_S,
+        SESSION_COOKIE, ctx.signer.session_cookie(user, ctx.staff_sessions.open(user.name)), max_age=SESSION_MAX_AGE_S,
         httponly=True, samesite="lax", path="/", secure=secure,
     )
     return response
@@ -86,6 +96,7 @@ def _logged_in(ctx: WebContext, user: StaffUser, target: str, secure: bool) -> R
 def logout(request: Request, ctx: Ctx, csrf_token: Annotated[str, Form(max_length=400)] = "") -> Response:
     if not ctx.signer.csrf_ok(csrf_token, request.cookies.get(CSRF_COOKIE)):
         raise api_error(403, "csrf", "表单已过期，请刷新页面后重试 (missing or invalid CSRF token)")
+    ctx.staff_sessions.revoke(ctx.signer.session_id(request.cookies.get(SESSION_COOKIE)))  # a saved copy dies too
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -8,11 +8,12 @@ A session that has only a consent so far (no message, not escalated) is not yet 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine, insert, select
+from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine, delete, insert, select
 
 from bot.settings import Settings
 from bot.types import STEP_NAMES_ZH
@@ -57,8 +58,9 @@ def queue_row(case: Any) -> QueueRow:
 class QueueBook:
     """Reads open cases from the records and remembers which conversations agents have ended."""
 
-    def __init__(self, bot: Any, settings: Settings) -> None:
+    def __init__(self, bot: Any, settings: Settings, on_close: Callable[[str], None] | None = None) -> None:
         self._bot = bot
+        self._on_close = on_close  # e.g. revoke the customer's tokens
         self._engine = create_engine(users_url(settings), future=True)
         _metadata.create_all(self._engine)
 
@@ -83,3 +85,10 @@ class QueueBook:
             exists = conn.execute(select(closed_table.c.session).where(closed_table.c.session == session)).first()
             if not exists:
                 conn.execute(insert(closed_table).values(session=session, closed_by=agent, closed_at=datetime.now(UTC)))
+        if self._on_close is not None:
+            self._on_close(session)
+
+    def reopen(self, session: str) -> None:
+        """The customer came back to an ended conversation: it is in the queue again (same case)."""
+        with self._engine.begin() as conn:
+            conn.execute(delete(closed_table).where(closed_table.c.session == session))

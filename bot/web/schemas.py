@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, StrictBool, field_validator
+
+from bot.web.textclean import clean_invisible
 
 MAX_MESSAGE_CHARS = 2000
 
@@ -15,10 +17,10 @@ class SessionCreated(BaseModel):
 
 
 class SessionIn(BaseModel):
-    consent: bool = Field(
+    consent: StrictBool = Field(
         default=False,
         description="true when your UI showed the privacy notice (GET /api/v1/privacy-notice) and the customer agreed; "
-        "recorded with the notice version",
+        "required: without it the session is refused (400 consent_required); recorded with the notice version",
     )
 
 
@@ -37,7 +39,7 @@ class MessageIn(BaseModel):
     @field_validator("text")
     @classmethod
     def _clean(cls, value: str) -> str:
-        value = value.strip()
+        value = clean_invisible(value).strip()  # no direction overrides, no U+2028/2029 stored as typed
         if not value:
             raise ValueError("消息不能为空 (text must not be empty)")
         if len(value) > MAX_MESSAGE_CHARS:

@@ -14,6 +14,7 @@ import gradio as gr
 
 from bot.web.auth import StaffUser
 from bot.web.context import WebContext
+from bot.web.quiet_choices import QuietDropdown, QuietRadio
 from bot.web.schemas import MAX_MESSAGE_CHARS, MessageIn
 from bot.web.views import chat_messages, checklist, citation_text, grounds_choices, placeholders_in, rail_flags
 
@@ -27,6 +28,7 @@ class AgentHandlers:
     def __init__(self, ctx: WebContext) -> None:
         self.ctx = ctx
         self.queue = ctx.queue
+        self._vault: Any = None
 
     def _agent(self, request: gr.Request) -> StaffUser:
         user = self.ctx.users.get(request.username) if request is not None and request.username else None
@@ -96,8 +98,10 @@ class AgentHandlers:
         if not reason.strip():
             raise gr.Error("查看遮盖信息必须填写原因（会被记录）。")
         conversation = self.ctx.bot.case_view(session).case_id
+        if self._vault is None:  # one vault (one engine) for every reveal, not a new one each time
+            self._vault = open_vault(self.ctx.settings)
         try:
-            return open_vault(self.ctx.settings).reveal(conversation, placeholder, actor=agent.name, reason=reason)
+            return self._vault.reveal(conversation, placeholder, actor=agent.name, reason=reason)
         except VaultError as error:
             raise gr.Error(f"无法查看：{error}") from None
 
@@ -124,7 +128,7 @@ def build(ctx: WebContext) -> gr.Blocks:
         gr.Markdown("## 坐席助手\n[首页 / 退出登录](/)")
         with gr.Row():
             with gr.Column(scale=1, min_width=240):
-                queue = gr.Radio(label="待处理会话（升级优先，新到优先）", choices=[], elem_id="queue")
+                queue = QuietRadio(label="待处理会话（升级优先，新到优先）", choices=[], elem_id="queue")
                 refresh = gr.Button("刷新队列", size="sm", elem_id="refresh")
                 steps = gr.Markdown(elem_id="checklist")
                 flags = gr.Markdown(elem_id="flags", elem_classes=["csbot-flags"])
@@ -144,7 +148,7 @@ def build(ctx: WebContext) -> gr.Blocks:
                 grounds = gr.Radio(label="依据（点击查看原文）", choices=[], elem_id="grounds")
                 ground_text = gr.Markdown(elem_id="ground-text")
                 with gr.Accordion("查看遮盖信息（需填写原因，会被记录）", open=False):
-                    placeholder = gr.Dropdown(label="遮盖的信息", choices=[], elem_id="placeholder")
+                    placeholder = QuietDropdown(label="遮盖的信息", choices=[], elem_id="placeholder")
                     reveal_reason = gr.Textbox(label="原因", elem_id="reveal-reason")
                     reveal = gr.Button("查看", elem_id="reveal")
                     revealed = gr.Textbox(label="原文", interactive=False, elem_classes=["csbot-revealed"])

@@ -18,6 +18,7 @@ from typing import Any
 import gradio as gr
 
 from bot.web.context import WebContext
+from bot.web.exports import ExportShelf, download_link
 from eval.compare import RunFileError, compare_runs, load_run, render
 from eval.index_setup import DEFAULT_INDEX_LAWS, resolve_index
 from eval.loader import expand_paths, load_dialogues
@@ -41,6 +42,7 @@ class QaHandlers:
         self.ctx = ctx
         self.runs_dir = ctx.settings.home / "eval-runs"
         self.uploads_dir = ctx.settings.home / "eval-uploads"
+        self.shelf = ExportShelf(ctx.settings.home)  # downloads: /exports/{id}, staff with "qa" only
 
     def shipped_sets(self) -> list[str]:
         """The shipped sets (each folder of ``eval/dialogues`` is one set) and the uploaded files."""
@@ -96,7 +98,9 @@ class QaHandlers:
             summary_markdown(result.summary),
             f"**加载问题**：\n{problems}",
             report_frame(report_path.read_text("utf-8")),
-            gr.update(value=str(report_path), visible=True),
+            gr.update(value=download_link(self.shelf.put(
+                report_path.read_text("utf-8"), f"csbot-report-{stamp}.html", "qa", "text/html; charset=utf-8"
+            ), "下载 HTML 报告"), visible=True),
             runs,
         )
 
@@ -151,7 +155,7 @@ def build(ctx: WebContext) -> gr.Blocks:
                 summary = gr.Markdown(elem_id="summary")
                 problems = gr.Markdown()
         report = gr.HTML(elem_id="report", js_on_load=None)
-        download = gr.DownloadButton("下载 HTML 报告", visible=False)
+        download = gr.HTML(visible=False, elem_id="report-download")
         gr.Markdown("### 比较两次评测")
         with gr.Row():
             first = gr.Dropdown(choices=handlers.saved_runs(), label="A（之前）")

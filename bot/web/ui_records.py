@@ -6,13 +6,13 @@ render as plain text, so a customer's markup never becomes HTML here.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from bot.web.context import WebContext
+from bot.web.exports import ExportShelf, download_link
+from bot.web.quiet_choices import QuietDropdown
 from bot.web.views import CASE_HEADERS, TIMELINE_HEADERS, case_rows, search_cases, timeline_rows, verify_summary
 
 
@@ -21,9 +21,8 @@ class RecordsHandlers:
 
     def __init__(self, ctx: WebContext) -> None:
         self.ctx = ctx
-        # Removed with the handler (or at exit): an export is a copy of a record, not a second archive.
-        self._exports_dir = tempfile.TemporaryDirectory(prefix="csbot-exports-")
-        self._exports = Path(self._exports_dir.name)
+        # Under CSBOT_HOME, fetched once through /exports/{id} by staff with "records", then deleted.
+        self.shelf = ExportShelf(ctx.settings.home)
 
     def search(self, query: str) -> tuple[list[list[str]], Any]:
         cases = search_cases(self.ctx.bot, query)
@@ -44,9 +43,10 @@ class RecordsHandlers:
         if not case_id:
             raise gr.Error("请选择一个案件。")
         suffix = "html" if fmt == "html" else "md"
-        path = self._exports / f"书面记录-{case_id}.{suffix}"
-        path.write_text(self.ctx.bot.records.export(case_id, suffix), encoding="utf-8")  # type: ignore[arg-type]
-        return gr.update(value=str(path), visible=True)
+        content = self.ctx.bot.records.export(case_id, suffix)  # type: ignore[arg-type]
+        media = "text/html; charset=utf-8" if suffix == "html" else "text/markdown; charset=utf-8"
+        export_id = self.shelf.put(content, f"书面记录-{case_id}.{suffix}", "records", media)
+        return gr.update(value=download_link(export_id, "下载"), visible=True)
 
 
 def build(ctx: WebContext) -> gr.Blocks:
@@ -62,10 +62,10 @@ def build(ctx: WebContext) -> gr.Blocks:
             headers=list(CASE_HEADERS), datatype="str", interactive=False, type="array", wrap=True, elem_id="cases"
         )
         with gr.Row():
-            case = gr.Dropdown(label="案件", choices=[], elem_id="case")
+            case = QuietDropdown(label="案件", choices=[], elem_id="case")
             fmt = gr.Radio(label="导出格式", choices=[("HTML", "html"), ("Markdown", "md")], value="html")
             export = gr.Button("导出书面记录", elem_id="export")
-            download = gr.DownloadButton("下载", visible=False, elem_id="download")
+            download = gr.HTML(visible=False, elem_id="download")
         timeline = gr.Dataframe(
             headers=list(TIMELINE_HEADERS), datatype="str", interactive=False, type="array", wrap=True,
             label="时间线", elem_id="timeline",

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from bot.plaintext import md_escape
 from bot.types import STEP_IDS, STEP_NAMES_ZH
 
 ROLE_OF_ACTOR = {"customer": "user", "bot": "assistant", "agent": "assistant", "system": "assistant"}
@@ -43,7 +44,7 @@ def chat_messages(view: Any) -> list[dict[str, str]]:
     """The masked transcript as Gradio chat messages; agents' replies are labelled as such."""
     messages = []
     for entry in view.transcript:
-        text = escape(str(entry["text"]))
+        text = md_escape(escape(str(entry["text"])))  # no link, image or heading from what a person typed
         if entry["actor"] == "agent":
             text = f"**人工客服**：{text}"
         messages.append({"role": ROLE_OF_ACTOR.get(str(entry["actor"]), "assistant"), "content": text})

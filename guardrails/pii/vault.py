@@ -217,10 +217,14 @@ def _retried(attempt: Callable[[], T]) -> T:
 
 
 def _masked_reason(reason: str) -> str:
-    """A reason is typed by a person ("客户13812345678要求核对") and the audit keeps it in clear: mask it."""
+    """A reason is typed by a person ("客户13812345678要求核对") and the audit keeps it in clear: mask it.
+
+    Redacted (``[已删除]``), not placeholdered: a fresh book would call any number ``[手机号1]``, which in
+    the audit reads as the case's own ``[手机号1]``.
+    """
     from guardrails.pii.operators import mask_text
 
-    return mask_text(reason).text
+    return mask_text(reason, "redact").text
 
 
 def create_tables(engine: Engine) -> None:

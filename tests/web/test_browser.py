@@ -73,7 +73,7 @@ def log_in(page, base: str, web_app, role: str, target: str) -> None:
 
 
 def customer_case(base: str, text: str) -> tuple[str, str]:
-    created = httpx.post(f"{base}/api/v1/sessions").json()
+    created = httpx.post(f"{base}/api/v1/sessions", json={"consent": True}).json()
     auth = {"Authorization": f"Bearer {created['token']}"}
     reply = httpx.post(f"{base}/api/v1/sessions/{created['session']}/messages", json={"text": text}, headers=auth,
                        timeout=120).json()
@@ -101,7 +101,8 @@ def test_agent_accepts_an_edited_draft_and_the_record_names_them(browser, live_s
     page = new_page(browser)
     log_in(page, live_server, web_app, "agent", "/agent/")
     page.locator("#queue label", has_text=case_id).click()
-    page.wait_for_function("document.querySelector('#draft textarea').value.length > 0")
+    # a function, not an expression string: the page's CSP forbids eval
+    page.wait_for_function("() => document.querySelector('#draft textarea').value.length > 0")
     edited = page.locator("#draft textarea").input_value() + "（坐席补充：我们会在24小时内联系快递公司核实。）"
     page.locator("#draft textarea").fill(edited)
     page.locator("#send").click()

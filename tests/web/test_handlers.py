@@ -164,7 +164,8 @@ def test_records_console_searches_verifies_and_exports(web_app: FastAPI) -> None
     timeline = records.timeline(case_id)
     assert timeline and PHONE not in str(timeline)
     assert records.verify().startswith("✅")
-    exported = Path(records.export(case_id, "md")["value"]).read_text(encoding="utf-8")
+    link = records.export(case_id, "md")["value"]
+    exported = records.shelf.get(link.split("/exports/")[1].split('"')[0]).path.read_text(encoding="utf-8")
     assert case_id in exported and PHONE not in exported
 
 

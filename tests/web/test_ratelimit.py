@@ -67,9 +67,10 @@ def test_when_pruning_then_a_client_still_inside_its_minute_keeps_its_spent_budg
 @pytest.mark.parametrize(
     ("method", "path", "rule"),
     [
-        ("POST", "/api/v1/sessions", "api"),
-        ("POST", "/api/v1/sessions/abc/messages", "api"),
-        ("POST", "/api/v1/sessions/abc/messages/stream", "api"),
+        ("POST", "/api/v1/sessions", "session_create"),
+        ("POST", "/api/v1/sessions/abc/messages", "customer_message"),
+        ("POST", "/api/v1/sessions/abc/messages/stream", "customer_message"),
+        ("POST", "/api/v1/sessions/abc/token", "token_renew"),
         ("POST", "/login", "login"),
         ("POST", "/widget/gradio_api/queue/join", "widget"),
         ("GET", "/api/v1/sessions", None),

@@ -22,7 +22,7 @@ def as_role(role: str, client: TestClient, login: Callable[[str], TestClient]) -
 
 
 def start_case(client: TestClient) -> tuple[str, str, dict[str, str]]:
-    created = client.post("/api/v1/sessions").json()
+    created = client.post("/api/v1/sessions", json={"consent": True}).json()
     auth = {"Authorization": f"Bearer {created['token']}"}
     path = f"/api/v1/sessions/{created['session']}/messages"
     reply = client.post(path, json={"text": "耳机坏了想退货"}, headers=auth)
@@ -79,6 +79,8 @@ def test_when_agent_ends_over_the_api_then_the_record_keeps_the_masked_reason_an
     assert ended.status_code == 200 and ended.json() == {"session": session, "ended": True}
     assert agent.post(f"/api/v1/agent/sessions/{session}/end", json={}).status_code == 200  # ending twice is harmless
     assert session not in [row["session"] for row in agent.get("/api/v1/agent/queue").json()]
+    renewed = client.post(f"/api/v1/sessions/{session}/token", headers=auth).json()["token"]  # ending revoked it
+    auth = {"Authorization": f"Bearer {renewed}"}
     record = client.get(f"/api/v1/cases/{case_id}/record", params={"format": "md"}, headers=auth).text
     assert record.count("坐席 agent-user 结束会话") == 1
     assert "13912345678" not in record and "问题已解决" in record
