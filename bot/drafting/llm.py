@@ -70,8 +70,30 @@ class LLMDrafter:
         self._http.close()
 
     def messages(self, context: DraftContext, reference: str) -> list[tuple[str, str]]:
-        """System prompt with step instructions and passages, then the masked conversation, within budget."""
-        step_text = str(self.prompt["step"]).format(
+        """System prompt with step instructions and passages, then the masked conversation, within budget.
+
+        Over budget, the oldest exchanges go first, then the last passages, then the reference draft's
+        last sentences (a long rights section must not push the prompt past the endpoint's limit).
+        """
+        passages = [f"{p.label}：{quote(p) or ' '.join(p.text.split())[:120]}" for p in context.passages]
+        history = [("human" if actor == "customer" else "ai", text) for actor, text in context.history]
+        sentences = _sentences(reference)
+        budget = self.settings.llm_max_prompt_tokens
+        while True:
+            step_text = self._step_text(context, "".join(sentences))
+            system = "\n".join([str(self.prompt["system"]), step_text, str(self.prompt["passages_header"]), *passages])
+            messages = [("system", system), *history, ("human", context.customer_text)]
+            if sum(estimate_tokens(text) for _, text in messages) <= budget or not (history or passages or sentences):
+                return messages
+            if history:
+                history.pop(0)
+            elif passages:
+                passages.pop()
+            else:
+                sentences.pop()
+
+    def _step_text(self, context: DraftContext, reference: str) -> str:
+        return str(self.prompt["step"]).format(
             procedure_name=context.procedure_name,
             step_name=STEP_NAMES_ZH.get(context.step, context.step),
             entered="、".join(STEP_NAMES_ZH.get(s, s) for s in context.entered) or "无",
@@ -80,18 +102,6 @@ class LLMDrafter:
             asks="；".join(context.asks) or "无",
             reference=reference,
         )
-        passages = [f"{p.label}：{quote(p) or ' '.join(p.text.split())[:120]}" for p in context.passages]
-        history = [("human" if actor == "customer" else "ai", text) for actor, text in context.history]
-        budget = self.settings.llm_max_prompt_tokens
-        while True:
-            system = "\n".join([str(self.prompt["system"]), step_text, str(self.prompt["passages_header"]), *passages])
-            messages = [("system", system), *history, ("human", context.customer_text)]
-            if sum(estimate_tokens(text) for _, text in messages) <= budget or not (history or passages):
-                return messages
-            if history:
-                history.pop(0)
-            else:
-                passages.pop()
 
     def draft(self, context: DraftContext) -> Draft:
         reference = self.fallback.draft(context)
@@ -107,6 +117,11 @@ class LLMDrafter:
     @staticmethod
     def _fallback(reference: Draft, note: str) -> Draft:
         return Draft(text=reference.text, drafter="llm->template", passages=reference.passages, notes=(note,))
+
+
+def _sentences(text: str) -> list[str]:
+    """The text cut after each 。！？ or newline, so dropping pieces never leaves half a sentence."""
+    return re.findall(r"[^。！？\n]*(?:[。！？\n]|$)", text)[:-1] if text else []
 
 
 def _reason(error: Exception) -> str:
