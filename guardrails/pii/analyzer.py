@@ -7,15 +7,31 @@ one; then the longer span wins; then the higher score; then the type listed earl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from functools import cache
 
 from guardrails.pii.config import load_config, type_spec
+from guardrails.pii.lexicon import lexicon
 from guardrails.pii.normalize import normalize
 from guardrails.pii.recognizer import Candidate
 from guardrails.pii.recognizers.jieba_words import held_words
 from guardrails.pii.registry import RecognizerRegistry, default_registry
 from guardrails.types import Entity
+
+
+@cache
+def _product_code() -> re.Pattern[str] | None:
+    pattern = (lexicon().get("names") or {}).get("product_code_after")
+    return re.compile(str(pattern)) if pattern else None
+
+
+def drop_brands(text: str, candidates: list[Candidate]) -> list[Candidate]:
+    """A name-like word right before a model code (戴森 V12, 小米13) is a brand, not a person."""
+    code = _product_code()
+    if code is None or not any(c.type == "name" for c in candidates):
+        return candidates
+    return [c for c in candidates if c.type != "name" or code.match(text, c.end) is None]
 
 
 @cache
@@ -58,6 +74,7 @@ def detect(
             found = find(searched)
             if found:
                 candidates.extend(found)
+    candidates = drop_brands(searched, candidates)
     if not candidates:
         return []
     entities: list[Entity] = []

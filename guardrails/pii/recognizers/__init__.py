@@ -15,6 +15,7 @@ from guardrails.pii.recognizers.name import NameRecognizer
 from guardrails.pii.recognizers.name_context import NameInContextRecognizer
 from guardrails.pii.recognizers.name_foreign import ForeignNameRecognizer
 from guardrails.pii.recognizers.name_model import ModelNameRecognizer
+from guardrails.pii.recognizers.name_spaced import SpacedNameRecognizer
 from guardrails.pii.recognizers.passport import PassportRecognizer
 from guardrails.pii.recognizers.phone import PhoneRecognizer
 
@@ -33,6 +34,7 @@ BUILTIN: tuple[type[Recognizer], ...] = (
     ForeignNameRecognizer,
     NameInContextRecognizer,
     ModelNameRecognizer,
+    SpacedNameRecognizer,
 )
 
 __all__ = ["BUILTIN"]

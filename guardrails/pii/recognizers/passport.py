@@ -16,6 +16,8 @@ from guardrails.pii.recognizer import DIGIT_LEFT, DIGIT_RIGHT, Pattern, Recogniz
 class PassportRecognizer(Recognizer):
     type = "passport"
     name = "cn_passport_permit"
+    # 护照号我找一下啊，在抽屉里……G12345678: the number often comes a sentence after its cue.
+    context_window = 40
     patterns = (
         Pattern("e_passport", DIGIT_LEFT + r"E[0-9A-HJ-NP-Z]\d{7}" + DIGIT_RIGHT, 0.55),
         Pattern("passport_other", DIGIT_LEFT + r"[GDSP]\d{8}" + DIGIT_RIGHT, 0.3),

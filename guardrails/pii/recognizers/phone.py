@@ -1,4 +1,4 @@
-"""Mainland mobile numbers: 11 digits starting 13-19, optional +86/0086, spaces or hyphens.
+"""Mainland mobile numbers: 11 digits starting 13-19, optional +86/0086/86, spaces, dots or hyphens.
 
 Full-width digits are handled by normalisation. A number glued to other letters or digits is not
 a phone (it is part of an order number, a serial, a longer card number). The country code is part
@@ -13,8 +13,8 @@ from guardrails.pii.recognizer import DIGIT_RIGHT, Pattern, Recognizer
 
 _NON_DIGIT = re.compile(r"\D")  # compiled once: re.sub(pattern, ...) looks it up in re's cache per call
 
-_SEP = r"[ -]?"
-_COUNTRY = re.compile(r"^(?:\(?(?:\+|00)?86\)?[ -]?)")
+_SEP = r"[ .-]?"  # 139 1234 5678, 139-1234-5678, 139.1234.5678
+_COUNTRY = re.compile(r"^(?:\(?(?:\+|00)?86\)?[ .-]?)")
 
 
 class PhoneRecognizer(Recognizer):
@@ -25,7 +25,8 @@ class PhoneRecognizer(Recognizer):
     patterns = (
         Pattern(
             "mobile",
-            r"(?<![0-9A-Za-z+(])(?:(?:\+|00)86" + _SEP + r"|\(\+?86\)" + _SEP + r")?"
+            # 8613912345678: the country code typed without its plus is still part of the number.
+            r"(?<![0-9A-Za-z+(])(?:(?:\+|00)86" + _SEP + r"|\(\+?86\)" + _SEP + r"|86(?=1[3-9]))?"
             r"1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4}" + DIGIT_RIGHT,
             0.7,
         ),
