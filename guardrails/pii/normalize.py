@@ -65,7 +65,7 @@ _FOLD = _FoldTable()
 # A run of seven or more Chinese digit characters (一三九一二三四五六七八, 幺三八…) is a number read
 # out digit by digit; shorter runs are words (三五成群, 一二月) and names (张三), so they stay.
 _CN_DIGITS = "〇零一二三四五六七八九幺"
-_CN_RUN = re.compile(f"[{_CN_DIGITS}]{{7,}}")
+_CN_RUN = re.compile(f"[{_CN_DIGITS}](?: ?[{_CN_DIGITS}]){{6,}}")  # 一三八 一二三四 五六七八 too
 _CN_TABLE = str.maketrans(_CN_DIGITS, "0012345678" + "9" + "1")
 
 

@@ -18,6 +18,7 @@ CONTEXT_WINDOW = 12  # characters before the match searched for context words
 CONTEXT_BOOST = 0.35
 MIN_SCORE = 0.5  # a candidate below this (after context) is not reported
 MASK_CHAR = "*"
+_PLACEHOLDER = re.compile(r"\[[^\[\]\d]{1,8}\d{0,4}\]")
 
 # Numbers embedded in longer alphanumeric runs are never personal data on their own.
 DIGIT_LEFT = r"(?<![0-9A-Za-z])"
@@ -164,7 +165,9 @@ class Recognizer:
         verdict = self.validate(value)
         support = self.context_support(text, start)
         if verdict is False:
-            if support is not True or not self.shaped_after_cue(value):
+            # A failed check is forgiven only right after a cue with no masked value in between, so
+            # that masking twice masks nothing more ([银行卡号1] must not vouch for the next number).
+            if support is not True or not self.shaped_after_cue(value) or "]" in text[max(0, start - 24) : start]:
                 return None
             verdict = None
         if support is False:
@@ -185,6 +188,8 @@ class Recognizer:
         window = text[max(0, start - self.context_window) : start]
         if self._any_context_re.search(window) is None:
             return None
+        if "]" in window:  # a placeholder of an earlier mask ([银行卡号1]) is no cue: masking stays idempotent
+            window = _PLACEHOLDER.sub("", window)
         positive = _last_hit(self._context_re, window)
         negative = _last_hit(self._negative_re, window)
         if positive < 0 and negative < 0:

@@ -6,6 +6,7 @@ from guardrails.pii.recognizer import Recognizer
 from guardrails.pii.recognizers.address import AddressRecognizer
 from guardrails.pii.recognizers.bank_card import BankCardRecognizer
 from guardrails.pii.recognizers.email import EmailRecognizer
+from guardrails.pii.recognizers.email_obfuscated import ObfuscatedEmailRecognizer
 from guardrails.pii.recognizers.id_card import IdCardRecognizer
 from guardrails.pii.recognizers.im_account import ImAccountRecognizer
 from guardrails.pii.recognizers.ip import IpRecognizer
@@ -23,6 +24,7 @@ BUILTIN: tuple[type[Recognizer], ...] = (
     IdCardRecognizer,
     BankCardRecognizer,
     EmailRecognizer,
+    ObfuscatedEmailRecognizer,
     PhoneRecognizer,
     LandlineRecognizer,
     PassportRecognizer,

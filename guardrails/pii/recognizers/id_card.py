@@ -60,7 +60,7 @@ class IdCardRecognizer(Recognizer):
 
     def shaped_after_cue(self, value: str) -> bool:
         digits = self.canonical(value)
-        return len(digits) in (15, 18) and digits[:17].isdigit() and len(set(digits)) > 2
+        return len(digits) in (15, 18) and digits[:17].isdigit() and len(set(digits)) > 3
 
     def validate(self, value: str) -> bool | None:
         digits = self.canonical(value)

@@ -24,7 +24,11 @@ class PassportRecognizer(Recognizer):
         Pattern("hk_macao_permit", DIGIT_LEFT + r"[CW][0-9A-HJ-NP-Z]\d{7}" + DIGIT_RIGHT, 0.3),
         Pattern("taiwan_permit", DIGIT_LEFT + r"L\d{8}" + DIGIT_RIGHT, 0.3),
         Pattern("home_return_permit", DIGIT_LEFT + r"[HM]\d{8}(?:\d{2})?" + DIGIT_RIGHT, 0.3),
-        Pattern("taiwan_compatriot", DIGIT_LEFT + r"\d{8}" + DIGIT_RIGHT, 0.15),
+        Pattern("taiwan_compatriot", DIGIT_LEFT + r"\d{8,9}" + DIGIT_RIGHT, 0.15),
+        # After a cue only: other countries' passports (K98765432, P1234567), spaced (E 1234 5678),
+        # and the foreigner's permanent residence card (CHN110078091501).
+        Pattern("passport_cued", DIGIT_LEFT + r"[A-Z]{1,2} ?\d{3,4} ?\d{3,5}" + DIGIT_RIGHT, 0.15),
+        Pattern("residence_card", DIGIT_LEFT + r"[A-Z]{3}\d{12}" + DIGIT_RIGHT, 0.15),
     )
 
     def __init__(self, **kwargs: object) -> None:
