@@ -46,7 +46,8 @@ def build_lookalikes(src: str, dst: str, prefix: str) -> None:
         for i, line in enumerate(lines, 1):
             text, spans = parse(line)
             keep = [str(s["value"]) for s in spans]
-            f.write(json.dumps({"id": f"{prefix}{i:04d}", "text": text, "must_survive": keep}, ensure_ascii=False) + "\n")
+            row = {"id": f"{prefix}{i:04d}", "text": text, "must_survive": keep}
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def build_kinds(src: str, dst: str, prefix: str) -> None:
@@ -55,7 +56,8 @@ def build_kinds(src: str, dst: str, prefix: str) -> None:
     with (HERE / dst).open("w", encoding="utf-8") as f:
         for i, line in enumerate(lines, 1):
             kind, text = line.split("\t", 1)
-            f.write(json.dumps({"id": f"{prefix}{i:04d}", "text": text.strip(), "kind": kind}, ensure_ascii=False) + "\n")
+            row = {"id": f"{prefix}{i:04d}", "text": text.strip(), "kind": kind}
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":
