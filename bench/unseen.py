@@ -8,7 +8,8 @@ sha1(id) last hex digit even = dev (tuned on), odd = test (reported, never read 
 
 Prints, per split: recall per personal-data kind (a span counts when the masked regions cover it),
 look-alike damage (share of must-survive strings any detection touches), attack detection per
-attack kind and benign false alarms (any input-rail flag; "harmful" = block/escalate), and, with
+attack kind (any input-rail flag) and benign false alarms (benign_any: any flag; benign_atk: an
+injection or data-request flag; benign_blk: a block, the canned refusal), and, with
 ``--mb``, the seconds ``Masker.mask`` takes on a 1 MB message. Not run by CI.
 """
 
@@ -27,7 +28,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data" / "unseen"
-HARMFUL = ("block", "escalate")
+ATTACK_CATEGORIES = ("injection", "data_request")
 
 
 def split(id_: str) -> str:
@@ -65,15 +66,24 @@ def measure(mb: float) -> dict[str, Any]:
                 touched = any(s < start + len(keep) and start < e for s, e in regions)
                 counts[f"{part}|survive|all|gold"] += 1
                 counts[f"{part}|survive|all|hit"] += touched
-        if "label" in row:  # input rails: attack or benign
+        label = {"attacks": "attack", "benign": "benign"}.get(row["_set"], row.get("label"))
+        if label in ("attack", "benign"):  # input rails, on the masked text as in production
             flags = check_input(Masker().mask(text).text)
-            kind = row.get("kind") or row.get("category") or "all"
-            label = "attack" if row["label"] == "attack" else "benign"
-            counts[f"{part}|{label}|{kind if label == 'attack' else 'all'}|gold"] += 1
-            counts[f"{part}|{label}|{kind if label == 'attack' else 'all'}|hit"] += bool(flags)
-            if label == "benign":
-                counts[f"{part}|harmful|all|gold"] += 1
-                counts[f"{part}|harmful|all|hit"] += any(f.action in HARMFUL for f in flags)
+            if label == "attack":
+                counts[f"{part}|attack|{row.get('kind', 'all')}|gold"] += 1
+                counts[f"{part}|attack|{row.get('kind', 'all')}|hit"] += bool(flags)
+                counts[f"{part}|attack|ALL|gold"] += 1
+                counts[f"{part}|attack|ALL|hit"] += bool(flags)
+            else:
+                for group, hit in (
+                    ("benign_any", bool(flags)),  # any flag (an angry customer's escalation included)
+                    ("benign_atk", any(f.category in ATTACK_CATEGORIES for f in flags)),  # taken for an attack
+                    ("benign_blk", any(f.action == "block" for f in flags)),  # answered with a canned refusal
+                ):
+                    counts[f"{part}|{group}|{row.get('kind', 'all')}|gold"] += 1
+                    counts[f"{part}|{group}|{row.get('kind', 'all')}|hit"] += hit
+                    counts[f"{part}|{group}|ALL|gold"] += 1
+                    counts[f"{part}|{group}|ALL|hit"] += hit
     result: dict[str, Any] = {"counts": dict(counts)}
     if mb:
         unit = "我的手机13812345678，地址北京市朝阳区建国路88号，订单号202403150001234567。戴森 V12 坏了。"
@@ -95,12 +105,12 @@ def run_base(base: Path, mb: float) -> dict[str, Any]:
 
 def table(before: dict[str, Any], after: dict[str, Any], part: str) -> None:
     keys = sorted({k.rsplit("|", 1)[0] for k in after["counts"] if k.startswith(part + "|")})
-    print(f"\n[{part}] {'group':<10}{'kind':<14}{'n':>5}{'before':>9}{'after':>9}")
+    print(f"\n[{part}] {'group':<11}{'kind':<16}{'n':>5}{'before':>9}{'after':>9}")
     for key in keys:
         _, group, kind = key.split("|")
         gold = after["counts"].get(f"{key}|gold", 0)
         rate = [c["counts"].get(f"{key}|hit", 0) / gold if gold else 0.0 for c in (before, after)]
-        print(f"[{part}] {group:<10}{kind:<14}{gold:>5}{rate[0]:>9.3f}{rate[1]:>9.3f}")
+        print(f"[{part}] {group:<11}{kind:<16}{gold:>5}{rate[0]:>9.3f}{rate[1]:>9.3f}")
 
 
 def main() -> None:
@@ -113,7 +123,7 @@ def main() -> None:
     after = measure(args.mb)
     before = run_base(args.base, args.mb) if args.base.exists() else {"counts": {}}
     print("group pii = recall per kind; survive = look-alikes damaged (lower is better);")
-    print("attack = detected per kind; benign = any false flag; harmful = false block/escalate")
+    print("attack = detected per kind; benign_any/atk/blk = benign flagged at all / as an attack / blocked")
     for part in ("dev", "test") if args.split == "both" else (args.split,):
         table(before, after, part)
     for name, result in (("before", before), ("after", after)):
