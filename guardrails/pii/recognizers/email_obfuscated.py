@@ -20,7 +20,7 @@ class ObfuscatedEmailRecognizer(Recognizer):
     type = "email"
     name = "email_spelled_out"
     trigger = r"(?i)\[at\]|\(at\)|（at）|\{at\}| at |艾特|圈a"
-    trigger_chars = "[(（{ 艾圈"
+    trigger_chars = "[(（{艾圈a"  # " at " needs an a; a plain space is in too many messages
     patterns = (
         Pattern(
             "email_spelled_out",
