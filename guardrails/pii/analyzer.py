@@ -7,15 +7,32 @@ one; then the longer span wins; then the higher score; then the type listed earl
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Collection, Sequence
 from functools import cache
 
 from guardrails.pii.config import load_config, type_spec
+from guardrails.pii.lexicon import lexicon
 from guardrails.pii.normalize import normalize
 from guardrails.pii.recognizer import Candidate
 from guardrails.pii.recognizers.jieba_words import held_words
 from guardrails.pii.registry import RecognizerRegistry, default_registry
 from guardrails.types import Entity
+
+
+@cache
+def _product_code() -> re.Pattern[str] | None:
+    pattern = (lexicon().get("names") or {}).get("product_code_after")
+    return re.compile(str(pattern)) if pattern else None
+
+
+def drop_brands(text: str, candidates: list[Candidate]) -> list[Candidate]:
+    """A name-like word right before a model code (戴森 V12, 小米13) is a brand, not a person."""
+    code = _product_code()
+    if code is None or not any(c.type == "name" for c in candidates):
+        return candidates
+    return [c for c in candidates if c.type != "name" or code.match(text, c.end) is None]
 
 
 @cache
@@ -32,11 +49,19 @@ def resolve_overlaps(candidates: Sequence[Candidate]) -> list[Candidate]:
         candidates,
         key=lambda c: (not c.validated, -(c.end - c.start), -c.score, rank.get(c.type, len(rank)), c.start),
     )
+    # The kept spans never overlap, so sorted by start their ends are sorted too: a new candidate
+    # can only overlap its two neighbours (bisect), which keeps a 1 MB message near-linear.
     kept: list[Candidate] = []
+    starts: list[int] = []
     for candidate in ordered:
-        if all(candidate.end <= other.start or candidate.start >= other.end for other in kept):
-            kept.append(candidate)
-    return sorted(kept, key=lambda c: c.start)
+        index = bisect_right(starts, candidate.start)
+        if index and kept[index - 1].end > candidate.start:
+            continue
+        if index < len(kept) and kept[index].start < candidate.end:
+            continue
+        starts.insert(index, candidate.start)
+        kept.insert(index, candidate)
+    return kept
 
 
 def detect(
@@ -58,6 +83,7 @@ def detect(
             found = find(searched)
             if found:
                 candidates.extend(found)
+    candidates = drop_brands(searched, candidates)
     if not candidates:
         return []
     entities: list[Entity] = []

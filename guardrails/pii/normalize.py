@@ -8,6 +8,7 @@ from.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import NamedTuple
 
@@ -43,6 +44,11 @@ class _FoldTable(dict[int, str]):
 
     def __missing__(self, codepoint: int) -> str:
         char = chr(codepoint)
+        if unicodedata.category(char) == "Nd" and not char.isascii():
+            # Arabic-Indic, Devanagari, mathematical ... digits: NFKC keeps most of them, a phone
+            # typed in them would pass every ASCII pattern. One digit stays one character.
+            self[codepoint] = str(unicodedata.digit(char))
+            return self[codepoint]
         # An invisible format character (zero-width space, joiner, BOM, soft hyphen) typed inside a
         # number would otherwise split it and let it pass unmasked: it folds to nothing.
         folded = "" if unicodedata.category(char) == "Cf" else unicodedata.normalize("NFKC", char)
@@ -56,16 +62,30 @@ _EXTRA_PAIRS = {"－": "-", "—": "-", "–": "-", "‐": "-", "‑": "-", "\u3
 _FOLD = _FoldTable()
 
 
+# A run of seven or more Chinese digit characters (一三九一二三四五六七八, 幺三八…) is a number read
+# out digit by digit; shorter runs are words (三五成群, 一二月) and names (张三), so they stay.
+_CN_DIGITS = "〇零一二三四五六七八九幺"
+_CN_RUN = re.compile(f"[{_CN_DIGITS}](?: ?[{_CN_DIGITS}]){{6,}}")  # 一三八 一二三四 五六七八 too
+_CN_TABLE = str.maketrans(_CN_DIGITS, "0012345678" + "9" + "1")
+
+
+def _cn_digits(text: str) -> str:
+    """Chinese digit runs as ASCII digits, one character for one (offsets unchanged)."""
+    if _CN_RUN.search(text) is None:
+        return text
+    return _CN_RUN.sub(lambda match: match.group().translate(_CN_TABLE), text)
+
+
 def fold(text: str) -> str:
     """Only the normalised text (``normalize(text).text``), for callers that need no offset map."""
-    return text if text.isascii() else text.translate(_FOLD)
+    return text if text.isascii() else _cn_digits(text.translate(_FOLD))
 
 
 def normalize(text: str) -> Normalized:
     """NFKC + full-width to half-width, character by character so offsets stay mappable."""
     if text.isascii():
         return Normalized(text, text, None)
-    folded = text.translate(_FOLD)
+    folded = _cn_digits(text.translate(_FOLD))
     if not _FOLD.irregular or _FOLD.irregular.isdisjoint(text):
         return Normalized(folded, text, None)  # every character became exactly one: offsets unchanged
     pieces: list[str] = []
@@ -74,4 +94,4 @@ def normalize(text: str) -> Normalized:
         piece = _FOLD[ord(char)]
         pieces.append(piece)
         origin.extend([index] * len(piece))
-    return Normalized("".join(pieces), text, tuple(origin))
+    return Normalized(_cn_digits("".join(pieces)), text, tuple(origin))

@@ -18,6 +18,7 @@ CONTEXT_WINDOW = 12  # characters before the match searched for context words
 CONTEXT_BOOST = 0.35
 MIN_SCORE = 0.5  # a candidate below this (after context) is not reported
 MASK_CHAR = "*"
+_PLACEHOLDER = re.compile(r"\[[^\[\]\d]{1,8}\d{0,4}\]")
 
 # Numbers embedded in longer alphanumeric runs are never personal data on their own.
 DIGIT_LEFT = r"(?<![0-9A-Za-z])"
@@ -72,6 +73,9 @@ class Recognizer:
     name: str = ""
     patterns: Sequence[Pattern] = ()
     requires_context: bool = False
+    # Characters before a match searched for context words (a passport number often comes a
+    # sentence after 护照).
+    context_window: int = CONTEXT_WINDOW
     # A cheap regex every text holding this kind must contain ('@' for e-mail); texts without it
     # skip the recogniser entirely. This is where most of the speed over Presidio comes from.
     trigger: str | None = None
@@ -114,6 +118,12 @@ class Recognizer:
         """True: verified (checksum, date); False: not this type; None: no opinion."""
         return None
 
+    def shaped_after_cue(self, value: str) -> bool:
+        """True when ``value`` has this kind's shape although ``validate`` refused it (a wrong check
+        digit): right after a supporting context word it is kept, since a mistyped id card or card
+        number is still someone's personal data."""
+        return False
+
     def canonical(self, value: str) -> str:
         """The form under which two spellings of the same value are the same (for placeholders)."""
         return value
@@ -153,9 +163,13 @@ class Recognizer:
         if not value or value in self.deny_list:
             return None
         verdict = self.validate(value)
-        if verdict is False:
-            return None
         support = self.context_support(text, start)
+        if verdict is False:
+            # A failed check is forgiven only right after a cue with no masked value in between, so
+            # that masking twice masks nothing more ([银行卡号1] must not vouch for the next number).
+            if support is not True or not self.shaped_after_cue(value) or "]" in text[max(0, start - 24) : start]:
+                return None
+            verdict = None
         if support is False:
             return None
         if self.requires_context and support is not True:
@@ -171,9 +185,11 @@ class Recognizer:
         """The nearest context word before ``start``: True supporting, False contradicting, None none."""
         if self._any_context_re is None:
             return None
-        window = text[max(0, start - CONTEXT_WINDOW) : start]
+        window = text[max(0, start - self.context_window) : start]
         if self._any_context_re.search(window) is None:
             return None
+        if "]" in window:  # a placeholder of an earlier mask ([银行卡号1]) is no cue: masking stays idempotent
+            window = _PLACEHOLDER.sub("", window)
         positive = _last_hit(self._context_re, window)
         negative = _last_hit(self._negative_re, window)
         if positive < 0 and negative < 0:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from guardrails.rails import classifier as _classifier  # noqa: F401  (registers the classifier check)
 from guardrails.rails import commitments as _commitments  # noqa: F401  (registers the commitments rail)
+from guardrails.rails import exfiltration as _exfiltration  # noqa: F401  (registers the exfiltration rail)
 from guardrails.rails import output as _output  # noqa: F401  (registers the output rails)
 from guardrails.rails.config import InputRule, RailConfigError, load_input_config
 from guardrails.rails.input import check_input

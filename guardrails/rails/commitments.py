@@ -25,13 +25,14 @@ class CommitmentRules:
     allowed_steps: frozenset[str]
     exceptions: re.Pattern[str] | None
     softening: tuple[tuple[re.Pattern[str], str], ...]
+    never: re.Pattern[str] | None = None  # statements no step may make (an attack that worked)
 
 
 def load_commitments(path: Path = COMMITMENTS_FILE) -> CommitmentRules:
     """Parse and validate ``commitments.yaml``."""
     data = read_yaml(path)
     lists = {}
-    for key in ("always", "outcome", "exceptions", "outcome_allowed_steps"):
+    for key in ("always", "outcome", "exceptions", "outcome_allowed_steps", "never"):
         value = data.get(key) or []
         if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
             raise RailConfigError(f"{path}: {key!r} must be a list of non-empty strings")
@@ -51,6 +52,7 @@ def load_commitments(path: Path = COMMITMENTS_FILE) -> CommitmentRules:
     return CommitmentRules(
         always=always, outcome=outcome, allowed_steps=frozenset(lists["outcome_allowed_steps"]),
         exceptions=compile_alternation(lists["exceptions"], f"{path}: exceptions"), softening=tuple(softening),
+        never=compile_alternation(lists["never"], f"{path}: never"),
     )
 
 
@@ -76,9 +78,13 @@ def commitments_rail(text: str, ctx: OutputContext) -> RailOutcome:
     reasons: list[str] = []
     for start, end in sentence_spans(text):
         sentence = text[start:end]
+        never = promises(rules.never, sentence, None) if rules.never else []
         absolute = promises(rules.always, sentence, rules.exceptions)
         outcome = [] if outcomes_allowed else promises(rules.outcome, sentence, rules.exceptions)
-        if absolute:
+        if never:
+            edits.append(Edit(start, end, ""))
+            reasons.append("removed a statement no reply may make (commitments.yaml never)")
+        elif absolute:
             edits.append(Edit(start, end, ""))
             reasons.append(f"removed absolute promise {'/'.join(absolute)}")
         elif outcome:

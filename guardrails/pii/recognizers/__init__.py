@@ -6,6 +6,7 @@ from guardrails.pii.recognizer import Recognizer
 from guardrails.pii.recognizers.address import AddressRecognizer
 from guardrails.pii.recognizers.bank_card import BankCardRecognizer
 from guardrails.pii.recognizers.email import EmailRecognizer
+from guardrails.pii.recognizers.email_obfuscated import ObfuscatedEmailRecognizer
 from guardrails.pii.recognizers.id_card import IdCardRecognizer
 from guardrails.pii.recognizers.im_account import ImAccountRecognizer
 from guardrails.pii.recognizers.ip import IpRecognizer
@@ -15,6 +16,7 @@ from guardrails.pii.recognizers.name import NameRecognizer
 from guardrails.pii.recognizers.name_context import NameInContextRecognizer
 from guardrails.pii.recognizers.name_foreign import ForeignNameRecognizer
 from guardrails.pii.recognizers.name_model import ModelNameRecognizer
+from guardrails.pii.recognizers.name_spaced import SpacedNameRecognizer
 from guardrails.pii.recognizers.passport import PassportRecognizer
 from guardrails.pii.recognizers.phone import PhoneRecognizer
 
@@ -22,6 +24,7 @@ BUILTIN: tuple[type[Recognizer], ...] = (
     IdCardRecognizer,
     BankCardRecognizer,
     EmailRecognizer,
+    ObfuscatedEmailRecognizer,
     PhoneRecognizer,
     LandlineRecognizer,
     PassportRecognizer,
@@ -33,6 +36,7 @@ BUILTIN: tuple[type[Recognizer], ...] = (
     ForeignNameRecognizer,
     NameInContextRecognizer,
     ModelNameRecognizer,
+    SpacedNameRecognizer,
 )
 
 __all__ = ["BUILTIN"]

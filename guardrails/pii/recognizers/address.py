@@ -34,7 +34,7 @@ def _grammar() -> str:
     number = f"(?:\\d{{1,5}}(?:-\\d{{1,5}})?{_alt('number_suffixes')})"
     compound = f"(?:[\u4e00-\u9fffA-Za-z0-9]{{1,10}}{_alt('compound_suffixes')})"
     building = f"(?:{numeral}{_alt('building_suffixes')})"
-    room = f"(?:\\d{{1,5}}{_alt('room_suffixes')}?)"
+    room = f"(?:[A-Z]{{0,2}}-?\\d{{1,5}}{_alt('room_suffixes')}?)"  # 2302室, L201 (a shop in a mall)
     street_level = f"{road}{number}{compound}?{building}{{0,3}}{room}?"
     compound_level = f"{compound}{building}{{1,3}}{room}?"
     return f"{admin}(?:{street_level}|{compound_level})(?![A-Za-z0-9])"
@@ -53,6 +53,10 @@ class AddressRecognizer(Recognizer):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.patterns = (Pattern("cn_address", _grammar(), 0.85),)
         self._stop = re.compile(_alt("stop_words"))
+        self._place_stops = frozenset(words("address", "stop_words_in_place_names"))
+        suffixes = (*words("address", "district_suffixes"), *words("address", "road_suffixes"))
+        place_suffix = "|".join(map(re.escape, (*suffixes, *words("address", "town_suffixes"))))
+        self._place_after = re.compile(f"{_CJK}{{0,2}}?(?:{place_suffix})")
         self._digit = re.compile(r"\d")
 
     def windows(self, text: str) -> list[tuple[int, int]]:
@@ -83,6 +87,8 @@ class AddressRecognizer(Recognizer):
         limit = head_end.start() if head_end else candidate.end
         cut = candidate.start
         for match in self._stop.finditer(text, candidate.start, limit):
+            if match.group() in self._place_stops and self._place_after.match(text, match.end()):
+                continue  # 和平区, 和平街: the stop word begins a place name
             cut = match.end()
         if cut > candidate.start:
             candidate = candidate._replace(start=cut)

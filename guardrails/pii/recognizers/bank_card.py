@@ -41,5 +41,10 @@ class BankCardRecognizer(Recognizer):
             return False
         return luhn_valid(digits)
 
+    def shaped_after_cue(self, value: str) -> bool:
+        # After 银行卡/卡号 a number that fails Luhn is a mistyped card, not an order number.
+        digits = self.canonical(value)
+        return 16 <= len(digits) <= 19 and len(set(digits)) > 3
+
     def canonical(self, value: str) -> str:
         return _NON_DIGIT.sub("", value)

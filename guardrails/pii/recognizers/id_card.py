@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from guardrails.pii.recognizer import DIGIT_LEFT, DIGIT_RIGHT, Pattern, Recognizer
+from guardrails.pii.recognizer import DIGIT_LEFT, DIGIT_RIGHT, Candidate, Pattern, Recognizer
 
 _SPACE = re.compile(r"\s")  # compiled once: re.sub(pattern, ...) looks it up in re's cache per call
 
@@ -40,12 +40,27 @@ def _valid_date(year: int, month: int, day: int) -> bool:
 class IdCardRecognizer(Recognizer):
     type = "id_card"
     name = "cn_resident_id"
-    trigger = r"\d{6} ?(?:18|19|20)?\d\d[01]\d[0-3]\d ?\d{3}"  # both patterns' core, no lookarounds
-    trigger_chars = "01"  # the month's first digit, in the trigger and in both patterns
+    trigger = r"\d{6} ?\d{6,8} ?\d{3}"  # every pattern's core, no lookarounds
+    trigger_chars = "0123456789"
     patterns = (
         Pattern("id18", DIGIT_LEFT + r"[1-9]\d{5} ?(?:18|19|20)\d{2}[01]\d[0-3]\d ?\d{3}[0-9Xx]" + DIGIT_RIGHT, 0.4),
         Pattern("id15", DIGIT_LEFT + r"[1-9]\d{5}\d{2}[01]\d[0-3]\d\d{3}" + DIGIT_RIGHT, 0.3),
+        # Any 18 characters: only ever kept right after 身份证 (a mistyped number, see shaped_after_cue).
+        Pattern("id18_typo", DIGIT_LEFT + r"\d{6} ?\d{8} ?\d{3}[0-9Xx]" + DIGIT_RIGHT, 0.4),
     )
+
+    def find(self, text: str) -> list[Candidate]:
+        # id18 and id18_typo report the same span for a well-formed number: keep the better one.
+        best: dict[tuple[int, int], Candidate] = {}
+        for candidate in super().find(text):
+            kept = best.get((candidate.start, candidate.end))
+            if kept is None or (candidate.validated, candidate.score) > (kept.validated, kept.score):
+                best[(candidate.start, candidate.end)] = candidate
+        return list(best.values())
+
+    def shaped_after_cue(self, value: str) -> bool:
+        digits = self.canonical(value)
+        return len(digits) in (15, 18) and digits[:17].isdigit() and len(set(digits)) > 3
 
     def validate(self, value: str) -> bool | None:
         digits = self.canonical(value)

@@ -10,7 +10,7 @@ import re
 
 from guardrails.pii.recognizer import Pattern, Recognizer
 
-_SEPARATOR = re.compile(r"[ ·•]")  # compiled once: re.sub(pattern, ...) looks it up in re's cache per call
+_SEPARATOR = re.compile(r"[ ·•.-]")  # compiled once: re.sub(pattern, ...) looks it up in re's cache per call
 
 _PROVINCE = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _ALNUM = "[A-HJ-NP-Z0-9]"
@@ -25,10 +25,10 @@ class LicensePlateRecognizer(Recognizer):
     patterns = (
         Pattern(
             "new_energy",
-            f"[{_PROVINCE}][A-HJ-NP-Z][ ·•]?(?:[DF]{_ALNUM}\\d{{4}}|\\d{{5}}[DF])" + _TAIL,
+            f"[{_PROVINCE}][A-HJ-NP-Z][ ·•.-]?(?:[DF]{_ALNUM}\\d{{4}}|\\d{{5}}[DF])" + _TAIL,
             0.75,
         ),
-        Pattern("regular", f"[{_PROVINCE}][A-HJ-NP-Z][ ·•]?{_ALNUM}{{4}}[0-9A-HJ-NP-Z挂学警港澳]" + _TAIL, 0.65),
+        Pattern("regular", f"[{_PROVINCE}][A-HJ-NP-Z][ ·•.-]?{_ALNUM}{{4}}[0-9A-HJ-NP-Z挂学警港澳]" + _TAIL, 0.65),
     )
 
     def validate(self, value: str) -> bool | None:

@@ -12,6 +12,7 @@ words (高, 和, 平) only count with a cue. Famous figures and brands (李白, 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from guardrails.pii import lac
 from guardrails.pii.lexicon import chars, lexicon, words
@@ -31,8 +32,14 @@ def refused_by_model(text: str, found: list[Candidate]) -> list[Candidate]:
     tags, below = frozenset(settings.get("veto_tags", ())), float(settings.get("veto_below", 0.0))
     if not tags or not any(c.score < below for c in found):
         return found
-    places = [word for word in lac.tag(text) if word.tag in tags]
-    return [c for c in found if c.score >= below or not any(w.start <= c.start and c.end <= w.end for w in places)]
+    places = sorted((word for word in lac.tag(text) if word.tag in tags), key=lambda word: word.start)
+    starts = [word.start for word in places]
+
+    def inside_a_place(c: Candidate) -> bool:  # LAC's words do not overlap: only the one starting last before c
+        index = bisect_right(starts, c.start) - 1
+        return index >= 0 and c.end <= places[index].end
+
+    return [c for c in found if c.score >= below or not inside_a_place(c)]
 
 
 def _alternation(items: tuple[str, ...]) -> str:

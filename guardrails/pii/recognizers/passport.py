@@ -16,13 +16,19 @@ from guardrails.pii.recognizer import DIGIT_LEFT, DIGIT_RIGHT, Pattern, Recogniz
 class PassportRecognizer(Recognizer):
     type = "passport"
     name = "cn_passport_permit"
+    # 护照号我找一下啊，在抽屉里……G12345678: the number often comes a sentence after its cue.
+    context_window = 40
     patterns = (
         Pattern("e_passport", DIGIT_LEFT + r"E[0-9A-HJ-NP-Z]\d{7}" + DIGIT_RIGHT, 0.55),
         Pattern("passport_other", DIGIT_LEFT + r"[GDSP]\d{8}" + DIGIT_RIGHT, 0.3),
         Pattern("hk_macao_permit", DIGIT_LEFT + r"[CW][0-9A-HJ-NP-Z]\d{7}" + DIGIT_RIGHT, 0.3),
         Pattern("taiwan_permit", DIGIT_LEFT + r"L\d{8}" + DIGIT_RIGHT, 0.3),
         Pattern("home_return_permit", DIGIT_LEFT + r"[HM]\d{8}(?:\d{2})?" + DIGIT_RIGHT, 0.3),
-        Pattern("taiwan_compatriot", DIGIT_LEFT + r"\d{8}" + DIGIT_RIGHT, 0.15),
+        Pattern("taiwan_compatriot", DIGIT_LEFT + r"\d{8,9}" + DIGIT_RIGHT, 0.15),
+        # After a cue only: other countries' passports (K98765432, P1234567), spaced (E 1234 5678),
+        # and the foreigner's permanent residence card (CHN110078091501).
+        Pattern("passport_cued", DIGIT_LEFT + r"[A-Z]{1,2} ?\d{3,4} ?\d{3,5}" + DIGIT_RIGHT, 0.15),
+        Pattern("residence_card", DIGIT_LEFT + r"[A-Z]{3}\d{12}" + DIGIT_RIGHT, 0.15),
     )
 
     def __init__(self, **kwargs: object) -> None:

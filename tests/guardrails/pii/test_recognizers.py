@@ -96,12 +96,14 @@ def test_when_checksum_is_right_then_score_is_full(entity_type: str, text: str, 
 
 
 REJECTED = [
-    ("id_card", "身份证号110105194912310021"),  # wrong check character
-    ("id_card", "身份证号110105194913310023"),  # month 13
-    ("id_card", "身份证号990105194912310028"),  # no such province
-    ("id_card", "身份证号110105219912310027"),  # born in the future
-    ("bank_card", "卡号6222021234567890127"),  # Luhn fails
-    ("bank_card", "卡号1234567812345670"),  # Luhn passes but no card issuer starts with 1
+    # Without a cue word: a number that fails the check is an order number or a serial.
+    ("id_card", "就是110105194912310021这个"),  # wrong check character
+    ("id_card", "就是110105194913310023这个"),  # month 13
+    ("id_card", "就是990105194912310028这个"),  # no such province
+    ("id_card", "就是110105219912310027这个"),  # born in the future
+    ("bank_card", "就是6222021234567890127这个"),  # Luhn fails
+    ("bank_card", "就是1234567812345670这个"),  # Luhn passes but no card issuer starts with 1
+    ("id_card", "身份证号1111111111111111111"),  # 19 digits: not an id's shape even after the cue
     ("phone", "订单号13812345678"),
     ("phone", "SN138123456789"),
     ("phone", "编号A13812345678"),
@@ -115,6 +117,22 @@ REJECTED = [
     ("email", "价格@100元"),
     ("license_plate", "沪A股大涨"),
 ]
+
+
+# Right after a cue word a number of the right shape is kept even when its check fails: a mistyped
+# id card or card number is still someone's personal data (issue 14).
+KEPT_AFTER_CUE = [
+    ("id_card", "身份证号110105194912310021", "110105194912310021"),  # wrong check character
+    ("id_card", "身份证号110105194913310023", "110105194913310023"),  # month 13
+    ("id_card", "身份证：990105194912310028", "990105194912310028"),  # no such province
+    ("bank_card", "卡号6222021234567890127", "6222021234567890127"),  # Luhn fails
+    ("bank_card", "银行卡 6222 0212 3456 7890 124", "6222 0212 3456 7890 124"),
+]
+
+
+@pytest.mark.parametrize(("entity_type", "text", "value"), KEPT_AFTER_CUE)
+def test_when_check_fails_right_after_a_cue_then_still_found(entity_type: str, text: str, value: str) -> None:
+    assert found(text, entity_type) == [value]
 
 
 @pytest.mark.parametrize(("entity_type", "text"), REJECTED)

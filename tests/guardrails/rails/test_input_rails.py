@@ -347,6 +347,7 @@ def test_when_the_same_text_is_checked_twice_then_flags_are_identical() -> None:
 
 def test_when_a_rule_is_configured_then_the_firing_table_covers_it() -> None:
     from guardrails.rails import load_input_config
+    from tests.guardrails.rails.test_unseen_attacks import FIRING_ISSUE14
 
     pattern_rules = {rule.id for rule in load_input_config().rules if rule.check in ("patterns", "cooccurrence")}
-    assert pattern_rules == {rule for rule, _ in FIRING}
+    assert pattern_rules == {rule for rule, _ in (*FIRING, *FIRING_ISSUE14)}

@@ -31,10 +31,10 @@ def test_when_draft_is_good_then_every_rail_passes_and_text_is_untouched(output_
     result = run_output_rails(GOOD_DRAFT, output_context(required_elements=(CASE_NUMBER,)))
     assert result.text == GOOD_DRAFT
     assert not result.blocked
-    assert [v.verdict for v in result.verdicts] == ["pass"] * 8  # 8 rails since citation_relevance
+    assert [v.verdict for v in result.verdicts] == ["pass"] * 9
     assert [v.rule for v in result.verdicts] == [
-        "citations",
-        "citation_relevance", "commitments", "forbidden_phrasing", "personal_data", "language", "required_elements",
+        "citations", "citation_relevance", "commitments", "forbidden_phrasing", "exfiltration", "personal_data",
+        "language", "required_elements",
         "disclaimer",
     ]
 
