@@ -98,8 +98,11 @@ class TemplateDrafter:
 
     def sections(self, context: DraftContext) -> list[str]:
         sections = [self._step_text(context, step) for step in context.entered]
-        if not context.entered and not context.closed and not context.escalated:
+        negotiating = bool(context.fields.get("negotiating"))
+        if not context.entered and not context.closed and not context.escalated and not negotiating:
             sections.append(self._step_text(context, context.step))
+        sections.append(context.fields.get("notes", ""))  # side answers, a way round, a negotiation
+        sections.append(context.fields.get("rights", ""))  # the customer's rights, when a module adds them
         if context.escalated_now:
             sections.append(self.book.render(context, "escalated"))
         elif context.escalated:

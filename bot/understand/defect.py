@@ -28,6 +28,10 @@ def find_defect(text: str) -> Defect | None:
             end_match = _CLAUSE.search(text, position)
             clause = text[clause_start : end_match.start() if end_match else len(text)].strip()
             clause = _FILLER.sub("", clause) or word
+            cut = clause.rfind("就", 0, max(clause.find(word), 0))
+            if len(clause) > 8 and cut >= 0:  # 才买了12天就漏水了: the defect is what comes after 就
+                clause = clause[cut + 1 :]
+            clause = clause.rstrip("了啊呀呢吧") or word
             if len(clause) > _MAX_CHARS:  # keep the words around the defect, not the whole story
                 local = position - clause_start - (len(text[clause_start:].lstrip()) and 0)
                 lo = max(0, min(len(clause) - _MAX_CHARS, local - 6))

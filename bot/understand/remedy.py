@@ -50,7 +50,8 @@ def find_remedies(text: str) -> Remedies:
     for start, _end, value in hits:
         before = text[max(0, start - 5) : start]
         clause = re.split(r"[，,。；;！!？?]", before)[-1]
-        if negation.search(clause) and value not in refused:
+        dismissed = re.match(r"(?:有什么用|有啥用|没用|顶什么用|不够)", text[_end : _end + 4])
+        if (negation.search(clause) or dismissed) and value not in refused:
             refused.append(value)
         else:
             kept.append((start, value, bool(preference.search(clause))))

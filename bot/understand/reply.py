@@ -15,9 +15,13 @@ def classify_reply(text: str, offered: tuple[str, ...] = ()) -> tuple[Verdict | 
     words = table("replies")
     lowered = text.lower()
     remedies = find_remedies(text)
-    refused = any(w in lowered for w in words["refuse"]) or bool(remedies.refused and not remedies.wanted)
+    alone = lowered.strip(" ，,。.！!？?～~…")
+    said_no = any(w in lowered for w in words["refuse"]) or alone in words["refuse_alone"]
+    refused = said_no or bool(remedies.refused and not remedies.wanted)
     demand = any(w in text for w in words["counter"])
     wanted = remedies.wanted
+    if wanted and offered and wanted in offered and not said_no:
+        return "accept", wanted  # 不要赔偿了，按约定发货就行，同意: the offered remedy, accepted
     if refused:
         demanded = [v for v in remedies.mentioned if v not in remedies.refused]
         wanted = demanded[-1] if demanded else None
