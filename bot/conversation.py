@@ -25,6 +25,7 @@ from bot.understand import understand
 
 if TYPE_CHECKING:
     from bot.engine import CaseState, Engine
+    from bot.orders import OrderSystem
 
 OUT_OF_SCOPE_PROCEDURE = "legal_question"
 _SCOPE_FROM = ("general_complaint", "prepaid_card", "service_complaint", "contract_dispute")
@@ -48,6 +49,8 @@ def understand_into(
     understood = understand(without_side_questions(text), today, expecting)
     overlay(found, understood, expecting)
     notes += side_answers(text)
+    if engine.orders is not None and found.get("order_no") and "order_no" not in state.verified:
+        notes += check_order(engine.orders, state, found)
     if state.step == "resolve" and not state.escalated:
         _negotiate(engine, state, found, text, notes)
     notes += waive(found, state.slots, expecting, state.asked, understood, text)
@@ -90,12 +93,34 @@ def count_asks(engine: Engine, state: CaseState, entered: tuple[str, ...]) -> No
     if state.escalated or (step.wait and state.step in entered) or negotiating(state):
         return
     asked = [slot for slot in step.missing(state.slots) if engine.slot_specs[slot].ask][:2]
-    state.last_asks = asked
     for slot in asked:
         state.asked[slot] = state.asked.get(slot, 0) + 1
+    limit = int(dialogue_rules()["max_asks"])
+    state.last_asks = [slot for slot in asked if state.asked[slot] <= limit]  # then a way round is offered
 
 
 def real_progress(new_slots: dict[str, str]) -> dict[str, str]:
     """The slots the customer actually gave (a fact the bot went on without is not one)."""
     not_given = str(dialogue_rules()["not_given"])
     return {key: value for key, value in new_slots.items() if value != not_given}
+
+
+def check_order(orders: OrderSystem, state: CaseState, found: dict[str, str]) -> list[str]:
+    """Look the stated order number up: only an answer from the order system makes facts ``verified``."""
+    from datetime import UTC, datetime
+
+    rules = dialogue_rules()
+    order = orders.by_order_no(found["order_no"])
+    if order is None:
+        return [str(rules["order_not_found"])]
+    stamp = {"by": orders.name, "at": datetime.now(UTC).isoformat(timespec="seconds")}
+    checked = {"order_no": order.order_no, "purchase_date": order.paid_on, "amount": f"{order.amount:g}"}
+    if order.delivered_on:
+        checked["receipt_date"] = order.delivered_on  # the delivery record wins over a remembered date
+        state.slots.pop("days_since_receipt", None)
+    found.update(checked)
+    state.slots["product"] = order.product  # no catalogue slot: kept as a plain fact
+    for key in (*checked, "product"):
+        state.verified[key] = stamp
+    delivered = f"，签收日期 {order.delivered_on}" if order.delivered_on else "，尚未签收"
+    return [str(rules["order_verified"]).format(facts=f"{order.product}，付款 {order.paid_on}{delivered}")]

@@ -97,6 +97,7 @@ class Engine:
         self.slot_specs = dict(slot_specs)
         self.classifier = classifier
         self.escalate_after_turns = escalate_after_turns
+        self.orders: Any = None  # an OrderSystem (bot/orders) that stated facts are checked against, if any
         rules = load_yaml(ESCALATION_FILE)
         self.escalation_actions = frozenset(rules.get("actions", ()))
         self.escalation_categories = frozenset(rules.get("categories", ()))
