@@ -8,6 +8,7 @@ into the reply after the step's own text.
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -28,12 +29,19 @@ if TYPE_CHECKING:
     from bot.orders import OrderSystem
 
 OUT_OF_SCOPE_PROCEDURE = "legal_question"
+# bench/conversations.py measures the keyword-only engine as its peer: CSBOT_CONVERSATION=keywords
+PEER_ENV = "CSBOT_CONVERSATION"
+
+
+def _keywords_only() -> bool:
+    return os.environ.get(PEER_ENV) == "keywords"
+
 _SCOPE_FROM = ("general_complaint", "prepaid_card", "service_complaint", "contract_dispute")
 
 
 def scope_notes(state: CaseState, text: str, first_turn: bool) -> list[str]:
     """A business this company does not run (a gym, a restaurant): said so, with where to turn."""
-    if not first_turn or state.procedure not in _SCOPE_FROM:
+    if _keywords_only() or not first_turn or state.procedure not in _SCOPE_FROM:
         return []
     where = out_of_scope(text)
     if where is None:
@@ -46,6 +54,8 @@ def understand_into(
     engine: Engine, state: CaseState, found: dict[str, str], text: str, today: date,
     expecting: tuple[str, ...], notes: list[str],
 ) -> None:
+    if _keywords_only():
+        return
     understood = understand(without_side_questions(text), today, expecting)
     overlay(found, understood, expecting)
     notes += side_answers(text)
