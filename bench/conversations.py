@@ -66,7 +66,8 @@ def measure(dialogues: list[Dialogue], index_dir: Path) -> dict[str, object]:
     settings = load_settings()
     run = run_dialogues(dialogues, settings, index_dir=index_dir, drafter="template")
     passed = sum(r.passed for r in run.dialogues)
-    looped = sum(bool(loops(Scope(r.transcript))) for r in run.dialogues)
+    looped_ids = [r.dialogue.id for r in run.dialogues if loops(Scope(r.transcript))]
+    looped = len(looped_ids)
     outcomes = [o for r in run.dialogues for o in r.outcomes]
     facts = [o for o in outcomes if o.spec.name == "facts"]
     answers = [o for o in outcomes if o.spec.name == "answers"]
@@ -80,7 +81,23 @@ def measure(dialogues: list[Dialogue], index_dir: Path) -> dict[str, object]:
         "latency_ms": f"median {statistics.median(latencies) if latencies else 0:.1f}, p95 {p95:.1f}",
         "median": statistics.median(latencies) if latencies else 0.0,
         "p95": p95,
+        "looped": looped_ids,
     }
+
+
+def understand_cost(dialogues: list[Dialogue]) -> str:
+    """The understanding layer alone, per customer message (no I/O): what it adds to a turn."""
+    import time
+    from datetime import date
+
+    from bot.understand import understand
+
+    texts = [turn.text for d in dialogues for turn in d.turns] or ["你好"]
+    understand(texts[0], date.today())
+    started = time.perf_counter()
+    for text in texts:
+        understand(text, date.today(), ("order_no",))
+    return f"{(time.perf_counter() - started) / len(texts) * 1000:.3f} ms per message ({len(texts)} messages)"
 
 
 def main() -> None:
@@ -104,10 +121,12 @@ def main() -> None:
                     os.environ.pop(PEER_ENV, None)
                 figures[label] = measure(dialogues, index_dir)
             os.environ.pop(PEER_ENV, None)
-            print(f"== {name} ({len(dialogues)} dialogues)")
+            print(f"== {name} ({len(dialogues)} dialogues); understand(): {understand_cost(dialogues)}")
             for label, row in figures.items():
-                shown = {k: v for k, v in row.items() if k not in ("median", "p95")}
+                shown = {k: v for k, v in row.items() if k not in ("median", "p95", "looped")}
                 print(f"  {label:16} " + "  ".join(f"{k}: {v}" for k, v in shown.items()))
+                if row.get("looped"):
+                    print(f"  {'':16} loops in: {', '.join(row['looped'])}")  # type: ignore[arg-type]
             if len(figures) == 2:
                 ours, peer = figures["understanding"], figures["keywords (peer)"]
                 ratio_median = float(ours["median"]) / max(float(peer["median"]), 1e-9)  # type: ignore[arg-type]
