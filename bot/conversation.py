@@ -23,12 +23,14 @@ from bot.facts import (
     without_side_questions,
 )
 from bot.understand import understand
+from bot.understand.defect import find_defect
 
 if TYPE_CHECKING:
     from bot.engine import CaseState, Engine
     from bot.orders import OrderSystem
 
 OUT_OF_SCOPE_PROCEDURE = "legal_question"
+DEFAULT_PROCEDURE, DEFECT_PROCEDURE = "general_complaint", "quality_defect"
 # bench/conversations.py measures the keyword-only engine as its peer: CSBOT_CONVERSATION=keywords
 PEER_ENV = "CSBOT_CONVERSATION"
 
@@ -45,6 +47,8 @@ def scope_notes(state: CaseState, text: str, first_turn: bool) -> list[str]:
         return []
     where = out_of_scope(text)
     if where is None:
+        if state.procedure == DEFAULT_PROCEDURE and find_defect(text) is not None:
+            state.procedure = DEFECT_PROCEDURE  # 左耳没声音, 一股焦糊味: a product that does not work
         return []
     state.procedure = OUT_OF_SCOPE_PROCEDURE
     return [where]
@@ -58,7 +62,7 @@ def understand_into(
         return
     understood = understand(without_side_questions(text), today, expecting)
     overlay(found, understood, expecting)
-    notes += side_answers(text)
+    notes += side_answers(text, {**state.slots, **found})
     if engine.orders is not None and found.get("order_no") and "order_no" not in state.verified:
         notes += check_order(engine.orders, state, found)
     if state.step == "resolve" and not state.escalated:

@@ -43,9 +43,17 @@ class Fact:
     at: str | None = None
 
 
-def side_answers(text: str) -> list[str]:
-    """Answers from the company profile to the side questions the message asks."""
-    return [str(item["answer"]) for item in company().get("answers", ()) if re.search(item["pattern"], text)]
+def side_answers(text: str, slots: dict[str, str] | None = None) -> list[str]:
+    """Answers from the company profile to the side questions the message asks (with the case's amount
+    worked in where the answer has a ``{triple}`` place)."""
+    triple = ""
+    try:
+        amount = float((slots or {}).get("amount", ""))
+        triple = f"（按您说的价款 {amount:g} 元计，增加赔偿为 {max(amount * 3, 500):g} 元，以核实结果为准）"
+    except ValueError:
+        pass
+    return [str(item["answer"]).replace("{triple}", triple)
+            for item in company().get("answers", ()) if re.search(item["pattern"], text)]
 
 
 def without_side_questions(text: str) -> str:
@@ -144,14 +152,17 @@ def waive(
     for slot in expecting:
         if slot in found or slot in slots:
             continue
+        bought = found.get("purchase_date") or slots.get("purchase_date")
+        if slot == "receipt_date" and bought and bought != rules["not_given"]:
+            found[slot] = bought  # counted from the purchase, and said so; a later receipt date replaces it
+            notes.append(str(rules["receipt_from_purchase"]))
+            continue
         unavailable = (slot == "order_no" and understood.numbers.order_unavailable) or (
             asked.get(slot, 0) > 0 and bool(re.search(rules["cannot_give"], text))
         )
         if not unavailable:
             continue  # asked again, but never a third identical question (bot.stages._asks words it anew)
-        if slot == "receipt_date" and (found.get("purchase_date") or slots.get("purchase_date")):
-            found[slot] = found.get("purchase_date") or slots["purchase_date"]
-        elif slot not in rules["waivable"]:
+        if slot not in rules["waivable"]:
             continue  # never assumed: the case cannot go on without the customer's own answer
         else:
             found[slot] = str(rules["not_given"])

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from bot.understand.data import table
 
 _CLAUSE = re.compile(r"[，,。；;！!？?\n]")
-_FILLER = re.compile(r"^(?:但是|可是|而且|结果|然后|就是|发现|现在|我的|我|这个|那个|你们的|你们|的|了|也|还|又|都)+")
+_FILLER = re.compile(
+    r"^(?:今天|昨天|前天|刚才|刚刚|但是|可是|而且|结果|然后|就是|发现|现在|我的|我|这个|那个|你们的|你们|的|了|也|还|又|都)+"
+)
 _MAX_CHARS = 16
 
 

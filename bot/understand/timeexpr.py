@@ -28,6 +28,9 @@ _SINCE = re.compile(
 _SINCE_PRE = re.compile(
     rf"(?:才|刚|刚刚)?{_N}\s*(?P<unit>个星期|个礼拜|个月|天|周)(?:前|之前)?(?P<verb>买|收到|签收|到货|到手|拿到)"
 )
+_WEEKDAY_EN = re.compile(
+    r"(?i)\b(?P<rel>last|this|on)?\s*(?P<w>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+)
 _WEEKDAY = re.compile(r"(?P<rel>上上|上|这|本)?\s*(?:个)?(?:周|星期|礼拜)(?P<w>[一二三四五六日天末])")
 
 
@@ -59,7 +62,8 @@ def _role(text: str, start: int, end: int, verb: str | None = None) -> str | Non
         for role, words in roles.items():
             if any(verb.startswith(w) or w.startswith(verb) for w in words):
                 return role
-    after, before = text[end : end + 8], text[max(0, start - 6) : start]
+    reach = 16 if text[max(0, start - 2) : start].isascii() else 6  # English words are longer
+    after, before = text[end : end + 8], text[max(0, start - reach) : start]
     for window in (after, before):
         hits = [(min(window.find(w) for w in words if w in window), role) for role, words in roles.items()
                 if any(w in window for w in words)]
@@ -144,6 +148,14 @@ def find_dates(text: str, today: date) -> list[DateMention]:
         weeks = {"上上": 2, "上": 1}.get(match["rel"] or "", 0)
         value = monday - timedelta(weeks=weeks) + timedelta(days=weekday)
         if not match["rel"] and value > today:
+            value -= timedelta(weeks=1)
+        add(match.start(), match.end(), value)
+    for match in _WEEKDAY_EN.finditer(text):
+        weekday = data["weekdays_en"][match["w"].lower()]
+        monday = today - timedelta(days=today.weekday())
+        rel = (match["rel"] or "").lower()
+        value = monday - timedelta(weeks=1 if rel == "last" else 0) + timedelta(days=weekday)
+        if value > today:
             value -= timedelta(weeks=1)
         add(match.start(), match.end(), value)
     for word, spec in data["festivals"].items():
