@@ -100,3 +100,18 @@ def test_device_alarm_is_not_the_police() -> None:
 )
 def test_replies_to_an_offer(text: str, verdict: str, remedy: str | None) -> None:
     assert classify_reply(text, ("退货", "换货")) == (verdict, remedy)
+
+
+@pytest.mark.parametrize(
+    ("text", "escalates"),
+    [
+        ("热水器一开机就报警，屏幕显示E1", False),
+        ("冰箱老是报警，嘀嘀响", False),
+        ("再不处理我就报警了", True),
+        ("我要打110", True),
+    ],
+)
+def test_the_input_rail_reads_alarm_in_context(text: str, escalates: bool) -> None:
+    from guardrails.rails import check_input
+
+    assert any(flag.rule == "escalation_legal_action" for flag in check_input(text)) is escalates
