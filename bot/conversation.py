@@ -9,6 +9,7 @@ into the reply after the step's own text.
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -47,7 +48,10 @@ def scope_notes(state: CaseState, text: str, first_turn: bool) -> list[str]:
         return []
     where = out_of_scope(text)
     if where is None:
-        if state.procedure == DEFAULT_PROCEDURE and find_defect(text) is not None:
+        routed = route(text) if state.procedure == DEFAULT_PROCEDURE else None
+        if routed is not None:
+            state.procedure = routed
+        elif state.procedure == DEFAULT_PROCEDURE and find_defect(text) is not None:
             state.procedure = DEFECT_PROCEDURE  # 左耳没声音, 一股焦糊味: a product that does not work
         return []
     state.procedure = OUT_OF_SCOPE_PROCEDURE
@@ -68,6 +72,9 @@ def understand_into(
     if state.step == "resolve" and not state.escalated:
         _negotiate(engine, state, found, text, notes)
     notes += waive(found, state.slots, expecting, state.asked, understood, text)
+    says_none = understood.numbers.order_unavailable or re.search(rf"没有|{dialogue_rules()['cannot_give']}", text)
+    if state.slots.get("order_no") == dialogue_rules()["not_given"] and "order_no" not in found and says_none:
+        notes.append(str(dialogue_rules()["order_no_again"]))
 
 
 def _negotiate(engine: Engine, state: CaseState, found: dict[str, str], text: str, notes: list[str]) -> None:
@@ -138,3 +145,10 @@ def check_order(orders: OrderSystem, state: CaseState, found: dict[str, str]) ->
         state.verified[key] = stamp
     delivered = f"，签收日期 {order.delivered_on}" if order.delivered_on else "，尚未签收"
     return [str(rules["order_verified"]).format(facts=f"{order.product}，付款 {order.paid_on}{delivered}")]
+
+
+def route(text: str) -> str | None:
+    """The procedure an opening message's everyday words name (bot/understand/data/routing.yaml)."""
+    from bot.understand.data import table
+
+    return next((str(r["procedure"]) for r in table("routing")["routes"] if re.search(r["pattern"], text)), None)

@@ -29,6 +29,9 @@ def find_defect(text: str) -> Defect | None:
             clause_start = max((m.end() for m in _CLAUSE.finditer(text, 0, position)), default=0)
             end_match = _CLAUSE.search(text, position)
             clause = text[clause_start : end_match.start() if end_match else len(text)].strip()
+            if re.search(r"[A-Za-z]", clause):  # mixed English: the Chinese words around the defect
+                run = re.search(rf"[^A-Za-z]*{re.escape(word)}[^A-Za-z]*", clause)
+                clause = run.group(0).strip() if run else word
             clause = _FILLER.sub("", clause) or word
             cut = clause.rfind("就", 0, max(clause.find(word), 0))
             if len(clause) > 8 and cut >= 0:  # 才买了12天就漏水了: the defect is what comes after 就

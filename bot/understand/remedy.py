@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from bot.understand.data import pattern, table
 
+# 道歉有什么用, 修好的我不要: the remedy named just before is dismissed
+_DISMISSED = re.compile(r"(?:有什么用|有啥用|没用|不够|[好的了]{0,2}(?:我)?(?:不要|不接受|不行(?!的话|再|就)))")
+
 
 @dataclass(frozen=True)
 class Remedies:
@@ -50,7 +53,7 @@ def find_remedies(text: str) -> Remedies:
     for start, _end, value in hits:
         before = text[max(0, start - 5) : start]
         clause = re.split(r"[，,。；;！!？?]", before)[-1]
-        dismissed = re.match(r"(?:有什么用|有啥用|没用|顶什么用|不够)", text[_end : _end + 4])
+        dismissed = _DISMISSED.match(text[_end : _end + 6])
         if (negation.search(clause) or dismissed) and value not in refused:
             refused.append(value)
         else:

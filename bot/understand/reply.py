@@ -20,6 +20,8 @@ def classify_reply(text: str, offered: tuple[str, ...] = ()) -> tuple[Verdict | 
     refused = said_no or bool(remedies.refused and not remedies.wanted)
     demand = any(w in text for w in words["counter"])
     wanted = remedies.wanted
+    if remedies.refused and not said_no and offered and not set(remedies.refused) & set(offered) and not wanted:
+        return None, None  # 修好的我不要 while a refund is offered: not a reply to the offer
     if wanted and offered and wanted in offered and not said_no:
         return "accept", wanted  # 不要赔偿了，按约定发货就行，同意: the offered remedy, accepted
     if refused:
