@@ -100,11 +100,33 @@ def understand_cost(dialogues: list[Dialogue]) -> str:
     return f"{(time.perf_counter() - started) / len(texts) * 1000:.3f} ms per message ({len(texts)} messages)"
 
 
+def fact_accuracy() -> str:
+    """Share of the facts in bench/data/facts_gold.yaml that bot/understand reads right (null = must not be read)."""
+    from datetime import date
+
+    import yaml
+
+    from bot.understand import understand
+    from eval.conversation_checks import fact_mismatches
+
+    gold = yaml.safe_load((ROOT / "bench" / "data" / "facts_gold.yaml").read_text(encoding="utf-8"))
+    today = date.fromisoformat(str(gold["today"]))
+    right = total = 0
+    for item in gold["items"]:
+        expecting = tuple(item.get("expecting", ()))
+        slots = understand(item["text"], today, expecting).slots(expecting)
+        facts = {k: (str(v) if isinstance(v, date) else v) for k, v in item["facts"].items()}
+        total += len(facts)
+        right += len(facts) - len(fact_mismatches(facts, slots))
+    return f"{right}/{total} = {right / total:.1%}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="+", default=["shipped", "hard-dev", "hard-test"])
     parser.add_argument("--no-peer", action="store_true", help="skip the keyword-only engine")
     args = parser.parse_args()
+    print(f"fact accuracy of bot/understand on bench/data/facts_gold.yaml: {fact_accuracy()}")
     with tempfile.TemporaryDirectory(prefix="bench-conv-") as build:
         index_dir = resolve_index(load_settings(), None, Path(build), DEFAULT_INDEX_LAWS)
         for name in args.sets:
