@@ -62,8 +62,9 @@ class TemplateBook:
         variants = self.variants(context.procedure_id, key)
         if variants is None:
             raise DataError(f"no template '{key}' for procedure '{context.procedure_id}'")
-        seed = f"{context.case_id}|{key}|{context.turn_no}".encode()
-        chosen = variants[int(hashlib.sha256(seed).hexdigest(), 16) % len(variants)]
+        # a per-case start, then one step per turn: two replies in a row never use the same variant
+        seed = f"{context.case_id}|{key}".encode()
+        chosen = variants[(int(hashlib.sha256(seed).hexdigest(), 16) + context.turn_no) % len(variants)]
         return chosen.format_map(_Blank({**context.fields, **extra}))
 
 
