@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from bot import conversation
 from bot.classify import Classification, Classifier
 from bot.procedures import Procedure, load_procedures
 from bot.slots import SlotSpec, derive, extract, load_slot_specs
@@ -46,6 +47,11 @@ class CaseState:
     turns: int = 0
     stalled_turns: int = 0
     placeholders: dict[str, Any] = field(default_factory=dict)  # the masker's placeholder book (no raw values)
+    asked: dict[str, int] = field(default_factory=dict)  # slot -> times the bot asked for it (bot/facts.py)
+    fact_turns: dict[str, int] = field(default_factory=dict)  # slot -> the turn the customer stated it
+    verified: dict[str, dict[str, str]] = field(default_factory=dict)  # slot -> {by, at}: checked facts only
+    refusals: int = 0  # offers the customer refused or countered
+    last_asks: list[str] = field(default_factory=list)  # the slot keys the last reply asked for
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -74,6 +80,7 @@ class StepOutcome:
     escalation_reason: str | None = None
     classification: Classification | None = None
     switched_from: str | None = None
+    notes: tuple[str, ...] = ()  # sentences the reply adds: side answers, a way round, a negotiation
 
 
 class Engine:
@@ -90,6 +97,7 @@ class Engine:
         self.slot_specs = dict(slot_specs)
         self.classifier = classifier
         self.escalate_after_turns = escalate_after_turns
+        self.orders: Any = None  # an OrderSystem (bot/orders) that stated facts are checked against, if any
         rules = load_yaml(ESCALATION_FILE)
         self.escalation_actions = frozenset(rules.get("actions", ()))
         self.escalation_categories = frozenset(rules.get("categories", ()))
@@ -134,11 +142,18 @@ class Engine:
         today: date | None = None,
     ) -> StepOutcome:
         """Fill slots from one masked customer message and move the case as far as allowed."""
-        today = today or date.today()
+        notes: list[str] = []
+        outcome = self._advance(state, masked, flags, today or date.today(), notes)
+        return replace(outcome, notes=tuple(dict.fromkeys(notes)))
+
+    def _advance(
+        self, state: CaseState, masked: MaskedText, flags: Sequence[RailFlag], today: date, notes: list[str]
+    ) -> StepOutcome:
         step_before, first_turn = state.step, state.turns == 0
         state.turns += 1
         classification, switched_from = self._reclassify(state, masked.text, first_turn)
-        new_slots = self._fill(state, masked, today)
+        notes += conversation.scope_notes(state, masked.text, first_turn)
+        new_slots = self._fill(state, masked, today, notes)
         switched_from = self._switch(state) or switched_from
         quiet = self.procedures[state.procedure].not_escalated_by
         escalation = next((flag for flag in flags if self.escalates(flag) and flag.rule not in quiet), None)
@@ -150,15 +165,20 @@ class Engine:
             entered.append("triage")
         if not state.escalated:
             entered += self._move(state)
-        stalled = state.step == step_before and not new_slots and not first_turn
+            conversation.count_asks(self, state, tuple(entered))
+        progress = conversation.real_progress(new_slots)  # going on without a fact is no progress
+        stalled = state.step == step_before and not progress and not first_turn
         state.stalled_turns = state.stalled_turns + 1 if stalled else 0
         if not state.escalated and state.step != "record" and state.stalled_turns >= self.escalate_after_turns:
             state.escalated, state.escalation_reason = True, "no_progress"
             return self._outcome(state, step_before, tuple(entered), new_slots, True, classification)
         return self._outcome(state, step_before, tuple(entered), new_slots, False, classification, switched_from)
 
-    def _fill(self, state: CaseState, masked: MaskedText, today: date) -> dict[str, str]:
+    def _fill(
+        self, state: CaseState, masked: MaskedText, today: date, notes: list[str] | None = None
+    ) -> dict[str, str]:
         step = self.procedures[state.procedure].step(state.step)
+        expecting = step.missing(state.slots)
         found = extract(
             self.slot_specs,
             masked.text,
@@ -167,12 +187,16 @@ class Engine:
             changes=masked.changes,
             today=today,
         )
+        notes = notes if notes is not None else []
+        conversation.understand_into(self, state, found, masked.text, today, expecting, notes)
         new = {}
         for key, value in found.items():
             replaceable = self.slot_specs[key].kind in _REPLACEABLE_KINDS
             if state.slots.get(key) != value and (key not in state.slots or replaceable):
                 new[key] = value
         state.slots.update(new)
+        for key in new:
+            state.fact_turns[key] = state.turns
         if "receipt_date" in new and "days_since_receipt" not in new:
             state.slots.pop("days_since_receipt", None)  # recomputed from the newer date below
         derive(state.slots, today)

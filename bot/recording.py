@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.engine import CaseState, StepOutcome
+from bot.facts import public_slots
 from bot.parts import Parts
 from bot.types import Reply, Turn, TurnTrace
 from guardrails.types import RailFlag
@@ -45,6 +46,9 @@ def make_reply(
         rails=rails_summary(trace),
         latency_ms=(time.perf_counter() - started) * 1000,
         missing_slots=outcome.missing,
+        slots=public_slots(state.slots),
+        asks=tuple(state.last_asks),
+        verified=tuple(state.verified),
     )
 
 

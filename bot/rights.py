@@ -146,10 +146,12 @@ def rights_for(masked_text: str, slots: Mapping[str, str], on: date | None = Non
 def rights_fields(state_slots: dict[str, str], masked_text: str, escalated: bool) -> dict[str, str]:
     """The engine's one hook: ``{"rights": text}`` for the template fields; the rule that fired and
     its grounds are kept in the case's slots (``rights_rule``, ``rights_grounds``) so the record
-    stores them and the copilot shows them."""
+    stores them and the copilot shows them. A rule already stated in this case is not stated again."""
     if escalated:
         return {"rights": ""}
     answer = rights_for(masked_text, state_slots)
+    if answer.rule_id and answer.rule_id == state_slots.get("rights_rule"):
+        return {"rights": ""}  # already told in an earlier reply: a conversation never repeats itself
     if answer.rule_id:
         state_slots["rights_rule"] = answer.rule_id
         state_slots["rights_grounds"] = "、".join(answer.grounds)

@@ -45,6 +45,14 @@ def _retry_on_conflict(attempt: Callable[[], T]) -> T:
     raise AssertionError("unreachable")
 
 
+def _with_orders(engine: Any, settings: Settings) -> Any:
+    """The engine, connected to the demo order system when one was loaded (``csbot orders load``)."""
+    from bot.orders import open_orders
+
+    engine.orders = open_orders(settings.home)
+    return engine
+
+
 def _event_field(value: object, name: str, limit: int) -> str:
     """A short label for a case event (notice version, channel, agent): printable text, never empty."""
     if not isinstance(value, str) or not 0 < len(value.strip()) <= limit or not value.isprintable():
@@ -111,7 +119,7 @@ class CsBot:
             searcher, note = Searcher(self.settings), ""
         return Parts(
             settings=self.settings,
-            engine=Engine.load(self.settings.escalate_after_turns),
+            engine=_with_orders(Engine.load(self.settings.escalate_after_turns), self.settings),
             drafter=self.drafter,
             templates=TemplateBook.load(),
             elements=load_elements(),

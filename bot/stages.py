@@ -12,9 +12,11 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from bot.conversation import negotiating
 from bot.drafting.base import DraftContext
 from bot.elements import Element, resolve_elements
 from bot.engine import CaseState, StepOutcome
+from bot.facts import ask_text
 from bot.parts import Parts
 from bot.rights import rights_fields
 from bot.types import Draft
@@ -124,7 +126,11 @@ def template_fields(parts: Parts, state: CaseState, remedies: Sequence[str]) -> 
     chosen = (state.slots.get("remedy_choice") or (remedies[0] if remedies else "")) if agreed else ""
     outcome = state.slots.get("outcome", "")
     outcome = "" if outcome == procedure.name else outcome
-    summary = "，".join(x for x in (procedure.name, facts, f"处理方式 {chosen}" if chosen else "", outcome) if x)
+    position = state.slots.get("customer_position") if not agreed else None
+    said = f"顾客意见“{position}”" if position else ""
+    counter = f"顾客要求 {state.slots['counter_offer']}" if position and state.slots.get("counter_offer") else ""
+    parts_ = (procedure.name, facts, f"处理方式 {chosen}" if chosen else "", said, counter, outcome)
+    summary = "，".join(x for x in parts_ if x)
     seller = state.slots.get("seller")
     return {
         "case_id": state.case_id,
@@ -135,15 +141,18 @@ def template_fields(parts: Parts, state: CaseState, remedies: Sequence[str]) -> 
         "outcome": state.slots.get("outcome", ""),
         "days": state.slots.get("days_since_receipt", ""),
         "seller_phrase": f"销售方（{seller}）" if seller else "实际销售者或购物平台",
+        "rights": "",  # hook: the customer's legal rights for this case (issue 11), empty by default
         **{key: str(value) for key, value in procedure.response_time.items()},
     }
 
 
 def _asks(parts: Parts, state: CaseState, outcome: StepOutcome) -> tuple[str, ...]:
     step = parts.engine.procedures[state.procedure].step(state.step)
-    if state.escalated or (step.wait and state.step in outcome.entered):
+    if state.escalated or (step.wait and state.step in outcome.entered) or negotiating(state):
         return ()
-    return tuple(parts.slot_specs[slot].ask for slot in outcome.missing if parts.slot_specs[slot].ask)[:2]
+    asked = [slot for slot in outcome.missing if parts.slot_specs[slot].ask][:2]
+    # state.asked already counts this reply's questions (bot.conversation.count_asks)
+    return tuple(ask_text(slot, state.asked.get(slot, 1) - 1, parts.slot_specs[slot].ask) for slot in asked)
 
 
 def required_names(parts: Parts, state: CaseState, outcome: StepOutcome) -> list[str]:
@@ -168,6 +177,8 @@ def draft_context(
     fields = template_fields(parts, state, outcome.remedies)
     elements = elements_for(parts, state, outcome, fields)
     fields.update(rights_fields(state.slots, masked_text, state.escalated))  # issue 11: bot/rights.py
+    fields["notes"] = "".join(outcome.notes)
+    fields["negotiating"] = "1" if negotiating(state) else ""
     history: tuple[tuple[str, str], ...] = ()
     if parts.drafter.name != "template":
         history = conversation_history(parts, state.session)

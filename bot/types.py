@@ -59,10 +59,15 @@ class Reply:
     rails: tuple[dict[str, object], ...] = ()
     latency_ms: float = 0.0
     missing_slots: tuple[str, ...] = ()
+    slots: dict[str, object] = field(default_factory=dict)  # canonical facts (bot.facts.public_slots)
+    asks: tuple[str, ...] = ()  # the slot keys this reply asks for
+    verified: tuple[str, ...] = ()  # the slot keys checked so far (never just stated)
 
     def to_json(self) -> dict[str, object]:
         """The ``csbot chat --json`` / REST shape."""
         data = asdict(self)
+        data["asks"] = list(self.asks)
+        data["verified"] = list(self.verified)
         data["citations"] = list(self.citations)
         data["rails"] = list(self.rails)
         data["missing_slots"] = list(self.missing_slots)

@@ -324,3 +324,6 @@ def expect_max_latency_ms(value: float, scope: Scope) -> CheckResult:
 @expectation("records_verify", category="records", scopes=("dialogue",))
 def expect_records_verify(value: bool, scope: Scope) -> CheckResult:
     return scope.transcript.records_ok is True, "the written record's hash chain did not verify"
+
+
+from eval import conversation_checks  # noqa: E402,F401 - registers facts, no_loop, answers, record_says

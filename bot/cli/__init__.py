@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "bot.cli.eval_cmd",
     "bot.cli.serve_cmd",
     "bot.cli.users_cmd",
+    "bot.cli.orders_cmd",
 )
 
 

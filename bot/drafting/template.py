@@ -62,8 +62,9 @@ class TemplateBook:
         variants = self.variants(context.procedure_id, key)
         if variants is None:
             raise DataError(f"no template '{key}' for procedure '{context.procedure_id}'")
-        seed = f"{context.case_id}|{key}|{context.turn_no}".encode()
-        chosen = variants[int(hashlib.sha256(seed).hexdigest(), 16) % len(variants)]
+        # a per-case start, then one step per turn: two replies in a row never use the same variant
+        seed = f"{context.case_id}|{key}".encode()
+        chosen = variants[(int(hashlib.sha256(seed).hexdigest(), 16) + context.turn_no) % len(variants)]
         return chosen.format_map(_Blank({**context.fields, **extra}))
 
 
@@ -98,8 +99,10 @@ class TemplateDrafter:
 
     def sections(self, context: DraftContext) -> list[str]:
         sections = [self._step_text(context, step) for step in context.entered]
-        if not context.entered and not context.closed and not context.escalated:
+        negotiating = bool(context.fields.get("negotiating"))
+        if not context.entered and not context.closed and not context.escalated and not negotiating:
             sections.append(self._step_text(context, context.step))
+        sections.append(context.fields.get("notes", ""))  # side answers, a way round, a negotiation
         if context.escalated_now:
             sections.append(self.book.render(context, "escalated"))
         elif context.escalated:

@@ -62,6 +62,9 @@ class ReplyOut(BaseModel):
     rails: list[dict[str, object]]
     latency_ms: float
     missing_slots: list[str]
+    slots: dict[str, object] = Field(default_factory=dict, description="canonical facts: order_no, purchase_date …")
+    asks: list[str] = Field(default_factory=list, description="the slot keys this reply asks for")
+    verified: list[str] = Field(default_factory=list, description="the slot keys verified so far")
 
 
 class AgentMessageIn(MessageIn):

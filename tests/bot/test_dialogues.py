@@ -68,7 +68,9 @@ def test_contract_dispute_over_a_deposit_offers_double_return(chat: Callable[[],
     c.user("订单号 99887766554，定金500元")
     c.expect(step="resolve", says="双倍返还定金")
     c.user("不同意")
-    c.expect(step="record", says=["调解", "仲裁", "书面记录"])
+    c.expect(step="resolve", says="人工")  # a refusal keeps the case open once, with a human offered
+    c.user("还是不同意")
+    c.expect(step="record", says=["调解", "仲裁", "书面记录", "人工"])
 
 
 def test_prepaid_card_offers_refund_of_the_balance(chat: Callable[[], Chat]) -> None:

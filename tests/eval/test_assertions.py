@@ -180,6 +180,15 @@ CASES: list[tuple[str, Any, int | None, list[dict[str, Any]], dict[str, Any], bo
     ("max_latency_ms", 100, None, [reply(latency_ms=20), reply(latency_ms=101)], {}, False),
     ("records_verify", True, None, [reply()], {"records_ok": True}, True),
     ("records_verify", True, None, [reply()], {"records_ok": False}, False),
+    ("facts", {"amount": 380, "remedy_wanted": "退货"}, None,
+     [{**reply(), "slots": {"amount": 380, "remedy_wanted": "退货"}}], {}, True),
+    ("facts", {"order_no": None}, None, [{**reply(), "slots": {"order_no": "8613912345678"}}], {}, False),
+    ("no_loop", True, None, [{**reply("a"), "asks": ["order_no"]}, {**reply("b"), "asks": ["order_no"]}], {}, True),
+    ("no_loop", True, None, [reply("同一句"), reply("同一句")], {}, False),
+    ("answers", {"regex": "运费"}, None, [reply("往返运费由本店承担")], {}, True),
+    ("answers", {"regex": "运费"}, None, [reply("您好")], {}, False),
+    ("record_says", "未达成一致", None, [reply("处理小结：未达成一致", step="record")], {}, True),
+    ("record_says", "同意", None, [reply("处理小结：未达成一致", step="record")], {}, False),
 ]
 
 
