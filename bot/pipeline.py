@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from bot import recording, stages
+from bot import no_repeat, recording, stages
 from bot.engine import CaseState
 from bot.parts import Parts
 from bot.types import Reply, Turn, TurnTrace
@@ -43,6 +43,11 @@ def handle_turn(parts: Parts, turn: Turn, state: CaseState, version: int | None)
     context = stages.draft_context(parts, state, outcome, masked.text, trace.passages)
     draft = trace.draft = _timed(trace, "draft", lambda: parts.drafter.draft(context))
     result = _timed(trace, "output_rails", lambda: stages.output_rails(parts, state, outcome, draft, masked.text))
+    earlier = no_repeat.earlier_replies(parts, turn.session)
+    fresh = no_repeat.fresh_draft(draft, earlier) if no_repeat.repeats(result.text, earlier) else None
+    if fresh is not None:  # the same words again would be a loop: say so and offer a human instead
+        draft = trace.draft = fresh
+        result = _timed(trace, "repeat_guard", lambda: stages.output_rails(parts, state, outcome, fresh, masked.text))
     trace.verdicts = list(result.verdicts)
     reply = recording.make_reply(turn, state, outcome, result, trace, started)
     _timed(trace, "record", lambda: recording.record_turn(parts, turn, state, version, outcome, trace, reply, notes))

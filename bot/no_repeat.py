@@ -1,0 +1,30 @@
+"""A reply never repeats an earlier reply of the same case word for word (issue 10: no loops).
+
+Template variants rotate per turn, but a step with one variant, or a customer who keeps writing the
+same thing, can still bring the same text back. A repeat means the bot has nothing new to say, so the
+draft is replaced by the first line of ``no_repeat`` in bot/config/dialogue.yaml not said yet, which
+says so and offers a human; the replacement passes the output rails like any draft.
+"""
+
+from __future__ import annotations
+
+from bot.facts import dialogue_rules
+from bot.parts import Parts
+from bot.types import Draft
+
+
+def earlier_replies(parts: Parts, session: str) -> list[str]:
+    """The replies already recorded in this session, oldest first."""
+    return [str(row["body"]["reply"]).strip() for row in parts.records.for_session(session) if row["body"].get("reply")]
+
+
+def repeats(text: str, earlier: list[str]) -> bool:
+    return bool(text.strip()) and text.strip() in earlier
+
+
+def fresh_draft(draft: Draft, earlier: list[str]) -> Draft | None:
+    """A replacement for a draft that would repeat itself, or None when every line was used already."""
+    for line in dialogue_rules().get("no_repeat", ()):
+        if not any(line in reply for reply in earlier):
+            return Draft(text=line, drafter=draft.drafter, passages=draft.passages, notes=(*draft.notes, "no_repeat"))
+    return None
