@@ -52,6 +52,7 @@ class CaseState:
     verified: dict[str, dict[str, str]] = field(default_factory=dict)  # slot -> {by, at}: checked facts only
     refusals: int = 0  # offers the customer refused or countered
     last_asks: list[str] = field(default_factory=list)  # the slot keys the last reply asked for
+    blocked: int = 0  # messages an input rail blocked: the case stays put, but the customer did write
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

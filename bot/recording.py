@@ -145,6 +145,7 @@ def blocked_reply(
     from guardrails.rails import canned_reply
 
     trace.step_after = state.step
+    state.blocked += 1  # a blocked message is still a conversation an agent should see in the queue
     text = canned_reply(flag.rule)
     reply = Reply(
         session=turn.session,

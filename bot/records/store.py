@@ -186,7 +186,7 @@ class RecordStore:
             "procedure": state["procedure"],
             "step": state["step"],
             "escalated": bool(state.get("escalated")),
-            "turns": int(state.get("turns", 0)),
+            "turns": int(state.get("turns", 0)) + int(state.get("blocked", 0)),  # customer messages received
             "state": canonical(dict(state)),
             "updated_at": now,
         }

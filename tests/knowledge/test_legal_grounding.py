@@ -138,6 +138,6 @@ def test_unsafe_food_is_offered_the_ten_fold_compensation() -> None:
 
     engine = Engine.load()
     state = engine.open_case("s")
-    for text in ("在你们店买的牛奶过期了，20元，我要求赔偿", "订单号 DD2026110300111，有照片"):
+    for text in ("在你们店买的牛奶过期了，20元，我要求赔偿", "订单号 DD2026110300111，有照片", "前天收到的"):
         outcome = engine.advance(state, MaskedText(text))
     assert state.step == "resolve" and any("十倍" in remedy for remedy in outcome.remedies)

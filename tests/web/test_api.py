@@ -15,7 +15,7 @@ from bot.web.ui_agent import AgentHandlers
 
 REPLY_FIELDS = {
     "session", "case_id", "procedure", "step", "reply", "citations", "escalated", "rails", "latency_ms",
-    "missing_slots",
+    "missing_slots", "asks", "slots", "verified",
 }
 XSS = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
 
@@ -236,3 +236,14 @@ def test_when_customer_consents_and_an_agent_ends_then_the_record_endpoint_shows
         assert f"顾客已阅读并同意个人信息处理告知（版本 {version}，渠道 企业自有界面（API））" in answer.text
         assert "坐席 ender-agent 结束会话" in answer.text
     assert session not in [row.session for row in web_app.state.ctx.queue.open_rows()]
+
+
+def test_when_the_only_message_was_blocked_then_the_conversation_is_still_in_the_agents_queue(
+    client: TestClient, web_app: FastAPI
+) -> None:
+    created = client.post("/api/v1/sessions", json={"consent": True}).json()
+    session, auth = created["session"], {"Authorization": f"Bearer {created['token']}"}
+    reply = say(client, session, auth, f"耳机坏了 {XSS}")
+    assert any(rail["verdict"] == "block" for rail in reply["rails"])  # an input rail stopped it
+    rows = {row.session: row for row in web_app.state.ctx.queue.open_rows()}
+    assert session in rows and rows[session].turns == 1
