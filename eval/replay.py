@@ -24,7 +24,7 @@ from eval.metrics import percentile
 
 # Output rails that must leave an already-sent reply unchanged. required_elements is not among
 # them: the engine supplied its elements when it drafted; the replay does not know them.
-RECHECKED_RAILS = ("citations", "personal_data", "commitments", "forbidden_phrasing", "language")
+RECHECKED_RAILS = ("citations", "personal_data", "commitments", "forbidden_phrasing", "exfiltration", "language")
 INVESTIGATED_STEPS = ("resolve", "record")
 
 

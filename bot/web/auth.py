@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from argon2 import PasswordHasher
@@ -155,24 +156,24 @@ class Signer:
         """The signed cookie; ``session_id`` names the server-side session (``bot.web.staff_sessions``)."""
         return self._sessions.dumps({"u": user.name, "r": user.role, "sid": session_id})
 
+    def _cookie_data(self, cookie: str | None) -> dict[str, Any] | None:
+        """What a validly signed, unexpired session cookie holds, else None."""
+        if not cookie:
+            return None
+        try:
+            data = self._sessions.loads(cookie, max_age=SESSION_MAX_AGE_S)
+        except BadSignature:
+            return None
+        return data if isinstance(data, dict) else None
+
     def session_id(self, cookie: str | None) -> str | None:
         """The server-side session id a validly signed cookie names, else None."""
-        if not cookie:
-            return None
-        try:
-            data = self._sessions.loads(cookie, max_age=SESSION_MAX_AGE_S)
-        except BadSignature:
-            return None
-        return str(data.get("sid") or "") or None if isinstance(data, dict) else None
+        data = self._cookie_data(cookie)
+        return None if data is None else str(data.get("sid") or "") or None
 
     def read_session(self, cookie: str | None) -> StaffUser | None:
-        if not cookie:
-            return None
-        try:
-            data = self._sessions.loads(cookie, max_age=SESSION_MAX_AGE_S)
-        except BadSignature:
-            return None
-        if not isinstance(data, dict) or data.get("r") not in role_names():
+        data = self._cookie_data(cookie)
+        if data is None or data.get("r") not in role_names():
             return None
         return StaffUser(str(data["u"]), str(data["r"]))
 
