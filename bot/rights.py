@@ -42,6 +42,10 @@ def case_facts(masked_text: str, slots: Mapping[str, str]) -> dict[str, object]:
     days = slots.get("days_since_receipt", "")
     if "days_since_receipt" not in facts and days.isdigit():
         facts["days_since_receipt"] = int(days)
+    if slots.get("defect") and "defect" not in facts:  # told in an earlier message: still a quality case
+        facts["defect"] = "质量问题"
+    if slots.get("food_safety") == "不符合食品安全标准" and "food_unsafe" not in facts:
+        facts["food_unsafe"] = True
     defaulter = {"买方": "buyer", "卖方": "seller"}.get(slots.get("deposit_defaulter", ""))
     if defaulter and "deposit_defaulter" not in facts:
         facts["deposit_defaulter"] = defaulter
