@@ -54,6 +54,7 @@ class SlotSpec:
     exclude: tuple[str, ...] = ()  # values that look like a match but say nothing (在别家买的 → not a seller)
     implies: tuple[tuple[str, str], ...] = ()  # other slots a match also fills, unless found otherwise
     ignore: re.Pattern[str] | None = None  # text slots: messages that say nothing (greetings)
+    told: str = ""  # how a reply states the value back ("{value}收到商品"); "" → "label value"
 
 
 def _compile(patterns: Iterable[str], path: Path, node: Any) -> tuple[re.Pattern[str], ...]:
@@ -85,6 +86,7 @@ def _spec(slot_id: str, raw: Any, path: Path) -> SlotSpec:
         exclude=tuple(str(v) for v in raw.get("exclude", ())),
         implies=tuple((str(k), str(v)) for k, v in (raw.get("implies") or {}).items()),
         ignore=_compile([raw["ignore"]], path, raw)[0] if raw.get("ignore") else None,
+        told=str(raw.get("told", "")),
     )
 
 

@@ -16,7 +16,7 @@ from bot.conversation import negotiating
 from bot.drafting.base import DraftContext
 from bot.elements import Element, resolve_elements
 from bot.engine import CaseState, StepOutcome
-from bot.facts import ask_text
+from bot.facts import ask_text, dialogue_rules
 from bot.parts import Parts
 from bot.rights import rights_fields
 from bot.types import Draft
@@ -25,6 +25,7 @@ from knowledge.policies import PolicyLibrary
 from knowledge.types import Passage, SearchFilters
 
 if TYPE_CHECKING:
+    from bot.slots import SlotSpec
     from guardrails.pii import Masker
     from guardrails.rails import OutputResult
 
@@ -32,6 +33,7 @@ MAX_INPUT_CHARS = 2000
 _GROUNDED_STEPS = ("triage", "resolve", "record")
 _TOKEN = re.compile(r"[0-9A-Za-z@._+\-]")
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class _Blank(dict[str, str]):
@@ -119,9 +121,27 @@ def _facts(parts: Parts, state: CaseState) -> list[tuple[str, str]]:
     ]
 
 
+def _shown(value: str) -> str:
+    """A value as a reply writes it: an ISO date reads 2026年11月25日."""
+    if not _ISO_DATE.fullmatch(value):
+        return value
+    year, month, day = (int(part) for part in value.split("-"))
+    return f"{year}年{month}月{day}日"
+
+
+def _told(spec: SlotSpec, value: str) -> str:
+    """One fact stated back to the customer in a sentence piece (slots.yaml ``told``), not a label dump."""
+    if value == dialogue_rules()["not_given"]:
+        return f"{spec.label}暂未提供"
+    return spec.told.format(value=_shown(value)) if spec.told else f"{spec.label} {_shown(value)}"
+
+
 def template_fields(parts: Parts, state: CaseState, remedies: Sequence[str]) -> dict[str, str]:
     procedure = parts.engine.procedures[state.procedure]
-    facts = "；".join(f"{label} {value}" for label, value in _facts(parts, state))
+    step = procedure.step("investigate")
+    filled = [slot for slot in (*step.required_slots, *step.optional) if state.slots.get(slot)]
+    told = "，".join(_told(parts.slot_specs[slot], state.slots[slot]) for slot in filled)  # what the reply says
+    facts = "；".join(f"{label} {value}" for label, value in _facts(parts, state))  # what the record says
     agreed = state.slots.get("agreement") == "同意"
     chosen = (state.slots.get("remedy_choice") or (remedies[0] if remedies else "")) if agreed else ""
     outcome = state.slots.get("outcome", "")
@@ -135,7 +155,7 @@ def template_fields(parts: Parts, state: CaseState, remedies: Sequence[str]) -> 
     return {
         "case_id": state.case_id,
         "procedure_name": procedure.name,
-        "facts": facts,
+        "facts": told,
         "remedies": "、".join(remedies),
         "summary": summary,
         "outcome": state.slots.get("outcome", ""),
@@ -165,7 +185,7 @@ def required_names(parts: Parts, state: CaseState, outcome: StepOutcome) -> list
 
 def elements_for(parts: Parts, state: CaseState, outcome: StepOutcome, fields: dict[str, str]) -> tuple[Element, ...]:
     """The concrete elements this turn's reply must contain."""
-    facts = [value for _, value in _facts(parts, state)]
+    facts = [_shown(value) for _, value in _facts(parts, state)]
     remedies = outcome.remedies if "resolve" in (*outcome.entered, state.step) else ()
     return resolve_elements(parts.elements, required_names(parts, state, outcome), fields, facts, remedies)
 
