@@ -22,9 +22,14 @@ def repeats(text: str, earlier: list[str]) -> bool:
     return bool(text.strip()) and text.strip() in earlier
 
 
+def fresh_line(earlier: list[str]) -> str | None:
+    """The first ``no_repeat`` line not said yet in this session, or None when every one was."""
+    return next((line for line in dialogue_rules().get("no_repeat", ()) if not any(line in r for r in earlier)), None)
+
+
 def fresh_draft(draft: Draft, earlier: list[str]) -> Draft | None:
     """A replacement for a draft that would repeat itself, or None when every line was used already."""
-    for line in dialogue_rules().get("no_repeat", ()):
-        if not any(line in reply for reply in earlier):
-            return Draft(text=line, drafter=draft.drafter, passages=draft.passages, notes=(*draft.notes, "no_repeat"))
-    return None
+    line = fresh_line(earlier)
+    if line is None:
+        return None
+    return Draft(text=line, drafter=draft.drafter, passages=draft.passages, notes=(*draft.notes, "no_repeat"))

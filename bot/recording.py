@@ -11,6 +11,7 @@ import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from bot import no_repeat
 from bot.engine import CaseState, StepOutcome
 from bot.facts import public_slots
 from bot.parts import Parts
@@ -147,6 +148,9 @@ def blocked_reply(
     trace.step_after = state.step
     state.blocked += 1  # a blocked message is still a conversation an agent should see in the queue
     text = canned_reply(flag.rule)
+    earlier = no_repeat.earlier_replies(parts, turn.session)
+    if no_repeat.repeats(text, earlier):  # the same refusal again would be a loop
+        text = no_repeat.fresh_line(earlier) or text
     reply = Reply(
         session=turn.session,
         case_id=state.case_id,
