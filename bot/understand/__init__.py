@@ -41,7 +41,7 @@ class Understanding:
             found["amount"] = yuan(self.amount)
         if self.remedies.wanted:
             found["remedy_wanted"] = self.remedies.wanted
-        if self.defect:
+        if self.defect and not self.defect.guess:
             found["defect"] = self.defect.words
         if self.evidence:
             found["evidence"] = self.evidence

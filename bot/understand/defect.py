@@ -12,12 +12,14 @@ _FILLER = re.compile(
     r"^(?:今天|昨天|前天|刚才|刚刚|但是|可是|而且|结果|然后|就是|发现|现在|我的|我|这个|那个|你们的|你们|的|了|也|还|又|都)+"
 )
 _MAX_CHARS = 16
+_QUESTION = re.compile(r"是不是|会不会|是否|难道|吗|[？?]")
 
 
 @dataclass(frozen=True)
 class Defect:
     words: str  # as the customer said it (one clause, trimmed)
     kind: str  # the category, for routing only
+    guess: bool = False  # said as a question (是不是坏了？): it routes, but never replaces what was told
 
 
 def find_defect(text: str) -> Defect | None:
@@ -29,6 +31,7 @@ def find_defect(text: str) -> Defect | None:
             clause_start = max((m.end() for m in _CLAUSE.finditer(text, 0, position)), default=0)
             end_match = _CLAUSE.search(text, position)
             clause = text[clause_start : end_match.start() if end_match else len(text)].strip()
+            guess = bool(_QUESTION.search(text[clause_start : end_match.end() if end_match else len(text)]))
             if re.search(r"[A-Za-z]", clause):  # mixed English: the Chinese words around the defect
                 run = re.search(rf"[^A-Za-z]*{re.escape(word)}[^A-Za-z]*", clause)
                 clause = run.group(0).strip() if run else word
@@ -43,7 +46,7 @@ def find_defect(text: str) -> Defect | None:
                 clause = clause[lo : lo + _MAX_CHARS]
                 if word not in clause:
                     clause = word
-            return Defect(words=clause, kind=str(item["kind"]))
+            return Defect(words=clause, kind=str(item["kind"]), guess=guess)
     return None
 
 

@@ -115,3 +115,15 @@ def test_the_input_rail_reads_alarm_in_context(text: str, escalates: bool) -> No
     from guardrails.rails import check_input
 
     assert any(flag.rule == "escalation_legal_action" for flag in check_input(text)) is escalates
+
+
+def test_a_defect_asked_as_a_question_routes_but_never_replaces_what_the_customer_told() -> None:
+    from datetime import date
+
+    from bot.understand import understand
+
+    told = understand("吹风机用了两回就一股焦糊味", date(2026, 12, 3)).slots()
+    guessed = understand("是不是坏了？", date(2026, 12, 3))
+    assert told.get("defect")
+    assert guessed.defect is not None and guessed.defect.guess
+    assert "defect" not in guessed.slots()
