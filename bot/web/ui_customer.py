@@ -7,14 +7,14 @@ data and any markup they type are neutralised before they are stored or shown an
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+import secrets
 from typing import Any
 
 import gradio as gr
 
 from bot.types import Turn
 from bot.web.context import WebContext
+from bot.web.exports import SESSION, ExportShelf, download_link
 from bot.web.privacy_notice import privacy_notice
 from bot.web.schemas import MAX_MESSAGE_CHARS, MessageIn
 from bot.web.views import chat_messages, customer_status
@@ -28,9 +28,10 @@ class WidgetHandlers:
 
     def __init__(self, ctx: WebContext) -> None:
         self.ctx = ctx
-        # An unguessable folder in the system temp dir: Gradio serves a download only from its own
-        # cache (a content hash path), never this folder by name, so no one can fetch a record by case id.
-        self._downloads = Path(tempfile.mkdtemp(prefix="csbot-records-"))
+        # The record goes to CSBOT_HOME/exports, bound to the session with a one-time key that only
+        # this session's page is given (never Gradio's file cache in the system temp dir).
+        self.shelf = ExportShelf(ctx.settings.home)
+        self._offered: dict[str, str] = {}  # session -> the export id its page links to now
 
     def consent(self, agreed: bool) -> tuple[str | None, Any, Any, str, list[dict[str, str]], Any]:
         """Open a session only after consent (《个人信息保护法》第十三条、第十七条)."""
@@ -62,14 +63,21 @@ class WidgetHandlers:
         view = self.ctx.bot.case_view(session)
         download = gr.update(visible=False)
         if view.step == "record":
-            download = gr.update(visible=True, value=str(self.record_file(view.case_id)))
+            download = gr.update(visible=True, value=self.record_link(session, view.case_id))
         return chat_messages(view), customer_status(view), download
 
-    def record_file(self, case_id: str) -> Path:
-        """The case's written record as a standalone HTML file the customer can keep."""
-        path = self._downloads / f"书面记录-{case_id}.html"
-        path.write_text(self.ctx.bot.records.export(case_id, "html"), encoding="utf-8")
-        return path
+    def record_link(self, session: str, case_id: str) -> str:
+        """A one-time link to the case's written record (standalone HTML) for this session only."""
+        previous = self._offered.pop(session, None)
+        if previous:
+            self.shelf.remove(previous)  # only the newest link works
+        key = secrets.token_urlsafe(24)
+        export_id = self.shelf.put(
+            self.ctx.bot.records.export(case_id, "html"), f"书面记录-{case_id}.html",
+            f"{SESSION}{session}", "text/html; charset=utf-8", key=key,
+        )
+        self._offered[session] = export_id
+        return download_link(export_id, "下载书面记录", key)
 
 
 def build(ctx: WebContext) -> gr.Blocks:
@@ -97,7 +105,7 @@ def build(ctx: WebContext) -> gr.Blocks:
             with gr.Row(elem_classes=["csbot-actions"]):
                 send = gr.Button("发送", variant="primary", elem_id="send")
                 human = gr.Button("转人工", elem_id="human")
-            download = gr.DownloadButton("下载书面记录", visible=False, elem_id="download")
+            download = gr.HTML(visible=False, elem_id="download")
         start.click(handlers.consent, [agreed], [session, notice_box, chat_box, status, chat, download])
         send.click(handlers.send, [session, text], [text, chat, status, download])
         text.submit(handlers.send, [session, text], [text, chat, status, download])

@@ -87,7 +87,7 @@ def test_customer_goes_through_a_complaint_to_the_written_record(browser, live_s
         say(page, text)
     page.locator("#status").get_by_text("书面记录").first.wait_for()
     with page.expect_download() as download:
-        page.locator("#download").click()
+        page.locator("#download a").click()
     saved = tmp_path / "record.html"
     download.value.save_as(saved)
     record = saved.read_text(encoding="utf-8")
