@@ -57,8 +57,11 @@ def test_kill_9_during_writes_loses_no_acknowledged_turn(tmp_path: Path) -> None
         while not stop.is_set():
             text = f"耳机坏了想退货，第{number}条留言"
             try:
+                # a retry after a dropped connection carries the same key, as a real client's should:
+                # a turn recorded just before the kill is replayed, not recorded twice
+                headers = {**auth, "Idempotency-Key": f"message-{number}"}
                 answer = httpx.post(f"{base}/api/v1/sessions/{session}/messages", json={"text": text},
-                                    headers=auth, timeout=30)
+                                    headers=headers, timeout=30)
             except httpx.HTTPError:
                 time.sleep(0.1)  # the server is down: try the next message once it is back
                 continue
