@@ -7,8 +7,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from bot.settings import OFFLINE_ENVIRONMENT
+
+# CI explores the same examples on every run (HYPOTHESIS_PROFILE=ci, set by .ci/run), so a red build
+# is reproducible; a developer's run keeps searching new random examples, and what it finds is added
+# to the test as an @example.
+hypothesis_settings.register_profile("ci", derandomize=True)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    hypothesis_settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 # Each team area keeps its fixtures in its own module under tests/fixtures/.
 pytest_plugins = sorted(

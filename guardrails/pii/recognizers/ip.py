@@ -17,7 +17,7 @@ class IpRecognizer(Recognizer):
     trigger = r"\d\.\d{1,3}\.|[0-9A-Fa-f]:[0-9A-Fa-f:]|::"
     trigger_chars = ".:"
     patterns = (
-        Pattern("ipv4", r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])", 0.6),
+        Pattern("ipv4", r"(?<![\dA-Za-z.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])", 0.6),
         Pattern(
             "ipv6",
             r"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{1,4}:){1,7}:?[0-9A-Fa-f]{0,4}(?:::?[0-9A-Fa-f]{1,4}){0,6}"
