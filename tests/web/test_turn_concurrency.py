@@ -132,3 +132,17 @@ def test_two_processes_on_one_session_answer_200_or_409_and_record_every_200(
     assert set(statuses) <= {200, 409}, statuses
     assert len(_turns(web_app, session)) == statuses.count(200)
     assert web_app.state.ctx.bot.records.verify().ok
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13 item 5 gap: the key is not yet compared with the message")
+def test_the_same_idempotency_key_with_a_different_message_answers_422_and_records_nothing(
+    client: TestClient, web_app: FastAPI
+) -> None:
+    session, auth = _open(client)
+    url = f"/api/v1/sessions/{session}/messages"
+    headers = {**auth, "Idempotency-Key": "k-reused"}
+    assert client.post(url, json={"text": "耳机坏了想退货"}, headers=headers).status_code == 200
+    reused = client.post(url, json={"text": "订单号 A20241120"}, headers=headers)
+    assert reused.status_code == 422
+    assert reused.json()["error"]["code"] == "idempotency_key_reused"
+    assert len(_turns(web_app, session)) == 1
