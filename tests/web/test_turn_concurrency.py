@@ -134,7 +134,6 @@ def test_two_processes_on_one_session_answer_200_or_409_and_record_every_200(
     assert web_app.state.ctx.bot.records.verify().ok
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 item 5 gap: the key is not yet compared with the message")
 def test_the_same_idempotency_key_with_a_different_message_answers_422_and_records_nothing(
     client: TestClient, web_app: FastAPI
 ) -> None:
@@ -146,3 +145,17 @@ def test_the_same_idempotency_key_with_a_different_message_answers_422_and_recor
     assert reused.status_code == 422
     assert reused.json()["error"]["code"] == "idempotency_key_reused"
     assert len(_turns(web_app, session)) == 1
+
+
+def test_a_replayed_reply_carries_no_digest_and_the_store_keeps_no_message_text(
+    client: TestClient, web_app: FastAPI
+) -> None:
+    session, auth = _open(client)
+    url = f"/api/v1/sessions/{session}/messages"
+    headers = {**auth, "Idempotency-Key": "k-same"}
+    first = client.post(url, json={"text": "耳机坏了想退货，电话13812345678"}, headers=headers).json()
+    again = client.post(url, json={"text": "耳机坏了想退货，电话13812345678"}, headers=headers)
+    assert again.status_code == 200 and again.json() == first and "request_digest" not in first
+    stored = web_app.state.ctx.bot.records.stored_reply(session, "k-same")
+    assert stored is not None and len(stored["request_digest"]) == 64
+    assert "13812345678" not in str(stored)
