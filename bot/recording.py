@@ -128,8 +128,19 @@ def record_turn(
         body=body,
         case_state=state.to_dict(),
         expected_version=version,
-        idempotency=(turn.idempotency_key, reply.to_json()) if turn.idempotency_key else None,
+        idempotency=(turn.idempotency_key, _stored_reply(turn, reply)) if turn.idempotency_key else None,
     )
+
+
+REQUEST_DIGEST = "request_digest"  # stored beside a replayable reply, stripped before a replay
+
+
+def _stored_reply(turn: Turn, reply: Reply) -> dict[str, Any]:
+    """The reply kept for an Idempotency-Key, with the digest of the message it answered."""
+    stored = reply.to_json()
+    if turn.request_digest:
+        stored[REQUEST_DIGEST] = turn.request_digest
+    return stored
 
 
 def blocked_reply(

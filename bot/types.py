@@ -33,6 +33,7 @@ class Turn:
     actor: Actor = "customer"
     agent_id: str | None = None
     idempotency_key: str | None = None  # the client's Idempotency-Key: its reply is stored with the record
+    request_digest: str | None = None  # keyed digest of the message the key came with (never the text)
 
 
 @dataclass(frozen=True)

@@ -132,3 +132,30 @@ def test_two_processes_on_one_session_answer_200_or_409_and_record_every_200(
     assert set(statuses) <= {200, 409}, statuses
     assert len(_turns(web_app, session)) == statuses.count(200)
     assert web_app.state.ctx.bot.records.verify().ok
+
+
+def test_the_same_idempotency_key_with_a_different_message_answers_422_and_records_nothing(
+    client: TestClient, web_app: FastAPI
+) -> None:
+    session, auth = _open(client)
+    url = f"/api/v1/sessions/{session}/messages"
+    headers = {**auth, "Idempotency-Key": "k-reused"}
+    assert client.post(url, json={"text": "耳机坏了想退货"}, headers=headers).status_code == 200
+    reused = client.post(url, json={"text": "订单号 A20241120"}, headers=headers)
+    assert reused.status_code == 422
+    assert reused.json()["error"]["code"] == "idempotency_key_reused"
+    assert len(_turns(web_app, session)) == 1
+
+
+def test_a_replayed_reply_carries_no_digest_and_the_store_keeps_no_message_text(
+    client: TestClient, web_app: FastAPI
+) -> None:
+    session, auth = _open(client)
+    url = f"/api/v1/sessions/{session}/messages"
+    headers = {**auth, "Idempotency-Key": "k-same"}
+    first = client.post(url, json={"text": "耳机坏了想退货，电话13812345678"}, headers=headers).json()
+    again = client.post(url, json={"text": "耳机坏了想退货，电话13812345678"}, headers=headers)
+    assert again.status_code == 200 and again.json() == first and "request_digest" not in first
+    stored = web_app.state.ctx.bot.records.stored_reply(session, "k-same")
+    assert stored is not None and len(stored["request_digest"]) == 64
+    assert "13812345678" not in str(stored)
