@@ -76,10 +76,9 @@ def run_bot(home: Path, dialogues: list[list[str]]) -> tuple[list[float], dict[s
         session = bot.new_session()
         for text in messages:
             started = time.perf_counter()
-            bot.handle(Turn(session, text))
+            trace = bot.trace_turn(Turn(session, text)).trace
             latencies.append((time.perf_counter() - started) * 1000)
-            trace = bot.last_trace(session)
-            for stage, ms in (trace.stage_ms if trace else {}).items():
+            for stage, ms in trace.stage_ms.items():
                 stages[stage].append(ms)
     bot.close()
     return latencies, stages

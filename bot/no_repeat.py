@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from bot.facts import dialogue_rules
 from bot.parts import Parts
+from bot.records.bodies import transcript
 from bot.types import Draft
 
 
 def earlier_replies(parts: Parts, session: str) -> list[str]:
     """The replies already recorded in this session, oldest first."""
-    return [str(row["body"]["reply"]).strip() for row in parts.records.for_session(session) if row["body"].get("reply")]
+    return [m.text.strip() for m in transcript(parts.records.for_session(session)) if m.actor != "customer"]
 
 
 def repeats(text: str, earlier: list[str]) -> bool:

@@ -1,20 +1,38 @@
-"""One customer turn, top to bottom: mask → input rails → procedure step → search → draft → output
-rails → record → Reply. Each stage is a plain function in ``bot.stages``; this module only orders
-them and times them, so the whole turn reads on one screen.
+"""Every kind of turn, top to bottom, each on one screen. Each stage is a plain function in
+``bot.stages``; this module only orders them and times them.
+
+- a customer turn: mask → input rails → procedure step → search → draft → output rails → record
+- a copilot suggestion: search → draft → output rails (nothing recorded, the case does not move)
+- an agent's reply: clean → output rails on the agent's text → record (actor agent)
+- a hand-over: mask the reason → escalate → template draft → output rails → record
+
+Each returns a ``TracedReply``: the reply and the trace of what was decided, so whoever needs the
+trace (eval, bench) gets it from the call itself and nothing is kept per session in memory.
+``CsBot`` loads the case, holds the session's lock and retries a lost race; it decides nothing.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from bot import no_repeat, recording, stages
-from bot.engine import CaseState
+from bot.engine import CaseState, StepOutcome
 from bot.parts import Parts
-from bot.types import Reply, Turn, TurnTrace
+from bot.records.bodies import transcript
+from bot.types import Actor, Draft, Reply, Turn, TurnTrace
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class TracedReply:
+    """A turn's reply and everything decided on the way (masked input, passages, draft, verdicts)."""
+
+    reply: Reply
+    trace: TurnTrace
 
 
 def _timed(trace: TurnTrace, stage: str, work: Callable[[], T]) -> T:
@@ -25,7 +43,7 @@ def _timed(trace: TurnTrace, stage: str, work: Callable[[], T]) -> T:
         trace.stage_ms[stage] = round((time.perf_counter() - started) * 1000, 3)
 
 
-def handle_turn(parts: Parts, turn: Turn, state: CaseState, version: int | None) -> tuple[Reply, TurnTrace]:
+def handle_turn(parts: Parts, turn: Turn, state: CaseState, version: int | None) -> TracedReply:
     """Run one customer message through every stage and append its record (with the new case state)."""
     started = time.perf_counter()
     trace = TurnTrace(step_before=state.step)
@@ -36,7 +54,7 @@ def handle_turn(parts: Parts, turn: Turn, state: CaseState, version: int | None)
     trace.input_flags = _timed(trace, "input_rails", lambda: stages.input_rails(masked.text))
     blocking = next((flag for flag in trace.input_flags if flag.action == "block"), None)
     if blocking is not None:
-        return recording.blocked_reply(parts, turn, state, version, trace, blocking, started, notes)
+        return TracedReply(*recording.blocked_reply(parts, turn, state, version, trace, blocking, started, notes))
     outcome = _timed(trace, "engine", lambda: parts.engine.advance(state, masked, trace.input_flags))
     trace.step_after, trace.slots = state.step, dict(state.slots)
     trace.passages = _timed(trace, "search", lambda: stages.search(parts, state, outcome, masked.text))
@@ -51,4 +69,73 @@ def handle_turn(parts: Parts, turn: Turn, state: CaseState, version: int | None)
     trace.verdicts = list(result.verdicts)
     reply = recording.make_reply(turn, state, outcome, result, trace, started)
     _timed(trace, "record", lambda: recording.record_turn(parts, turn, state, version, outcome, trace, reply, notes))
-    return reply, trace
+    return TracedReply(reply, trace)
+
+
+def standing_still(parts: Parts, state: CaseState, escalated_now: bool = False) -> StepOutcome:
+    """The outcome of a turn that does not move the procedure (a suggestion, an agent's reply, a hand-over)."""
+    engine = parts.engine
+    step = engine.procedures[state.procedure].step(state.step)
+    return StepOutcome(
+        step_before=state.step, step_after=state.step, entered=(), missing=step.missing(state.slots),
+        substep=step.substep(state.slots), remedies=engine.remedies(state), new_slots={},
+        escalated_now=escalated_now, escalation_reason=state.escalation_reason if escalated_now else None,
+    )
+
+
+def last_customer_text(parts: Parts, session: str) -> str:
+    """The customer's last message in this session, masked, or "" before the first one."""
+    said = [m.text for m in transcript(parts.records.for_session(session)) if m.actor == "customer"]
+    return said[-1] if said else ""
+
+
+def suggest_turn(parts: Parts, state: CaseState) -> TracedReply:
+    """Draft the next bot reply for an agent to edit: nothing is sent, recorded or advanced."""
+    started = time.perf_counter()
+    outcome, trace = standing_still(parts, state), TurnTrace(step_before=state.step, step_after=state.step)
+    text = last_customer_text(parts, state.session)
+    trace.passages = _timed(trace, "search", lambda: stages.search(parts, state, outcome, text))
+    context = stages.draft_context(parts, state, outcome, text, trace.passages)
+    draft = trace.draft = _timed(trace, "draft", lambda: parts.drafter.draft(context))
+    result = _timed(trace, "output_rails", lambda: stages.output_rails(parts, state, outcome, draft))
+    trace.verdicts = list(result.verdicts)
+    reply = recording.make_reply(Turn(state.session, "", "bot"), state, outcome, result, trace, started)
+    return TracedReply(reply, trace)
+
+
+def agent_turn(parts: Parts, turn: Turn, state: CaseState, version: int | None) -> TracedReply:
+    """An agent's (edited) reply: the output rails run on it as on a draft, then it is recorded (kind agent).
+
+    What the customer receives is ``result.text``, the rails' version of the agent's words.
+    """
+    started = time.perf_counter()
+    outcome, trace = standing_still(parts, state), TurnTrace(step_before=state.step, step_after=state.step)
+    cleaned, notes = stages.clean_input(turn.text)
+    agent_said = Turn(turn.session, cleaned, "agent", turn.agent_id or "agent")
+    trace.draft = Draft(text=cleaned, drafter="agent")
+    result = stages.output_rails(parts, state, outcome, trace.draft)
+    trace.verdicts = list(result.verdicts)
+    reply = recording.make_reply(agent_said, state, outcome, result, trace, started)
+    recording.record_turn(parts, agent_said, state, version, outcome, trace, reply, notes, kind="agent")
+    return TracedReply(reply, trace)
+
+
+def escalation_turn(
+    parts: Parts, session: str, reason: str, actor: Actor, state: CaseState, version: int | None
+) -> TracedReply:
+    """Hand the case to a human now and tell the customer so (a hand-over needs no LLM: template drafter)."""
+    from bot.drafting.template import TemplateDrafter
+
+    started = time.perf_counter()
+    masked_reason = parts.scrub(state, reason)  # typed by a person: recorded masked, like any text
+    parts.engine.escalate(state, masked_reason)
+    outcome, trace = standing_still(parts, state, escalated_now=True), TurnTrace(step_before=state.step)
+    trace.step_after = state.step
+    context = stages.draft_context(parts, state, outcome, "", ())
+    trace.draft = TemplateDrafter(parts.templates).draft(context)
+    result = stages.output_rails(parts, state, outcome, trace.draft)
+    trace.verdicts = list(result.verdicts)
+    turn = Turn(session, "", actor)
+    reply = recording.make_reply(turn, state, outcome, result, trace, started)
+    recording.record_turn(parts, turn, state, version, outcome, trace, reply, (masked_reason,), kind="escalation")
+    return TracedReply(reply, trace)

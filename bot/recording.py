@@ -15,6 +15,7 @@ from bot import no_repeat
 from bot.engine import CaseState, StepOutcome
 from bot.facts import public_slots
 from bot.parts import Parts
+from bot.records.bodies import BODY_VERSION, ClassificationRecord, DraftRecord, MaskChangeRecord, TurnRecord
 from bot.types import Reply, Turn, TurnTrace
 from guardrails.types import RailFlag
 from knowledge.types import Passage
@@ -58,40 +59,71 @@ def _passage(passage: Passage) -> dict[str, Any]:
 
 
 def turn_body(
-    parts: Parts, turn: Turn, state: CaseState, trace: TurnTrace, reply: Reply, notes: tuple[str, ...]
-) -> dict[str, Any]:
+    parts: Parts,
+    turn: Turn,
+    state: CaseState,
+    trace: TurnTrace,
+    reply: Reply,
+    notes: tuple[str, ...],
+    outcome: StepOutcome | None = None,
+) -> TurnRecord:
     """Everything decided in the turn, masked: the written record of one exchange."""
     draft = trace.draft
-    masked_draft = parts.scrub(state, draft.text) if draft is not None else None
     procedure = parts.engine.procedures[state.procedure]
-    return {
-        "time": datetime.now(UTC).isoformat(),
-        "procedure": state.procedure,
-        "procedure_name": procedure.name,
-        "response_time": dict(procedure.response_time),
-        "masked_text": trace.masked_input.text if trace.masked_input else None,
-        "mask_changes": [
-            {"type": c.type, "start": c.start, "end": c.end, "operator": c.operator, "replacement": c.replacement}
-            for c in (trace.masked_input.changes if trace.masked_input else ())
+    changes = trace.masked_input.changes if trace.masked_input else ()
+    decided = _decided(outcome) if outcome is not None else {}
+    return TurnRecord(
+        body_version=BODY_VERSION,
+        time=datetime.now(UTC).isoformat(),
+        procedure=state.procedure,
+        procedure_name=procedure.name,
+        response_time=dict(procedure.response_time),
+        masked_text=trace.masked_input.text if trace.masked_input else None,
+        mask_changes=[
+            MaskChangeRecord(type=c.type, start=c.start, end=c.end, operator=c.operator, replacement=c.replacement)
+            for c in changes
         ],
-        "input_notes": list(notes),
-        "input_flags": [flag.public() for flag in trace.input_flags],
-        "step_before": trace.step_before,
-        "step_after": state.step,
-        "slots": dict(state.slots),
-        "sources": [_passage(p) for p in trace.passages],
-        "cited": [_passage(p) for p in cited(trace.passages, reply.reply)],
-        "draft": None
+        input_notes=list(notes),
+        input_flags=[flag.public() for flag in trace.input_flags],
+        step_before=trace.step_before,
+        step_after=state.step,
+        slots=dict(state.slots),
+        sources=[_passage(p) for p in trace.passages],
+        cited=[_passage(p) for p in cited(trace.passages, reply.reply)],
+        draft=None
         if draft is None
-        else {"text": masked_draft, "drafter": draft.drafter, "notes": [parts.scrub(state, n) for n in draft.notes]},
-        "verdicts": [{**v.public(), "duration_ms": v.duration_ms} for v in trace.verdicts],
-        "changed_by_rails": draft is not None and draft.text != reply.reply,
-        "reply": parts.mask_known_names(state, reply.reply),
-        "drafter": draft.drafter if draft is not None else None,
-        "escalated": state.escalated,
-        "latency_ms": round(reply.latency_ms, 3),
-        "stage_ms": dict(trace.stage_ms),
-        "agent_id": turn.agent_id,
+        else DraftRecord(
+            text=parts.scrub(state, draft.text),
+            drafter=draft.drafter,
+            notes=[parts.scrub(state, note) for note in draft.notes],
+        ),
+        verdicts=[{**v.public(), "duration_ms": v.duration_ms} for v in trace.verdicts],
+        changed_by_rails=draft is not None and draft.text != reply.reply,
+        reply=parts.mask_known_names(state, reply.reply),
+        drafter=draft.drafter if draft is not None else None,
+        escalated=state.escalated,
+        latency_ms=round(reply.latency_ms, 3),
+        stage_ms=dict(trace.stage_ms),
+        agent_id=turn.agent_id,
+        **decided,
+    )
+
+
+def _decided(outcome: StepOutcome) -> dict[str, Any]:
+    """What the procedure step decided, for the record (a blocked message has no step outcome)."""
+    return {
+        "steps_entered": list(outcome.entered),
+        "missing_slots": list(outcome.missing),
+        "substep": outcome.substep,
+        "remedies": list(outcome.remedies),
+        "escalated_now": outcome.escalated_now,
+        "escalation_reason": outcome.escalation_reason,
+        "classification": None
+        if outcome.classification is None
+        else ClassificationRecord(
+            procedure=outcome.classification.procedure, matched=list(outcome.classification.matched)
+        ),
+        "switched_from": outcome.switched_from,
     }
 
 
@@ -106,26 +138,13 @@ def record_turn(
     notes: tuple[str, ...],
     kind: str = "turn",
 ) -> int:
-    body = turn_body(parts, turn, state, trace, reply, notes)
-    if outcome is not None:
-        body.update(
-            steps_entered=list(outcome.entered),
-            missing_slots=list(outcome.missing),
-            substep=outcome.substep,
-            remedies=list(outcome.remedies),
-            escalated_now=outcome.escalated_now,
-            escalation_reason=outcome.escalation_reason,
-            classification=None
-            if outcome.classification is None
-            else {"procedure": outcome.classification.procedure, "matched": list(outcome.classification.matched)},
-            switched_from=outcome.switched_from,
-        )
+    body = turn_body(parts, turn, state, trace, reply, notes, outcome)
     return parts.records.append(
         session=turn.session,
         case_id=state.case_id,
         actor=turn.actor,
         kind=kind,
-        body=body,
+        body=body.to_body(),
         case_state=state.to_dict(),
         expected_version=version,
         idempotency=(turn.idempotency_key, _stored_reply(turn, reply)) if turn.idempotency_key else None,

@@ -9,23 +9,23 @@ serve them. A turn that lost a race with another process is simply run again.
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from bot import recording, stages
+from bot import pipeline
 from bot.drafting import make_drafter
-from bot.engine import CaseState, StepOutcome
+from bot.engine import CaseState
 from bot.parts import BOOK_KEY_FILE, Parts
-from bot.pipeline import handle_turn
+from bot.pipeline import TracedReply, handle_turn
 from bot.records import CaseConflict, RecordStore
 from bot.records.anchor import anchored_store
+from bot.records.bodies import EVENT_KINDS, transcript
 from bot.session_locks import SessionLocks
 from bot.settings import Settings
-from bot.types import Reply, Turn, TurnTrace
+from bot.types import Actor, Reply, Turn
 
 _ATTEMPTS = 3
 T = TypeVar("T")
@@ -89,7 +89,6 @@ class CsBot:
         self.drafter = make_drafter(settings, drafter)  # fails fast, with how to fix, on a bad LLM config
         self._parts: Parts | None = None
         self._lock = threading.Lock()
-        self._traces: dict[str, TurnTrace] = {}
         self._sessions = SessionLocks()
 
     def session_lock(self, session: str) -> AbstractContextManager[None]:
@@ -170,96 +169,44 @@ class CsBot:
             return self.parts.engine.open_case(session), None
         return CaseState.from_dict(stored.state), stored.version
 
+    def _in_session(self, session: str, work: Callable[[CaseState, int | None], T]) -> T:
+        """Run one turn of any kind: the session's lock held, its case loaded, the whole attempt run
+        again from a fresh load when another process recorded this case first."""
+        with self.session_lock(session):
+            return _retry_on_conflict(lambda: work(*self._load(session)))
+
     def handle(self, turn: Turn) -> Reply:
         """A customer message in, a checked reply out; an agent's message goes to ``agent_send``."""
+        return self.trace_turn(turn).reply
+
+    def trace_turn(self, turn: Turn) -> TracedReply:
+        """``handle``, with the trace of what the turn decided (for eval and bench); nothing is kept."""
         if turn.actor == "agent":
-            return self.agent_send(turn.session, turn.agent_id or "agent", turn.text)
+            return self._agent_turn(turn.session, turn.agent_id or "agent", turn.text)
         if not isinstance(turn.text, str | bytes):
             turn = Turn(turn.session, "", turn.actor, turn.agent_id)
-
-        def attempt() -> Reply:
-            state, version = self._load(turn.session)
-            reply, trace = handle_turn(self.parts, turn, state, version)
-            self._traces[turn.session] = trace
-            return reply
-
-        with self.session_lock(turn.session):
-            return _retry_on_conflict(attempt)
-
-    def last_trace(self, session: str) -> TurnTrace | None:
-        return self._traces.get(session)
+        return self._in_session(turn.session, lambda state, version: handle_turn(self.parts, turn, state, version))
 
     # --- copilot and hand-over -----------------------------------------------------------------
-    def _still(self, state: CaseState, escalated_now: bool = False) -> StepOutcome:
-        engine = self.parts.engine
-        step = engine.procedures[state.procedure].step(state.step)
-        return StepOutcome(
-            step_before=state.step, step_after=state.step, entered=(), missing=step.missing(state.slots),
-            substep=step.substep(state.slots), remedies=engine.remedies(state), new_slots={},
-            escalated_now=escalated_now, escalation_reason=state.escalation_reason if escalated_now else None,
-        )
-
-    def _last_customer_text(self, session: str) -> str:
-        rows = [r for r in self.parts.records.for_session(session) if r["body"].get("masked_text")]
-        return str(rows[-1]["body"]["masked_text"]) if rows else ""
-
     def suggest(self, session: str) -> Reply:
         """Draft the next bot reply for an agent to edit; nothing is sent, recorded or advanced."""
-        started = time.perf_counter()
         state, _ = self._load(session)
-        outcome, trace = self._still(state), TurnTrace(step_before=state.step, step_after=state.step)
-        text = self._last_customer_text(session)
-        trace.passages = stages.search(self.parts, state, outcome, text)
-        trace.draft = self.drafter.draft(stages.draft_context(self.parts, state, outcome, text, trace.passages))
-        result = stages.output_rails(self.parts, state, outcome, trace.draft)
-        trace.verdicts = list(result.verdicts)
-        return recording.make_reply(Turn(session, "", "bot"), state, outcome, result, trace, started)
+        return pipeline.suggest_turn(self.parts, state).reply
 
     def agent_send(self, session: str, agent_id: str, text: str) -> Reply:
         """An agent's (edited) reply: checked by the output rails, recorded with actor=agent."""
-        from bot.types import Draft
+        return self._agent_turn(session, agent_id, text).reply
 
-        started = time.perf_counter()
-
-        def attempt() -> Reply:
-            state, version = self._load(session)
-            outcome, trace = self._still(state), TurnTrace(step_before=state.step, step_after=state.step)
-            cleaned, notes = stages.clean_input(text)
-            trace.draft = Draft(text=cleaned, drafter="agent")
-            result = stages.output_rails(self.parts, state, outcome, trace.draft)
-            trace.verdicts = list(result.verdicts)
-            turn = Turn(session, cleaned, "agent", agent_id)
-            reply = recording.make_reply(turn, state, outcome, result, trace, started)
-            recording.record_turn(self.parts, turn, state, version, outcome, trace, reply, notes, kind="agent")
-            return reply
-
-        with self.session_lock(session):
-            return _retry_on_conflict(attempt)
+    def _agent_turn(self, session: str, agent_id: str, text: str) -> TracedReply:
+        turn = Turn(session, text, "agent", agent_id)
+        return self._in_session(session, lambda state, version: pipeline.agent_turn(self.parts, turn, state, version))
 
     def escalate(self, session: str, reason: str, actor: str = "customer") -> Reply:
         """Hand the case to a human now and tell the customer so."""
-        from bot.drafting.template import TemplateDrafter
-
-        started = time.perf_counter()
-
-        def attempt() -> Reply:
-            state, version = self._load(session)
-            masked_reason = self.parts.scrub(state, reason)  # typed by a person: recorded masked, like any text
-            self.parts.engine.escalate(state, masked_reason)
-            outcome, trace = self._still(state, escalated_now=True), TurnTrace(step_before=state.step)
-            trace.step_after = state.step
-            context = stages.draft_context(self.parts, state, outcome, "", ())
-            trace.draft = TemplateDrafter(self.parts.templates).draft(context)  # a hand-over needs no LLM
-            result = stages.output_rails(self.parts, state, outcome, trace.draft)
-            trace.verdicts = list(result.verdicts)
-            turn = Turn(session, "", actor if actor in ("customer", "agent", "system") else "system")  # type: ignore[arg-type]
-            reply = recording.make_reply(turn, state, outcome, result, trace, started)
-            notes = (masked_reason,)
-            recording.record_turn(self.parts, turn, state, version, outcome, trace, reply, notes, "escalation")
-            return reply
-
-        with self.session_lock(session):
-            return _retry_on_conflict(attempt)
+        who: Actor = actor if actor in ("customer", "agent", "system") else "system"  # type: ignore[assignment]
+        return self._in_session(
+            session, lambda state, version: pipeline.escalation_turn(self.parts, session, reason, who, state, version)
+        ).reply
 
     def erase_personal_data(self, session: str, actor: str = "system", reason: str = "个保法第四十七条删除") -> int:
         """Erase the case's personal data from the vault; the records (masked) and their chain stay intact.
@@ -311,15 +258,7 @@ class CsBot:
     def case_view(self, session: str) -> CaseView:
         state, _ = self._load(session)
         rows = self.parts.records.for_session(session)
-        transcript: list[dict[str, Any]] = []
-        for row in rows:
-            body = row["body"]
-            if body.get("masked_text"):
-                transcript.append({"time": row["created_at"], "actor": row["actor"], "text": body["masked_text"]})
-            if body.get("reply"):
-                actor = "agent" if row["actor"] == "agent" else "bot"
-                transcript.append({"time": row["created_at"], "actor": actor, "text": body["reply"]})
-        exchanges = [row["body"] for row in rows if "verdicts" in row["body"]]  # not consent, end or erasure
+        exchanges = [row["body"] for row in rows if row["kind"] not in EVENT_KINDS]  # not consent, end or erasure
         last: dict[str, Any] = exchanges[-1] if exchanges else {}
         procedure = self.parts.engine.procedures[state.procedure]
         return CaseView(
@@ -333,7 +272,7 @@ class CsBot:
             missing_slots=self.parts.engine.missing(state),
             escalated=state.escalated,
             escalation_reason=state.escalation_reason,
-            transcript=tuple(transcript),
+            transcript=tuple(message.to_json() for message in transcript(rows)),
             last_rails=tuple([*last.get("input_flags", ()), *last.get("verdicts", ())]),
             last_passages=tuple(last.get("sources", ())),
             turns=state.turns,

@@ -18,6 +18,7 @@ from bot.elements import Element, resolve_elements
 from bot.engine import CaseState, StepOutcome
 from bot.facts import ask_text, dialogue_rules
 from bot.parts import Parts
+from bot.records.bodies import transcript
 from bot.rights import rights_fields
 from bot.types import Draft
 from guardrails.types import MaskedText, RailFlag
@@ -228,14 +229,7 @@ def draft_context(
 
 def conversation_history(parts: Parts, session: str, turns: int = 6) -> tuple[tuple[str, str], ...]:
     """The last few exchanges of the session, masked, oldest first (for the LLM drafter)."""
-    history: list[tuple[str, str]] = []
-    for row in parts.records.for_session(session)[-turns:]:
-        body = row["body"]
-        if body.get("masked_text"):
-            history.append(("customer", str(body["masked_text"])))
-        if body.get("reply"):
-            history.append(("bot", str(body["reply"])))
-    return tuple(history)
+    return tuple((message.actor, message.text) for message in transcript(parts.records.for_session(session)[-turns:]))
 
 
 def output_rails(

@@ -18,7 +18,7 @@ from statistics import median
 from typing import Any
 
 from bot.settings import Settings
-from bot.types import Turn
+from bot.types import Turn, TurnTrace
 from eval import pii_scan
 from eval.metrics import percentile
 
@@ -73,9 +73,8 @@ def rail_objections(text: str, step: str, placeholders: frozenset[str] = frozens
     return [v.rule for v in result.verdicts if v.verdict != "pass"]
 
 
-def _customer_placeholders(bot: Any, session: str) -> frozenset[str]:
-    trace = bot.last_trace(session)
-    if trace is None or trace.masked_input is None:
+def _customer_placeholders(trace: TurnTrace) -> frozenset[str]:
+    if trace.masked_input is None:
         return frozenset()
     return frozenset(change.replacement for change in trace.masked_input.changes)
 
@@ -92,16 +91,17 @@ def _answer(bot: Any, report: ReplayReport, qid: str, text: str) -> None:
     session = bot.new_session()
     started = time.perf_counter()
     try:
-        reply = bot.handle(Turn(session=session, text=text)).to_json()
+        traced = bot.trace_turn(Turn(session=session, text=text))
     except Exception:  # counted and named by id; the text may hold personal data
         report.crashes.append(qid)
         return
     report.latencies_ms.append((time.perf_counter() - started) * 1000)
+    reply = traced.reply.to_json()
     report.procedures[str(reply.get("procedure"))] += 1
     report.steps[str(reply.get("step"))] += 1
     report.escalated += int(bool(reply.get("escalated")))
     report.with_statute += int(cites_statute(reply))
-    placeholders = _customer_placeholders(bot, session)
+    placeholders = _customer_placeholders(traced.trace)
     objections = rail_objections(str(reply.get("reply", "")), str(reply.get("step")), placeholders)
     if objections:
         report.rail_failures[qid] = objections

@@ -53,17 +53,17 @@ def prepare_home(root: Path, dialogue: Dialogue, index_dir: Path | None) -> Path
 
 
 def _turn_result(bot: Any, session: str, index: int, text: str) -> TurnResult:
-    reply = bot.handle(Turn(session=session, text=text))
-    trace = bot.last_trace(session)
-    masked = trace.masked_input.text if trace is not None and trace.masked_input is not None else _masked(text)
-    retrieved = [passage.citation() for passage in trace.passages] if trace is not None else []
+    traced = bot.trace_turn(Turn(session=session, text=text))
+    reply, trace = traced.reply, traced.trace
+    masked = trace.masked_input.text if trace.masked_input is not None else _masked(text)
+    retrieved = [passage.citation() for passage in trace.passages]
     view = bot.case_view(session)
     return TurnResult(
         index=index,
         customer_masked=masked,
         reply=reply.to_json(),
         retrieved=retrieved,
-        step_before=trace.step_before if trace is not None else None,
+        step_before=trace.step_before,
         path=[*view.steps_done, view.step],
     )
 

@@ -15,11 +15,11 @@ import jinja2
 import yaml
 
 from bot.plaintext import md_escape
+from bot.records.bodies import EVENT_KINDS, Message, transcript
 from bot.types import STEP_NAMES_ZH
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 EVENTS_FILE = Path(__file__).resolve().parent / "events.yaml"
-EVENT_KINDS = frozenset({"consent", "end", "erasure"})
 ACTOR_NAMES = {"customer": "顾客", "bot": "客服机器人", "agent": "人工客服", "system": "系统"}
 
 
@@ -96,16 +96,12 @@ def _interventions(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
     return found
 
 
+def _who(message: Message) -> str:
+    return ACTOR_NAMES[message.actor] + (f"（{message.agent_id}）" if message.agent_id else "")
+
+
 def _transcript(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
-    lines = []
-    for row in rows:
-        body = row["body"]
-        if body.get("masked_text") is not None and row["actor"] == "customer":
-            lines.append({"time": row["created_at"], "who": "顾客", "text": body["masked_text"]})
-        if body.get("reply"):
-            who = ACTOR_NAMES["agent"] + f"（{body['agent_id']}）" if body.get("agent_id") else ACTOR_NAMES["bot"]
-            lines.append({"time": row["created_at"], "who": who, "text": body["reply"]})
-    return lines
+    return [{"time": m.time, "who": _who(m), "text": m.text} for m in transcript(rows)]
 
 
 TARGET_NAMES = {

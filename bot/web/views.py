@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from bot.plaintext import md_escape
+from bot.records.bodies import transcript
 from bot.types import STEP_IDS, STEP_NAMES_ZH
 
 ROLE_OF_ACTOR = {"customer": "user", "bot": "assistant", "agent": "assistant", "system": "assistant"}
@@ -194,14 +195,12 @@ def _step_change(body: dict[str, Any]) -> str:
     return f"{STEP_NAMES_ZH.get(str(before), before)} → {STEP_NAMES_ZH.get(str(after), after)}"
 
 
-def _said(actor: str, body: dict[str, Any]) -> str:
-    lines = []
-    if actor == "customer" and body.get("masked_text") is not None:
-        lines.append(f"顾客：{body['masked_text']}")
-    if body.get("reply"):
-        who = f"坐席（{body['agent_id']}）" if body.get("agent_id") else "回复"
-        lines.append(f"{who}：{body['reply']}")
-    return "\n".join(lines)
+def _said(record: dict[str, Any]) -> str:
+    """What one record says: the customer's message and the reply, masked."""
+    who = {"customer": "顾客", "bot": "回复"}
+    return "\n".join(
+        f"{who.get(m.actor) or f'坐席（{m.agent_id}）'}：{m.text}" for m in transcript([record])
+    )
 
 
 def timeline_rows(records: list[dict[str, Any]]) -> list[list[str]]:
@@ -214,6 +213,6 @@ def timeline_rows(records: list[dict[str, Any]]) -> list[list[str]]:
         fired += [f"{v['rule']}:{v['verdict']}" for v in body.get("verdicts", ()) if v.get("verdict") != "pass"]
         rows.append([
             str(record["id"]), str(record["created_at"])[:19], ACTOR_ZH.get(record["actor"], record["actor"]),
-            str(record["kind"]), _step_change(body), _said(record["actor"], body), grounds, "、".join(fired),
+            str(record["kind"]), _step_change(body), _said(record), grounds, "、".join(fired),
         ])
     return rows
