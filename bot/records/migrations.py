@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 
 from bot.records import models
 
+OPEN_CASES_INDEX = "ix_cases_open"
 _SQLITE_GUARDS = (
     "CREATE TRIGGER IF NOT EXISTS records_no_update BEFORE UPDATE ON records "
     "BEGIN SELECT RAISE(ABORT, 'records are insert-only'); END",
@@ -51,11 +52,20 @@ def m004_idempotency(connection: Connection) -> None:
     models.idempotency.create(connection, checkfirst=True)
 
 
+def m005_open_cases_index(connection: Connection) -> None:
+    """The agents' queue reads open cases (not yet at the closing step) escalated first, newest first:
+    a partial index over exactly those, so the queue no longer reads every case ever opened."""
+    connection.exec_driver_sql(
+        f"CREATE INDEX IF NOT EXISTS {OPEN_CASES_INDEX} ON cases (escalated, updated_at) WHERE step <> 'record'"
+    )
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("m001_initial", m001_initial),
     ("m002_insert_only_guards", m002_insert_only_guards),
     ("m003_chained_case_state", m003_chained_case_state),
     ("m004_idempotency", m004_idempotency),
+    ("m005_open_cases_index", m005_open_cases_index),
 )
 
 

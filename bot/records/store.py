@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy import Engine, Select, create_engine, event, literal_column, or_, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -229,6 +229,19 @@ class RecordStore:
             rows = connection.execute(select(*columns).order_by(table.c.updated_at.desc())).all()
         return [CaseSummary(*row) for row in rows]
 
+    def case_exists(self, case_id: str) -> bool:
+        """Whether a case with this number was ever opened (one primary-key lookup)."""
+        with self.engine.connect() as connection:
+            found = connection.execute(select(models.cases.c.case_id).where(models.cases.c.case_id == case_id))
+            return found.first() is not None
+
+    def open_cases(self) -> list[CaseSummary]:
+        """Cases not yet at the closing step that hold a conversation (a message, or a hand-over),
+        escalated first, then most recently updated first; read through the m005 partial index."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(open_cases_query()).all()
+        return [CaseSummary(*row) for row in rows]
+
     def _rows(self, where: Any = None) -> Iterator[dict[str, Any]]:
         query = select(models.records).order_by(models.records.c.id)
         if where is not None:
@@ -293,6 +306,20 @@ class RecordStore:
         if not rows:
             raise KeyError(f"no records for case {case_id}")
         return render_case(case_id, rows, chained_state(rows), fmt)
+
+
+def open_cases_query() -> Select[Any]:
+    """Open cases holding a conversation, escalated first, newest first (see ``RecordStore.open_cases``)."""
+    table = models.cases
+    columns = (table.c.case_id, table.c.session, table.c.procedure, table.c.step, table.c.escalated,
+               table.c.updated_at, table.c.turns)
+    # a literal, not a bound parameter: SQLite uses a partial index only when it sees the index's WHERE
+    still_open = table.c.step != literal_column(f"'{CLOSING_STEP}'")
+    return (
+        select(*columns)
+        .where(still_open, or_(table.c.turns > 0, table.c.escalated))  # a consent alone is no conversation
+        .order_by(table.c.escalated.desc(), table.c.updated_at.desc())
+    )
 
 
 def chained_state(rows: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -205,7 +205,7 @@ def _check_case_access(case_id: str, request: Request, ctx: WebContext, token: s
         raise api_error(401, "token_required", "缺少会话令牌或登录 (bearer token or staff login required)")
     if not staff.may("records"):
         raise api_error(403, "forbidden", f"当前角色无权查看记录 (role {staff.role!r})")
-    if not any(case.case_id == case_id for case in ctx.bot.records.cases()):
+    if not ctx.bot.records.case_exists(case_id):
         raise api_error(404, "no_such_case", "案件不存在 (no such case)")
 
 

@@ -67,12 +67,8 @@ class QueueBook:
     def open_rows(self) -> list[QueueRow]:
         with self._engine.connect() as conn:
             closed = {row.session for row in conn.execute(select(closed_table.c.session))}
-        rows = [queue_row(case) for case in self._bot.records.cases()]
-        rows = [row for row in rows if row.session not in closed and row.step != "record"]
-        rows = [row for row in rows if row.turns > 0 or row.escalated]  # a consent alone is no conversation
-        rows.sort(key=lambda row: row.updated_at, reverse=True)
-        rows.sort(key=lambda row: not row.escalated)  # stable: escalated first, newest first within
-        return rows
+        # open cases come escalated first, newest first (RecordStore.open_cases); minus those agents ended
+        return [queue_row(case) for case in self._bot.records.open_cases() if case.session not in closed]
 
     def close(self, session: str, agent: str, reason: str | None = None) -> None:
         """End a conversation once: the record first (the source of truth), then the queue's index."""
