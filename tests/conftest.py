@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -42,3 +44,47 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterat
             monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("CSBOT_HOME", str(tmp_path / "csbot-home"))
     yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_read_only_parts() -> Iterator[None]:
+    """Load the shipped engine (procedures, slots, classifier), templates and reply elements once per
+    test session instead of once per bot: parsing their YAML is most of what a fresh bot costs before
+    its first turn. Every bot still gets its own stores (records, vault, orders) in its own home.
+
+    Only the shipped files are shared (a test that loads from another path gets a fresh load), and
+    each bot gets its own shallow copy of the engine, whose ``orders`` is set per home.
+    """
+    from bot import elements
+    from bot.drafting.template import TEMPLATES_DIR, TemplateBook
+    from bot.engine import Engine
+
+    loaded: dict[Any, Any] = {}
+    load_engine, load_book, load_elements = Engine.load, TemplateBook.load, elements.load_elements
+
+    def engine(cls: type[Engine], escalate_after_turns: int = 8) -> Engine:
+        key = ("engine", escalate_after_turns)
+        if key not in loaded:
+            loaded[key] = load_engine(escalate_after_turns)
+        return copy.copy(loaded[key])
+
+    def book(cls: type[TemplateBook], directory: Path = TEMPLATES_DIR) -> TemplateBook:
+        if directory != TEMPLATES_DIR:
+            return load_book(directory)
+        if "book" not in loaded:
+            loaded["book"] = load_book()
+        return loaded["book"]  # type: ignore[no-any-return]
+
+    def element_specs(path: Path = elements.ELEMENTS_FILE) -> dict[str, elements.ElementSpec]:
+        if path != elements.ELEMENTS_FILE:
+            return load_elements(path)
+        if "elements" not in loaded:
+            loaded["elements"] = load_elements()
+        return dict(loaded["elements"])
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(Engine, "load", classmethod(engine))
+    patch.setattr(TemplateBook, "load", classmethod(book))
+    patch.setattr(elements, "load_elements", element_specs)
+    yield
+    patch.undo()
