@@ -9,7 +9,7 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: demo test install system-deps index lint typecheck bench lock screenshots clean
+.PHONY: demo test test-fast install system-deps index lint typecheck bench lock screenshots clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -36,6 +36,12 @@ system-deps:
 test: install system-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
+
+## The inner loop: lint, then every test except the browser, slow and PostgreSQL ones (serial: the
+## suite is not yet checked for running in parallel workers).
+test-fast: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -q -m "not browser and not slow and not postgres"
 
 lint: install
 	$(VENV)/bin/ruff check .
