@@ -38,11 +38,11 @@ class _Body(BaseModel):
 class MaskChangeRecord(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
 
-    type: str
-    start: int
-    end: int
-    operator: str
-    replacement: str
+    type: str = ""
+    start: int = 0
+    end: int = 0
+    operator: str = ""
+    replacement: str = ""
 
 
 class DraftRecord(BaseModel):
@@ -56,7 +56,7 @@ class DraftRecord(BaseModel):
 class ClassificationRecord(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
 
-    procedure: str
+    procedure: str = ""
     matched: list[str] = []
 
 
