@@ -92,7 +92,10 @@ def test_every_migration_is_recorded_once(bot_settings: Settings) -> None:
     RecordStore(url).close()
     with sqlite3.connect(bot_settings.home / "records.db") as connection:
         names = [row[0] for row in connection.execute("SELECT name FROM migrations ORDER BY name")]
-    assert names == ["m001_initial", "m002_insert_only_guards", "m003_chained_case_state", "m004_idempotency"]
+    assert names == [
+        "m001_initial", "m002_insert_only_guards", "m003_chained_case_state", "m004_idempotency",
+        "m005_open_cases_index",
+    ]
 
 
 def test_a_stale_case_version_is_refused(tmp_path: Path) -> None:
