@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from bot import recording, stages
+from bot.agent_check import AgentCheck, check_agent_text
 from bot.drafting import make_drafter
 from bot.engine import CaseState, StepOutcome
 from bot.parts import BOOK_KEY_FILE, Parts
@@ -203,21 +204,40 @@ class CsBot:
         rows = [r for r in self.parts.records.for_session(session) if r["body"].get("masked_text")]
         return str(rows[-1]["body"]["masked_text"]) if rows else ""
 
-    def suggest(self, session: str) -> Reply:
-        """Draft the next bot reply for an agent to edit; nothing is sent, recorded or advanced."""
+    def suggest(self, session: str, variant: int = 0) -> Reply:
+        """Draft the next reply for an agent to edit; nothing is sent, recorded or advanced.
+
+        On an escalated case the draft is what the agent would say, not the bot's holding line: the
+        case is drafted as if open, so it answers the customer's last message with the facts and the
+        grounds. ``variant`` > 0 asks for another wording (the templates' next variant).
+        """
+        import dataclasses
+
         started = time.perf_counter()
         state, _ = self._load(session)
-        outcome, trace = self._still(state), TurnTrace(step_before=state.step, step_after=state.step)
+        agents_view = CaseState.from_dict({**state.to_dict(), "escalated": False})
+        outcome, trace = self._still(agents_view), TurnTrace(step_before=state.step, step_after=state.step)
         text = self._last_customer_text(session)
-        trace.passages = stages.search(self.parts, state, outcome, text)
-        trace.draft = self.drafter.draft(stages.draft_context(self.parts, state, outcome, text, trace.passages))
-        result = stages.output_rails(self.parts, state, outcome, trace.draft)
+        trace.passages = stages.search(self.parts, agents_view, outcome, text)
+        context = stages.draft_context(self.parts, agents_view, outcome, text, trace.passages)
+        trace.draft = self.drafter.draft(dataclasses.replace(context, turn_no=context.turn_no + variant))
+        result = stages.output_rails(self.parts, agents_view, outcome, trace.draft, text)
         trace.verdicts = list(result.verdicts)
         return recording.make_reply(Turn(session, "", "bot"), state, outcome, result, trace, started)
 
+    def check_agent_text(self, session: str, text: str) -> AgentCheck:
+        """The output rails' objections to an agent's text, as typed; nothing is changed or recorded."""
+        state, _ = self._load(session)
+        cleaned, _ = stages.clean_input(text)
+        context = stages.output_context(self.parts, state, self._still(state), self._last_customer_text(session))
+        return check_agent_text(cleaned, context)
+
     def agent_send(self, session: str, agent_id: str, text: str) -> Reply:
-        """An agent's (edited) reply: checked by the output rails, recorded with actor=agent."""
+        """An agent's reply, sent exactly as typed: the output rails check it (``check_agent_text``, shown
+        to the agent before sending) and their verdicts are recorded with it, but they rewrite nothing.
+        The record keeps the text masked, like any text a person typed."""
         from bot.types import Draft
+        from guardrails.rails import OutputResult
 
         started = time.perf_counter()
 
@@ -226,8 +246,9 @@ class CsBot:
             outcome, trace = self._still(state), TurnTrace(step_before=state.step, step_after=state.step)
             cleaned, notes = stages.clean_input(text)
             trace.draft = Draft(text=cleaned, drafter="agent")
-            result = stages.output_rails(self.parts, state, outcome, trace.draft)
-            trace.verdicts = list(result.verdicts)
+            context = stages.output_context(self.parts, state, outcome, self._last_customer_text(session))
+            trace.verdicts = list(check_agent_text(cleaned, context).verdicts)
+            result = OutputResult(text=cleaned, verdicts=tuple(trace.verdicts), blocked=False)
             turn = Turn(session, cleaned, "agent", agent_id)
             reply = recording.make_reply(turn, state, outcome, result, trace, started)
             recording.record_turn(self.parts, turn, state, version, outcome, trace, reply, notes, kind="agent")
