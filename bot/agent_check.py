@@ -44,15 +44,20 @@ class AgentCheck:
         return not self.objections
 
 
-def _differences(before: str, after: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, old, new) for each run of characters the rail changed; whitespace-only runs skipped."""
+def _differences(before: str, after: str, join_gap: int = 2) -> list[tuple[int, int, str, str]]:
+    """(start, end, old, new) for each run of characters the rail changed; runs at most ``join_gap``
+    unchanged characters apart are one change (a rewritten phrase, not scattered letters)."""
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    found = []
+    runs: list[list[int]] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal" or not (before[i1:i2] + after[j1:j2]).strip():
+        if op == "equal":
             continue
-        found.append((i1, i2, before[i1:i2], after[j1:j2]))
-    return found
+        if runs and i1 - runs[-1][1] <= join_gap and j1 - runs[-1][3] <= join_gap:
+            runs[-1][1], runs[-1][3] = i2, j2
+        else:
+            runs.append([i1, i2, j1, j2])
+    found = [(i1, i2, before[i1:i2], after[j1:j2]) for i1, i2, j1, j2 in runs]
+    return [change for change in found if (change[2] + change[3]).strip()]
 
 
 def check_agent_text(text: str, context: OutputContext) -> AgentCheck:
