@@ -20,6 +20,7 @@ from bot import recording, stages
 from bot.agent_check import AgentCheck, check_agent_text
 from bot.drafting import make_drafter
 from bot.engine import CaseState, StepOutcome
+from bot.ownership import NOTE, RELEASE, TAKE, owner_in
 from bot.parts import BOOK_KEY_FILE, Parts
 from bot.pipeline import handle_turn
 from bot.records import CaseConflict, RecordStore
@@ -312,7 +313,32 @@ class CsBot:
             fields["agent_id"] = who
         self._append_event(session, "system" if who == "system" else "agent", "end", fields, (reason or "").strip())
 
-    def _append_event(self, session: str, actor: str, kind: str, fields: dict[str, Any], reason: str = "") -> None:
+    def case_owner(self, session: str) -> str | None:
+        """The agent who owns this session's case now, or None (see ``bot.ownership``)."""
+        return owner_in(self.parts.records.for_session(session))
+
+    def take_case(self, session: str, agent_id: str) -> None:
+        """An agent takes the case over (from the bot, or from another agent); recorded in the chain."""
+        who = _event_field(agent_id, "agent_id", 40)
+        if self.case_owner(session) != who:
+            self._append_event(session, "agent", TAKE, {"agent_id": who})
+
+    def release_case(self, session: str, agent_id: str) -> None:
+        """The owning agent hands the case back to the queue (and the bot)."""
+        who = _event_field(agent_id, "agent_id", 40)
+        if self.case_owner(session) == who:
+            self._append_event(session, "agent", RELEASE, {"agent_id": who})
+
+    def add_note(self, session: str, agent_id: str, text: str) -> None:
+        """An internal note on the case: recorded (masked) for staff, never shown to the customer."""
+        who = _event_field(agent_id, "agent_id", 40)
+        if not isinstance(text, str) or not 0 < len(text.strip()) <= MAX_REASON_CHARS:
+            raise ValueError(f"a note is 1-{MAX_REASON_CHARS} characters")
+        self._append_event(session, "agent", NOTE, {"agent_id": who}, note=text.strip())
+
+    def _append_event(
+        self, session: str, actor: str, kind: str, fields: dict[str, Any], reason: str = "", note: str = ""
+    ) -> None:
         """One insert-only record of a case event, written with the case state like a turn (retried on a race)."""
 
         def attempt() -> None:
@@ -320,6 +346,8 @@ class CsBot:
             body = {**fields, "step_before": state.step, "step_after": state.step}
             if reason:
                 body["reason"] = self.parts.scrub(state, reason)
+            if note:
+                body["note"] = self.parts.scrub(state, note)
             self.parts.records.append(
                 session=session, case_id=state.case_id, actor=actor, kind=kind, body=body,
                 case_state=state.to_dict(), expected_version=version,

@@ -98,7 +98,8 @@ def objections_text(check: Any) -> str:
     for item in check.objections:
         where = f"“{md_escape(escape(item.span))}”" if item.span else "（缺少内容）"
         reasons = "；".join(reasons_zh(item.reasons)) or verdict_name(item.verdict, agent=True)
-        line = f"- **{escape(rail_name(item.rule))}**（{escape(verdict_name(item.verdict, agent=True))}）{where}：{escape(reasons)}"
+        what = escape(verdict_name(item.verdict, agent=True))
+        line = f"- **{escape(rail_name(item.rule))}**（{what}）{where}：{escape(reasons)}"
         if item.suggestion:
             suggestion = item.suggestion if item.span else item.suggestion.lstrip("。，；,; ")
             line += f"　建议：“{md_escape(escape(suggestion))}”"
