@@ -251,7 +251,6 @@ class AgentHandlers:
             gr.update(choices=placeholders_in(view), value=None),
             workspace.panel(bot, session, view), workspace.owner_text(bot, session, me),
             workspace.notes_text(bot, session),
-            workspace.notes_text(bot, session),
         )
 
 
