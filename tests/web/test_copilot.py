@@ -43,7 +43,7 @@ def test_send_with_an_objection_shows_it_in_chinese_and_sends_nothing_until_conf
     agent = staff(web_app)
     typed = "李女士您好，我们已收到您的退货申请。"
     before = len(web_app.state.ctx.bot.records.for_case(case_id))
-    *_, notice, check, confirm, pending = copilot.send(session, typed, agent)
+    *_, _notice, check, confirm, pending = copilot.send(session, typed, agent)
     assert len(web_app.state.ctx.bot.records.for_case(case_id)) == before  # nothing sent yet
     assert confirm["visible"] is True and pending == typed
     assert "个人信息" in check and "“李”" in check and "姓名" in check
@@ -51,7 +51,8 @@ def test_send_with_an_objection_shows_it_in_chinese_and_sends_nothing_until_conf
     shown = copilot.send_anyway(session, pending, typed, agent)
     sent = web_app.state.ctx.bot.records.for_case(case_id)[-1]
     assert sent["actor"] == "agent" and sent["body"]["agent_id"] == "agent-user"
-    assert sent["body"]["reply"].endswith("女士您好，我们已收到您的退货申请。") and "[已删除]" not in sent["body"]["reply"]
+    reply = sent["body"]["reply"]
+    assert reply.endswith("女士您好，我们已收到您的退货申请。") and "[已删除]" not in reply
     assert shown[3] == gr.update(value="")  # the draft box is cleared after sending
     assert "已发送" in shown[SHOWN] and shown[SHOWN + 2]["visible"] is False
 
@@ -61,7 +62,7 @@ def test_text_edited_after_the_check_is_checked_again_before_it_goes(web_app: Fa
     agent = staff(web_app)
     *_, pending = copilot.send(session, "李女士您好，我们已收到您的退货申请。", agent)
     before = len(web_app.state.ctx.bot.records.for_case(case_id))
-    *_, check, confirm, again = copilot.send_anyway(session, pending, "Hello, we got it", agent)
+    *_, check, _confirm, again = copilot.send_anyway(session, pending, "Hello, we got it", agent)
     assert len(web_app.state.ctx.bot.records.for_case(case_id)) == before
     assert "语言" in check and again == "Hello, we got it"
 
@@ -85,8 +86,8 @@ def test_the_panel_shows_the_order_earlier_cases_by_customer_key_and_sla(web_app
     SqliteOrders(web_settings.home / DEMO_FILE).load_csv(DEMO_ORDERS)
     bot = web_app.state.ctx.bot
     bot.parts.engine.orders = SqliteOrders(web_settings.home / DEMO_FILE)  # loaded after the app opened
-    earlier, earlier_id = opened(web_app, "上次买的冰箱不制冷，我的手机13800138000")
-    other, other_id = opened(web_app, "我的台灯坏了，电话13900139000")
+    _earlier, earlier_id = opened(web_app, "上次买的冰箱不制冷，我的手机13800138000")
+    _other, other_id = opened(web_app, "我的台灯坏了，电话13900139000")
     session, _ = opened(web_app, "电热水壶坏了要退货，订单号 DD2026112233445，手机 138 0013 8000")
     text = workspace.panel(bot, session, bot.case_view(session))
     assert "电热水壶" in text and "129" in text and "2026-11-27" in text

@@ -129,7 +129,8 @@ class TestCopilot:
         session, case_id = opened_case(web_app)
         copilot = AgentHandlers(web_app.state.ctx)
         draft = copilot.open(session)[3]["value"]
-        *_, notice, _check, _confirm, _pending = copilot.send(session, draft + "（坐席已核对）", staff(web_app, "agent"))
+        answer = copilot.send(session, draft + "（坐席已核对）", staff(web_app, "agent"))
+        notice = answer[-4]  # then the check panel, its confirm row and the pending text
         assert "已发送" in notice
         rows = web_app.state.ctx.bot.records.for_case(case_id)
         assert rows[-1]["actor"] == "agent" and rows[-1]["body"]["agent_id"] == "agent-user"
