@@ -138,3 +138,20 @@ def test_take_release_and_notes_through_the_handlers(web_app: FastAPI, copilot: 
     assert "周末在家" in notes and "<b>" not in notes and box == ""
     with pytest.raises(gr.Error):
         copilot.add_note(session, " ", me)
+
+
+def test_the_api_checks_an_agents_text_and_records_ownership_and_notes(client, login) -> None:
+    created = client.post("/api/v1/sessions", json={"consent": True}).json()
+    auth = {"Authorization": f"Bearer {created['token']}"}
+    session = created["session"]
+    client.post(f"/api/v1/sessions/{session}/messages", json={"text": "我是李娜，耳机坏了要退货"}, headers=auth)
+    agent = login("agent")
+    checked = agent.post(f"/api/v1/agent/sessions/{session}/check", json={"text": "Hello, we got it"}).json()
+    assert checked["clean"] is False
+    language = [o for o in checked["objections"] if o["rule"] == "language"]
+    assert language and language[0]["rule_zh"] == "语言" and "中文" in language[0]["reasons_zh"][0]
+    assert agent.post(f"/api/v1/agent/sessions/{session}/take").json()["owner"] == "agent-user"
+    assert agent.post(f"/api/v1/agent/sessions/{session}/notes", json={"text": "  "}).status_code == 422
+    assert agent.post(f"/api/v1/agent/sessions/{session}/notes", json={"text": "已电话联系"}).json()["noted"]
+    assert agent.post(f"/api/v1/agent/sessions/{session}/release").json()["owner"] is None
+    assert client.post(f"/api/v1/agent/sessions/{session}/take", headers=auth).status_code in (401, 403)
