@@ -210,7 +210,8 @@ class CsBot:
 
         On an escalated case the draft is what the agent would say, not the bot's holding line: the
         case is drafted as if open, so it answers the customer's last message with the facts and the
-        grounds. ``variant`` > 0 asks for another wording (the templates' next variant).
+        grounds. ``variant`` > 0 asks for another wording: the templates' next variant, and every other
+        one from the other drafter when an LLM drafts.
         """
         import dataclasses
 
@@ -221,10 +222,18 @@ class CsBot:
         text = self._last_customer_text(session)
         trace.passages = stages.search(self.parts, agents_view, outcome, text)
         context = stages.draft_context(self.parts, agents_view, outcome, text, trace.passages)
-        trace.draft = self.drafter.draft(dataclasses.replace(context, turn_no=context.turn_no + variant))
+        trace.draft = self._drafter_for(variant).draft(dataclasses.replace(context, turn_no=context.turn_no + variant))
         result = stages.output_rails(self.parts, agents_view, outcome, trace.draft, text)
         trace.verdicts = list(result.verdicts)
         return recording.make_reply(Turn(session, "", "bot"), state, outcome, result, trace, started)
+
+    def _drafter_for(self, variant: int) -> Any:
+        """Every other variant comes from the other drafter (the templates when an LLM drafts)."""
+        from bot.drafting.template import TemplateDrafter
+
+        if variant % 2 == 1 and self.drafter.name != "template":
+            return TemplateDrafter(self.parts.templates)
+        return self.drafter
 
     def check_agent_text(self, session: str, text: str) -> AgentCheck:
         """The output rails' objections to an agent's text, as typed; nothing is changed or recorded."""

@@ -95,5 +95,20 @@ def test_an_internal_note_is_recorded_masked_and_never_in_the_transcript(csbot: 
     assert note["kind"] == "note" and note["body"]["agent_id"] == "agent-1"
     assert "13912345678" not in json.dumps(note, ensure_ascii=False) and "下午方便" in note["body"]["note"]
     assert all("下午方便" not in str(line["text"]) for line in csbot.case_view(session).transcript)
+    case_id = csbot.case_view(session).case_id
+    assert all("下午方便" not in csbot.records.export(case_id, fmt) for fmt in ("md", "html"))  # the customer's copy
     with pytest.raises(ValueError):
         csbot.add_note(session, "agent-1", "  ")
+
+
+def test_with_an_llm_drafter_regenerate_alternates_with_the_template_drafter(llm_settings, fake_openai) -> None:
+    bot = CsBot(llm_settings)
+    try:
+        session = bot.new_session()
+        fake_openai.queue("您好，这是模型写的草稿，请提供收货日期。", "您好，这是模型写的草稿，请提供收货日期。")
+        bot.handle(Turn(session, "耳机坏了要退货，订单号 A20261120001"))
+        llm_draft = bot.suggest(session, variant=0).reply
+        other = bot.suggest(session, variant=1).reply
+        assert "模型写的草稿" in llm_draft and "模型写的草稿" not in other and "A20261120001" in other
+    finally:
+        bot.close()
