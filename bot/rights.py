@@ -18,7 +18,7 @@ from knowledge.clock import today as clock_today
 from knowledge.numerals import arabic_to_chinese
 from knowledge.regulations import regulation_article
 from knowledge.rights import Decision, decide
-from knowledge.rights.decide import cite, paragraph_text, whole_sentences
+from knowledge.rights.decide import cite, paragraph_text, quote_of, whole_sentences
 from knowledge.rights.facts import fact_reader
 from knowledge.statutes import StatuteStore
 
@@ -67,7 +67,7 @@ def quoted_ground(decision: Decision, store: StatuteStore | None = None, on: dat
     citation = cite(ground, full)
     if article is None:
         return citation, ""
-    return citation, whole_sentences(paragraph_text(article.text, ground.paragraph), ground.sentences)
+    return citation, quote_of(article.text, ground)
 
 
 def _uncited(raw: str) -> str:
