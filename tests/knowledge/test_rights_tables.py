@@ -195,6 +195,14 @@ CASES = [
     # 25-3: 消费者退货的商品应当完好
     ("returns", {"channel": "online", "opened": True, "days_since_receipt": 2}, "returns.opened", {}),
     ("returns", {"channel": "offline", "opened": True}, "returns.offline", {}),
+    # 电商法17: 不得以虚构交易、编造用户评价等方式进行虚假或者引人误解的商业宣传
+    ("advertising", {"fake_reviews": True, "misleading_ad": True}, "advertising.fake_reviews", {}),
+    # 电商法39-2: 不得删除消费者对其平台内销售的商品或者提供的服务的评价
+    ("ecommerce", {"review_deleted": True}, "ecommerce.review_deleted", {}),
+    # 电商法57-2: 未经授权的支付造成的损失，由电子支付服务提供者承担
+    ("ecommerce", {"unauthorized_payment": True}, "ecommerce.unauthorized_payment", {}),
+    # 消法29-2: 不得泄露、出售或者非法向他人提供; 个保法57: 应当立即采取补救措施，并通知…个人
+    ("personal_information", {"pi_request": "leaked"}, "personal_information.leaked", {}),
 ]
 
 
