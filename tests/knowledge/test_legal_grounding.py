@@ -181,6 +181,12 @@ def test_an_item_is_quoted_whole_and_matches_the_source() -> None:
     assert one(f"《价格法》第十四条：“{quote}”").quote_matches
 
 
+def test_a_shop_that_does_not_act_is_not_a_platform_that_knew() -> None:
+    # 消法44-2 is the platform's joint liability; "你们一直不处理" is said to the shop itself
+    assert rights_for("平台一直不处理我的举报", {}).rule_id == "platform.knew"
+    assert rights_for("你们一直不处理，我要投诉", {}).rule_id == "ecommerce.dispute_channels"
+
+
 def test_a_service_without_harm_is_not_a_service_claim() -> None:
     # 装修 alone does not make a harm: the service table needs an injury, a damage or a dispute over proof
     assert rights_for("装修公司什么时候能上门量尺寸", {}).rule_id is None

@@ -168,6 +168,8 @@ CASES = [
     ("breach", {"penalty_too_high": True}, "breach.penalty_too_high", {}),
     # 585-2: 约定的违约金低于造成的损失的…可以…予以增加
     ("breach", {"penalty_too_low": True}, "breach.penalty_too_low", {}),
+    # 民法典563-1(三): 迟延履行主要债务，经催告后在合理期限内仍未履行 → 可以解除合同
+    ("breach", {"breach_event": True, "wants_termination": True, "extra_loss": True}, "breach.termination", {}),
     # 民法典584: 损失赔偿额应当相当于因违约所造成的损失，包括合同履行后可以获得的利益
     ("breach", {"breach_event": True, "extra_loss": True}, "breach.loss", {}),
     # 民法典577: 应当承担继续履行、采取补救措施或者赔偿损失等违约责任
