@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from bot import recording, stages
+from bot import handover, recording, satisfaction, stages
 from bot.drafting import make_drafter
 from bot.engine import CaseState, StepOutcome
 from bot.parts import BOOK_KEY_FILE, Parts
@@ -179,7 +179,9 @@ class CsBot:
 
         def attempt() -> Reply:
             state, version = self._load(turn.session)
-            reply, trace = handle_turn(self.parts, turn, state, version)
+            held = handover.owner(self.parts.records.for_session(turn.session)) != "bot"  # an agent answers
+            run = handover.held_turn if held else handle_turn
+            reply, trace = run(self.parts, turn, state, version)
             self._traces[turn.session] = trace
             return reply
 
@@ -290,6 +292,12 @@ class CsBot:
         if who != "system":
             fields["agent_id"] = who
         self._append_event(session, "system" if who == "system" else "agent", "end", fields, (reason or "").strip())
+
+    def record_satisfaction(self, session: str, rating: str) -> None:
+        """The customer's answer to the satisfaction question at the close, written with the case."""
+        if rating not in satisfaction.ratings():
+            raise ValueError(f"rating is one of {', '.join(satisfaction.ratings())}")
+        self._append_event(session, "customer", "satisfaction", {"rating": rating})
 
     def _append_event(self, session: str, actor: str, kind: str, fields: dict[str, Any], reason: str = "") -> None:
         """One insert-only record of a case event, written with the case state like a turn (retried on a race)."""

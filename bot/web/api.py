@@ -8,6 +8,7 @@ table in ``roles.yaml`` and, for anything that changes state, a CSRF header.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from importlib.metadata import version as package_version
 from typing import Annotated, Literal
@@ -18,6 +19,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from bot.web.auth import StaffUser
 from bot.web.context import Ctx, WebContext, api_error, require
+from bot.web.messages import conversation
 from bot.web.privacy_notice import privacy_notice
 from bot.web.schemas import (
     AgentMessageIn,
@@ -27,6 +29,7 @@ from bot.web.schemas import (
     EscalateIn,
     Health,
     MessageIn,
+    MessagesOut,
     PrivacyNoticeOut,
     ReplyOut,
     SessionCreated,
@@ -40,6 +43,9 @@ ERRORS: dict[int | str, dict[str, object]] = {
 }
 router = APIRouter(responses=ERRORS)
 STREAM_CHUNK_CHARS = 24
+STREAM_POLL_S = 1.0  # how often an open message stream looks for new messages
+STREAM_DEFAULT_S = 25  # a stream ends by itself after this long (reconnect with Last-Event-ID)
+STREAM_MAX_S = 120
 TOKEN_REFUSALS = {
     "expired": "会话令牌已过期，请用 POST /api/v1/sessions/{id}/token 换取新令牌 (token expired; renew it)",
     "revoked": "会话已结束，令牌已失效；如需继续请换取新令牌 (conversation ended, token revoked; renew it)",
@@ -136,6 +142,70 @@ def post_message(
     """
     ctx.queue.reopen(session_id)  # a customer back after the end: the conversation is open again
     return run_turn(ctx, session_id, body.text, idempotency_key)
+
+
+After = Annotated[int, Query(ge=0, description="only messages with a larger seq (0: the whole conversation)")]
+
+
+@router.get("/api/v1/sessions/{session_id}/messages", response_model=MessagesOut, tags=["customer"])
+def list_messages(session_id: CustomerSession, ctx: Ctx, after: After = 0) -> MessagesOut:
+    """The conversation's messages after ``after`` (customer, bot and agent), masked as the customer sees them.
+
+    Poll it with the last ``last_seq`` you saw: an agent's reply arrives without the customer writing again.
+    ``agent`` says who answers now (``agent``: a person has joined), ``closed`` when the conversation ended.
+    """
+    return _messages_out(ctx, session_id, after)
+
+
+def _messages_out(ctx: WebContext, session: str, after: int) -> MessagesOut:
+    now = conversation(ctx.bot, session)
+    lines = [line.to_json() for line in now.after(after)]
+    return MessagesOut.model_validate(
+        {"session": session, "messages": lines, "last_seq": now.last_seq, "agent": now.owner, "closed": now.closed}
+    )
+
+
+@router.get(
+    "/api/v1/sessions/{session_id}/messages/stream",
+    tags=["customer"],
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "message…, status, timeout"}},
+)
+def watch_messages(
+    session_id: CustomerSession,
+    ctx: Ctx,
+    after: After = 0,
+    timeout: Annotated[int, Query(ge=1, le=STREAM_MAX_S, description="seconds before the stream ends")] = (
+        STREAM_DEFAULT_S
+    ),
+    last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=0)] = None,
+) -> StreamingResponse:
+    """Server-sent events beside the poll: a ``message`` event (``id`` = seq) for each new message, a
+    ``status`` event when who answers or ``closed`` changes, then ``timeout`` after ``timeout`` seconds, when
+    the stream ends by itself; reconnect with ``Last-Event-ID`` (or ``after``) to go on where it stopped.
+    """
+    start = last_event_id if last_event_id is not None else after
+    return StreamingResponse(
+        _message_events(ctx, session_id, start, timeout), media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+def _message_events(ctx: WebContext, session: str, after: int, timeout_s: int) -> Iterator[str]:
+    deadline = time.monotonic() + timeout_s
+    status: tuple[str, bool] | None = None
+    while True:
+        page = _messages_out(ctx, session, after)
+        for message in page.messages:
+            yield f"id: {message.seq}\n" + _sse("message", message.model_dump())
+            after = message.seq
+        if (page.agent, page.closed) != status:
+            status = (page.agent, page.closed)
+            yield _sse("status", {"agent": page.agent, "closed": page.closed, "last_seq": page.last_seq})
+        if time.monotonic() >= deadline:
+            yield _sse("timeout", {"last_seq": after})
+            return
+        time.sleep(min(STREAM_POLL_S, max(0.0, deadline - time.monotonic())))
 
 
 @router.post(
