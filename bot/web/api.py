@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from importlib.metadata import version as package_version
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, Response, StreamingResponse
+from fastapi import APIRouter, Depends, Header, Query, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from bot.web.attachments import AttachmentRefused, AttachmentStore, clean_name, largest_upload
+from bot.web.attachments import check as check_attachment
 from bot.web.auth import StaffUser
 from bot.web.context import Ctx, WebContext, api_error, require
 from bot.web.messages import conversation
@@ -239,6 +241,57 @@ def _reply_events(session: str, reply: dict[str, object]) -> Iterator[str]:
 
 def _sse(event: str, data: object) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@router.post("/api/v1/sessions/{session_id}/attachments", status_code=201, tags=["customer"],
+             responses={415: {"model": ErrorOut, "description": "not a JPEG/PNG/WEBP image or an MP4 video"}})
+async def upload_attachment(session_id: CustomerSession, file: UploadFile, ctx: Ctx) -> dict[str, object]:
+    """A photo (JPEG, PNG, WEBP) or a short video (MP4) for the case, checked by its first bytes and size.
+
+    The file is kept under CSBOT_HOME, beside the records; the case's record lists its id, name,
+    type, size and SHA-256. Multipart form, field ``file``.
+    """
+    data = await file.read(largest_upload() + 1)
+    try:
+        media_type = check_attachment(data)
+    except AttachmentRefused as refused:
+        raise api_error(refused.status, "attachment_refused", str(refused)) from None
+    case_id = ctx.bot.case_view(session_id).case_id
+    saved = AttachmentStore(ctx.settings.home).save(case_id, data, clean_name(file.filename), media_type)
+    ctx.queue.reopen(session_id)
+    ctx.bot.record_attachment(session_id, saved.to_json())
+    listed = ctx.bot.records.for_session(session_id)[-1]["body"]  # the name as recorded (masked)
+    return {**saved.to_json(), "name": listed["name"]}
+
+
+@router.get("/api/v1/sessions/{session_id}/attachments/{file_id}", tags=["customer"],
+            response_class=FileResponse)
+def customer_attachment(session_id: CustomerSession, file_id: str, ctx: Ctx) -> FileResponse:
+    """One of this session's own attachments."""
+    return _attachment_file(ctx, ctx.bot.case_view(session_id).case_id, file_id)
+
+
+@router.get("/api/v1/cases/{case_id}/attachments/{file_id}", tags=["staff"], response_class=FileResponse)
+def staff_attachment(case_id: str, file_id: str, ctx: Ctx, request: Request) -> FileResponse:
+    """A case's attachment, for agents and QA (the copilot shows it; the record lists it)."""
+    staff = ctx.staff_from_cookies(dict(request.cookies))
+    if staff is None:
+        raise api_error(401, "login_required", "请先登录 (staff login required)")
+    if not (staff.may("copilot") or staff.may("records")):
+        raise api_error(403, "forbidden", f"当前角色无权查看附件 (role {staff.role!r})")
+    return _attachment_file(ctx, case_id, file_id)
+
+
+def _attachment_file(ctx: WebContext, case_id: str, file_id: str) -> FileResponse:
+    listed = next((row["body"] for row in ctx.bot.records.for_case(case_id)
+                   if row["kind"] == "attachment" and row["body"].get("file_id") == file_id), None)
+    found = AttachmentStore(ctx.settings.home).path(case_id, file_id) if listed else None
+    if listed is None or found is None:
+        raise api_error(404, "no_such_attachment", "附件不存在 (no such attachment)")
+    return FileResponse(
+        found, media_type=str(listed["media_type"]), filename=str(listed["name"]), content_disposition_type="inline",
+        headers={"Content-Security-Policy": "default-src 'none'", "Cache-Control": "private, no-store"},
+    )
 
 
 @router.get(

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import handover
+from bot.customer_events import attachment_line
 
 CLOSING_STEP = "record"
 
@@ -55,6 +56,8 @@ def lines_of(rows: Iterable[Mapping[str, Any]]) -> tuple[ChatLine, ...]:
         body = row["body"]
         if body.get("masked_text"):
             said.append(("customer", str(body["masked_text"]), _time(row["created_at"])))
+        if row["kind"] == "attachment":
+            said.append(("customer", attachment_line(body), _time(row["created_at"])))
         if body.get("reply"):
             said.append(("agent" if row["actor"] == "agent" else "bot", str(body["reply"]), _time(row["created_at"])))
     return tuple(ChatLine(seq, actor, text, when) for seq, (actor, text, when) in enumerate(said, start=1))

@@ -21,7 +21,7 @@ from typing import Any
 import gradio as gr
 import yaml
 
-from bot import satisfaction
+from bot import customer_events
 from bot.types import Turn
 from bot.web.context import WebContext
 from bot.web.exports import SESSION, ExportShelf, download_link
@@ -36,6 +36,11 @@ COPY_FILE = Path(__file__).parent / "widget_copy.yaml"
 WIDGET_JS = (Path(__file__).parent / "static" / "widget.js").read_text(encoding="utf-8")
 READ_STORED = "() => window.localStorage.getItem('csbot-widget') || ''"
 KEEP = gr.update()
+ATTACH_HTML = (
+    '<label class="csbot-attach">📎 发送图片或视频（JPEG、PNG、WEBP 图片，MP4 视频）'
+    '<input type="file" id="attach-input" accept="image/jpeg,image/png,image/webp,video/mp4"></label>'
+    '<p id="attach-hint" class="csbot-attach-hint" role="status"></p>'
+)
 
 
 @cache
@@ -126,7 +131,7 @@ class WidgetHandlers:
         """The answer to the satisfaction question at the close, stored with the case."""
         if not session:
             return (copy()["session_lost"], token, *self._unchanged())
-        if rating not in satisfaction.ratings():
+        if rating not in customer_events.ratings():
             return (copy()["rating_needed"], token, *self._unchanged())
         self.ctx.bot.record_satisfaction(session, str(rating))
         return (copy()["rated"], *self.render(session, token))
@@ -243,10 +248,11 @@ def build(ctx: WebContext) -> gr.Blocks:
             with gr.Row(elem_classes=["csbot-actions"]):
                 send = gr.Button("发送", variant="primary", elem_id="send")
                 human = gr.Button("转人工", elem_id="human")
+            gr.HTML(ATTACH_HTML, elem_id="attach")  # widget.js uploads to POST …/attachments
             with gr.Column(visible=False, elem_id="rating-box") as rating_box:
                 rating = gr.Radio(
-                    [(label, key) for key, label in satisfaction.ratings().items()],
-                    label=satisfaction.question(), elem_id="rating",
+                    [(label, key) for key, label in customer_events.ratings().items()],
+                    label=customer_events.question(), elem_id="rating",
                 )
             download = gr.HTML(visible=False, elem_id="download")
             with gr.Row(elem_classes=["csbot-actions"]):

@@ -39,8 +39,9 @@ def opened_case(web_app: FastAPI, text: str = f"耳机坏了要退货，手机{P
 
 
 class TestWidget:
-    """``consent`` → ``(session, token, notice, chat, consent_hint, hint, chat, status, badge, download, rating, state)``;
-    ``send`` → ``(box, hint, token, chat, status, badge, download, rating, state)``."""
+    """``consent`` → ``(session, token, notice, chat_box, consent_hint, hint, *view)``, ``view`` being
+    ``(chat, status, badge, download, rating, state)``;
+    ``send`` → ``(box, hint, token, *view)``."""
 
     def test_when_consent_is_not_given_then_no_session_opens_and_the_page_says_why(self, web_app: FastAPI) -> None:
         shown = WidgetHandlers(web_app.state.ctx).consent(False)
@@ -91,7 +92,7 @@ class TestWidget:
         widget.send(session, token, "快递把我的包裹弄丢了")
         resumed = widget.resume(json.dumps({"session": session, "token": token}))
         assert resumed[0] == session and "包裹弄丢" in resumed[6][0]["content"]
-        other_session, other_token = widget.consent(True)[:2]
+        other_token = widget.consent(True)[1]
         for stored in (json.dumps({"session": session, "token": other_token}), "{bad json", "[]",
                        json.dumps({"session": session, "token": "forged"})):
             assert widget.resume(stored)[0] is None

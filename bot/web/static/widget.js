@@ -54,6 +54,37 @@
     }
   }
 
+  // 3. Sends a chosen photo or video with the session's token; the server checks its type and size.
+  async function attach(input) {
+    const state = shown();
+    const note = document.querySelector("#attach-hint");
+    const file = input.files && input.files[0];
+    if (!state || !state.dataset.token || !file || !note) return;
+    note.textContent = `正在发送 ${file.name}…`;
+    const form = new FormData();
+    form.append("file", file, file.name);
+    try {
+      const url = `/api/v1/sessions/${encodeURIComponent(state.dataset.session)}/attachments`;
+      const answer = await fetch(url, { method: "POST", body: form, headers: { Authorization: `Bearer ${state.dataset.token}` } });
+      const body = await answer.json().catch(() => ({}));
+      if (answer.ok) {
+        note.textContent = `已发送：${body.name}`;
+        lastRefresh = 0;
+        refresh();
+      } else {
+        const message = (body.error && body.error.message) || "发送失败，请稍后再试";
+        note.textContent = message.split(" (")[0];
+      }
+    } catch (error) {
+      note.textContent = "网络中断，附件没有发出，请稍后再试";
+    } finally {
+      input.value = "";
+    }
+  }
+  document.addEventListener("change", (event) => {
+    if (event.target && event.target.id === "attach-input") attach(event.target);
+  });
+
   window.setInterval(remember, 500);
   window.setInterval(poll, POLL_MS);
 }
