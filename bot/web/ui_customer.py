@@ -37,7 +37,7 @@ WIDGET_JS = (Path(__file__).parent / "static" / "widget.js").read_text(encoding=
 READ_STORED = "() => window.localStorage.getItem('csbot-widget') || ''"
 KEEP = gr.update()
 ATTACH_HTML = (
-    '<label class="csbot-attach">📎 发送图片或视频（JPEG、PNG、WEBP 图片，MP4 视频）'
+    '<label class="csbot-attach">发送图片或视频（JPEG、PNG、WEBP 图片或 MP4 视频）'
     '<input type="file" id="attach-input" accept="image/jpeg,image/png,image/webp,video/mp4"></label>'
     '<p id="attach-hint" class="csbot-attach-hint" role="status"></p>'
 )
