@@ -16,8 +16,9 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from bot import recording, stages
+from bot import customer_events, handover, recording, stages
 from bot.agent_check import AgentCheck, check_agent_text
+from bot.customer_events import attachment_line
 from bot.drafting import make_drafter
 from bot.engine import CaseState, StepOutcome
 from bot.ownership import NOTE, RELEASE, TAKE, owner_in
@@ -181,7 +182,9 @@ class CsBot:
 
         def attempt() -> Reply:
             state, version = self._load(turn.session)
-            reply, trace = handle_turn(self.parts, turn, state, version)
+            held = handover.owner(self.parts.records.for_session(turn.session)) != "bot"  # an agent answers
+            run = handover.held_turn if held else handle_turn
+            reply, trace = run(self.parts, turn, state, version)
             self._traces[turn.session] = trace
             return reply
 
@@ -345,6 +348,19 @@ class CsBot:
             raise ValueError(f"a note is 1-{MAX_REASON_CHARS} characters")
         self._append_event(session, "agent", NOTE, {"agent_id": who}, note=text.strip())
 
+    def record_satisfaction(self, session: str, rating: str) -> None:
+        """The customer's answer to the satisfaction question at the close, written with the case."""
+        if rating not in customer_events.ratings():
+            raise ValueError(f"rating is one of {', '.join(customer_events.ratings())}")
+        self._append_event(session, "customer", "satisfaction", {"rating": rating})
+
+    def record_attachment(self, session: str, fields: dict[str, Any]) -> None:
+        """A file the customer sent (stored beside the records): the chain keeps its id, masked name, type,
+        size and SHA-256, never its bytes."""
+        state, _ = self._load(session)
+        named = {**fields, "name": self.parts.scrub(state, str(fields["name"]))}
+        self._append_event(session, "customer", "attachment", named)
+
     def _append_event(
         self, session: str, actor: str, kind: str, fields: dict[str, Any], reason: str = "", note: str = ""
     ) -> None:
@@ -377,6 +393,8 @@ class CsBot:
             if body.get("reply"):
                 actor = "agent" if row["actor"] == "agent" else "bot"
                 transcript.append({"time": row["created_at"], "actor": actor, "text": body["reply"]})
+            if row["kind"] == "attachment":  # the file itself is under CSBOT_HOME/attachments
+                transcript.append({"time": row["created_at"], "actor": "customer", "text": attachment_line(body)})
         exchanges = [row["body"] for row in rows if "verdicts" in row["body"]]  # not consent, end or erasure
         last: dict[str, Any] = exchanges[-1] if exchanges else {}
         procedure = self.parts.engine.procedures[state.procedure]
