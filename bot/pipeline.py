@@ -3,7 +3,7 @@
 
 - a customer turn: mask → input rails → procedure step → search → draft → output rails → record
 - a copilot suggestion: search → draft → output rails (nothing recorded, the case does not move)
-- an agent's reply: clean → output rails on the agent's text → record (actor agent)
+- an agent's reply: clean → output rails check the agent's text (rewriting nothing) → record (actor agent)
 - a hand-over: mask the reason → escalate → template draft → output rails → record
 
 Each returns a ``TracedReply``: the reply and the trace of what was decided, so whoever needs the
@@ -13,12 +13,15 @@ trace (eval, bench) gets it from the call itself and nothing is kept per session
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
 from bot import no_repeat, recording, stages
+from bot.agent_check import check_agent_text
+from bot.drafting.base import Drafter
 from bot.engine import CaseState, StepOutcome
 from bot.parts import Parts
 from bot.records.bodies import transcript
@@ -89,32 +92,36 @@ def last_customer_text(parts: Parts, session: str) -> str:
     return said[-1] if said else ""
 
 
-def suggest_turn(parts: Parts, state: CaseState) -> TracedReply:
-    """Draft the next bot reply for an agent to edit: nothing is sent, recorded or advanced."""
+def suggest_turn(parts: Parts, state: CaseState, drafter: Drafter, variant: int = 0) -> TracedReply:
+    """Draft the next reply for an agent to edit: nothing is sent, recorded or advanced. The case is
+    drafted as if open (an escalated case's draft answers the customer, not the holding line), and
+    ``variant`` > 0 asks for another wording (see ``CsBot.suggest``)."""
     started = time.perf_counter()
-    outcome, trace = standing_still(parts, state), TurnTrace(step_before=state.step, step_after=state.step)
+    agents_view = CaseState.from_dict({**state.to_dict(), "escalated": False})
+    outcome, trace = standing_still(parts, agents_view), TurnTrace(step_before=state.step, step_after=state.step)
     text = last_customer_text(parts, state.session)
-    trace.passages = _timed(trace, "search", lambda: stages.search(parts, state, outcome, text))
-    context = stages.draft_context(parts, state, outcome, text, trace.passages)
-    draft = trace.draft = _timed(trace, "draft", lambda: parts.drafter.draft(context))
-    result = _timed(trace, "output_rails", lambda: stages.output_rails(parts, state, outcome, draft))
+    trace.passages = stages.search(parts, agents_view, outcome, text)
+    context = stages.draft_context(parts, agents_view, outcome, text, trace.passages)
+    trace.draft = drafter.draft(dataclasses.replace(context, turn_no=context.turn_no + variant))
+    result = stages.output_rails(parts, agents_view, outcome, trace.draft, text)
     trace.verdicts = list(result.verdicts)
     reply = recording.make_reply(Turn(state.session, "", "bot"), state, outcome, result, trace, started)
     return TracedReply(reply, trace)
 
 
 def agent_turn(parts: Parts, turn: Turn, state: CaseState, version: int | None) -> TracedReply:
-    """An agent's (edited) reply: the output rails run on it as on a draft, then it is recorded (kind agent).
+    """An agent's reply, sent exactly as typed: the output rails check it and their verdicts are
+    recorded with it (kind agent), but they rewrite nothing."""
+    from guardrails.rails import OutputResult
 
-    What the customer receives is ``result.text``, the rails' version of the agent's words.
-    """
     started = time.perf_counter()
     outcome, trace = standing_still(parts, state), TurnTrace(step_before=state.step, step_after=state.step)
     cleaned, notes = stages.clean_input(turn.text)
     agent_said = Turn(turn.session, cleaned, "agent", turn.agent_id or "agent")
     trace.draft = Draft(text=cleaned, drafter="agent")
-    result = stages.output_rails(parts, state, outcome, trace.draft)
-    trace.verdicts = list(result.verdicts)
+    context = stages.output_context(parts, state, outcome, last_customer_text(parts, turn.session))
+    trace.verdicts = list(check_agent_text(cleaned, context).verdicts)
+    result = OutputResult(text=cleaned, verdicts=tuple(trace.verdicts), blocked=False)
     reply = recording.make_reply(agent_said, state, outcome, result, trace, started)
     recording.record_turn(parts, agent_said, state, version, outcome, trace, reply, notes, kind="agent")
     return TracedReply(reply, trace)

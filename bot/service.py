@@ -15,14 +15,16 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from bot import pipeline
+from bot import customer_events, handover, pipeline, stages
+from bot.agent_check import AgentCheck, check_agent_text
 from bot.drafting import make_drafter
 from bot.engine import CaseState
+from bot.ownership import NOTE, RELEASE, TAKE, owner_in
 from bot.parts import BOOK_KEY_FILE, Parts
 from bot.pipeline import TracedReply, handle_turn
 from bot.records import CaseConflict, RecordStore
 from bot.records.anchor import anchored_store
-from bot.records.bodies import EVENT_KINDS, transcript
+from bot.records.bodies import transcript
 from bot.session_locks import SessionLocks
 from bot.settings import Settings
 from bot.types import Actor, Reply, Turn
@@ -185,16 +187,47 @@ class CsBot:
             return self._agent_turn(turn.session, turn.agent_id or "agent", turn.text)
         if not isinstance(turn.text, str | bytes):
             turn = Turn(turn.session, "", turn.actor, turn.agent_id)
-        return self._in_session(turn.session, lambda state, version: handle_turn(self.parts, turn, state, version))
+
+        def run(state: CaseState, version: int | None) -> TracedReply:
+            held = handover.owner(self.parts.records.for_session(turn.session)) != "bot"  # an agent answers
+            return TracedReply(*handover.held_turn(self.parts, turn, state, version)) if held else handle_turn(
+                self.parts, turn, state, version
+            )
+
+        return self._in_session(turn.session, run)
 
     # --- copilot and hand-over -----------------------------------------------------------------
-    def suggest(self, session: str) -> Reply:
-        """Draft the next bot reply for an agent to edit; nothing is sent, recorded or advanced."""
+    def suggest(self, session: str, variant: int = 0) -> Reply:
+        """Draft the next reply for an agent to edit; nothing is sent, recorded or advanced.
+
+        On an escalated case the draft is what the agent would say, not the bot's holding line: the
+        case is drafted as if open, so it answers the customer's last message with the facts and the
+        grounds. ``variant`` > 0 asks for another wording: the templates' next variant, and every other
+        one from the other drafter when an LLM drafts.
+        """
         state, _ = self._load(session)
-        return pipeline.suggest_turn(self.parts, state).reply
+        return pipeline.suggest_turn(self.parts, state, self._drafter_for(variant), variant).reply
+
+    def _drafter_for(self, variant: int) -> Any:
+        """Every other variant comes from the other drafter (the templates when an LLM drafts)."""
+        from bot.drafting.template import TemplateDrafter
+
+        if variant % 2 == 1 and self.drafter.name != "template":
+            return TemplateDrafter(self.parts.templates)
+        return self.drafter
+
+    def check_agent_text(self, session: str, text: str) -> AgentCheck:
+        """The output rails' objections to an agent's text, as typed; nothing is changed or recorded."""
+        state, _ = self._load(session)
+        cleaned, _ = stages.clean_input(text)
+        outcome = pipeline.standing_still(self.parts, state)
+        context = stages.output_context(self.parts, state, outcome, pipeline.last_customer_text(self.parts, session))
+        return check_agent_text(cleaned, context)
 
     def agent_send(self, session: str, agent_id: str, text: str) -> Reply:
-        """An agent's (edited) reply: checked by the output rails, recorded with actor=agent."""
+        """An agent's reply, sent exactly as typed: the output rails check it (``check_agent_text``, shown
+        to the agent before sending) and their verdicts are recorded with it, but they rewrite nothing.
+        The record keeps the text masked, like any text a person typed (``bot.pipeline.agent_turn``)."""
         return self._agent_turn(session, agent_id, text).reply
 
     def _agent_turn(self, session: str, agent_id: str, text: str) -> TracedReply:
@@ -238,7 +271,45 @@ class CsBot:
             fields["agent_id"] = who
         self._append_event(session, "system" if who == "system" else "agent", "end", fields, (reason or "").strip())
 
-    def _append_event(self, session: str, actor: str, kind: str, fields: dict[str, Any], reason: str = "") -> None:
+    def case_owner(self, session: str) -> str | None:
+        """The agent who owns this session's case now, or None (see ``bot.ownership``)."""
+        return owner_in(self.parts.records.for_session(session))
+
+    def take_case(self, session: str, agent_id: str) -> None:
+        """An agent takes the case over (from the bot, or from another agent); recorded in the chain."""
+        who = _event_field(agent_id, "agent_id", 40)
+        if self.case_owner(session) != who:
+            self._append_event(session, "agent", TAKE, {"agent_id": who})
+
+    def release_case(self, session: str, agent_id: str) -> None:
+        """The owning agent hands the case back to the queue (and the bot)."""
+        who = _event_field(agent_id, "agent_id", 40)
+        if self.case_owner(session) == who:
+            self._append_event(session, "agent", RELEASE, {"agent_id": who})
+
+    def add_note(self, session: str, agent_id: str, text: str) -> None:
+        """An internal note on the case: recorded (masked) for staff, never shown to the customer."""
+        who = _event_field(agent_id, "agent_id", 40)
+        if not isinstance(text, str) or not 0 < len(text.strip()) <= MAX_REASON_CHARS:
+            raise ValueError(f"a note is 1-{MAX_REASON_CHARS} characters")
+        self._append_event(session, "agent", NOTE, {"agent_id": who}, note=text.strip())
+
+    def record_satisfaction(self, session: str, rating: str) -> None:
+        """The customer's answer to the satisfaction question at the close, written with the case."""
+        if rating not in customer_events.ratings():
+            raise ValueError(f"rating is one of {', '.join(customer_events.ratings())}")
+        self._append_event(session, "customer", "satisfaction", {"rating": rating})
+
+    def record_attachment(self, session: str, fields: dict[str, Any]) -> None:
+        """A file the customer sent (stored beside the records): the chain keeps its id, masked name, type,
+        size and SHA-256, never its bytes."""
+        state, _ = self._load(session)
+        named = {**fields, "name": self.parts.scrub(state, str(fields["name"]))}
+        self._append_event(session, "customer", "attachment", named)
+
+    def _append_event(
+        self, session: str, actor: str, kind: str, fields: dict[str, Any], reason: str = "", note: str = ""
+    ) -> None:
         """One insert-only record of a case event, written with the case state like a turn (retried on a race)."""
 
         def attempt() -> None:
@@ -246,6 +317,8 @@ class CsBot:
             body = {**fields, "step_before": state.step, "step_after": state.step}
             if reason:
                 body["reason"] = self.parts.scrub(state, reason)
+            if note:
+                body["note"] = self.parts.scrub(state, note)
             self.parts.records.append(
                 session=session, case_id=state.case_id, actor=actor, kind=kind, body=body,
                 case_state=state.to_dict(), expected_version=version,
@@ -258,7 +331,7 @@ class CsBot:
     def case_view(self, session: str) -> CaseView:
         state, _ = self._load(session)
         rows = self.parts.records.for_session(session)
-        exchanges = [row["body"] for row in rows if row["kind"] not in EVENT_KINDS]  # not consent, end or erasure
+        exchanges = [row["body"] for row in rows if "verdicts" in row["body"]]  # not consent, end or other events
         last: dict[str, Any] = exchanges[-1] if exchanges else {}
         procedure = self.parts.engine.procedures[state.procedure]
         return CaseView(

@@ -19,7 +19,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 BODY_VERSION = 1  # 0: bodies written before the version was recorded (same keys, untyped)
-EVENT_KINDS = frozenset({"consent", "end", "erasure"})  # case events; every other kind is an exchange
+# case events (take…note: bot/ownership.py); every other kind is an exchange
+EVENT_KINDS = frozenset({"consent", "end", "erasure", "take", "release", "note", "satisfaction", "attachment"})
 MessageActor = Literal["customer", "bot", "agent"]
 
 
@@ -138,10 +139,14 @@ class Message:
 
 def messages_of(row: Mapping[str, Any]) -> list[Message]:
     """The messages one record holds: the customer's (when there was text) and the reply (bot or agent)."""
+    seq, at = int(row["id"]), str(row["created_at"])
+    if row["kind"] == "attachment":  # a file the customer sent: a line of theirs (the file is kept apart)
+        from bot.customer_events import attachment_line
+
+        return [Message(seq, "customer", attachment_line(row["body"]), at)]
     if row["kind"] in EVENT_KINDS:
         return []
     body = read_turn(row["body"])
-    seq, at = int(row["id"]), str(row["created_at"])
     found = []
     if body.masked_text and row["actor"] == "customer":
         found.append(Message(seq, "customer", body.masked_text, at))

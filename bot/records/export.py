@@ -52,6 +52,12 @@ def _event_line(row: Mapping[str, Any]) -> str | None:
     if kind == "consent":
         channel = phrases["channels"].get(body.get("channel"), body.get("channel", ""))
         return str(phrases["consent"]).format(notice_version=body.get("notice_version", ""), channel=channel)
+    if kind in ("satisfaction", "attachment"):
+        from bot.customer_events import attachment_record_line, satisfaction_line
+
+        if kind == "satisfaction":
+            return satisfaction_line(str(body.get("rating", "")))
+        return attachment_record_line(body)
     if kind == "erasure":
         return str(phrases["erasure"]).format(erased_values=body.get("erased_values", 0), reason=body.get("reason", ""))
     if kind != "end":
