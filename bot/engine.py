@@ -19,7 +19,7 @@ from bot import conversation
 from bot.classify import Classification, Classifier
 from bot.procedures import Procedure, load_procedures
 from bot.slots import SlotSpec, derive, extract, load_slot_specs
-from bot.yamlmarks import load_yaml
+from knowledge.datafile import DataModel, load_model
 from guardrails.types import MaskedText, RailFlag
 
 ESCALATION_FILE = Path(__file__).resolve().parent / "config" / "escalation.yaml"
@@ -84,6 +84,13 @@ class StepOutcome:
     notes: tuple[str, ...] = ()  # sentences the reply adds: side answers, a way round, a negotiation
 
 
+class EscalationRules(DataModel):
+    """bot/config/escalation.yaml: which input-rail actions and categories hand a case to a person."""
+
+    actions: list[str] = []
+    categories: list[str] = []
+
+
 class Engine:
     """Procedures + slot catalogue + classifier; holds no per-case state itself."""
 
@@ -99,9 +106,9 @@ class Engine:
         self.classifier = classifier
         self.escalate_after_turns = escalate_after_turns
         self.orders: Any = None  # an OrderSystem (bot/orders) that stated facts are checked against, if any
-        rules = load_yaml(ESCALATION_FILE)
-        self.escalation_actions = frozenset(rules.get("actions", ()))
-        self.escalation_categories = frozenset(rules.get("categories", ()))
+        rules = load_model(ESCALATION_FILE, EscalationRules)
+        self.escalation_actions = frozenset(rules.actions)
+        self.escalation_categories = frozenset(rules.categories)
 
     @classmethod
     def load(cls, escalate_after_turns: int = 8) -> Engine:

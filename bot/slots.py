@@ -14,14 +14,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from bot.yamlmarks import DataError, load_yaml, where
+from pydantic import Field
+
 from guardrails.types import MaskChange
+from knowledge.datafile import DataError, DataModel, load_raw_and_model, where
 from knowledge.numerals import chinese_to_arabic
 
 SLOTS_FILE = Path(__file__).resolve().parent / "config" / "slots.yaml"
-_KINDS = {"text", "regex", "keywords", "date", "days", "entity", "derived"}
 _CONTEXT_WINDOW = 8
 _ABSOLUTE_DATES = (
     re.compile(r"(?P<y>20\d{2})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})\s*[日号]?"),
@@ -57,6 +58,36 @@ class SlotSpec:
     told: str = ""  # how a reply states the value back ("{value}收到商品"); "" → "label value"
 
 
+class KeywordValue(DataModel):
+    value: str
+    words: list[str] = Field(min_length=1)
+
+
+class SlotEntry(DataModel):
+    """One slot as written in slots.yaml (see the comment at the top of that file)."""
+
+    label: str | None = None
+    kind: Literal["text", "regex", "keywords", "date", "days", "entity", "derived"]
+    ask: str = ""
+    told: str = ""
+    patterns: list[str] = []
+    expected_patterns: list[str] = []
+    values: list[KeywordValue] = []
+    context: list[str] = []
+    types: list[str] = []
+    only_in_step: str | None = None
+    max_chars: int = 80
+    exclude: list[str] = []
+    implies: dict[str, str] = {}
+    ignore: str | None = None
+
+
+class SlotsFile(DataModel):
+    """bot/config/slots.yaml."""
+
+    slots: dict[str, SlotEntry]
+
+
 def _compile(patterns: Iterable[str], path: Path, node: Any) -> tuple[re.Pattern[str], ...]:
     compiled = []
     for pattern in patterns:
@@ -67,34 +98,29 @@ def _compile(patterns: Iterable[str], path: Path, node: Any) -> tuple[re.Pattern
     return tuple(compiled)
 
 
-def _spec(slot_id: str, raw: Any, path: Path) -> SlotSpec:
-    if not isinstance(raw, dict) or raw.get("kind") not in _KINDS:
-        raise DataError(f"{where(path, raw)}: slot '{slot_id}' needs a kind out of {sorted(_KINDS)}")
-    values = tuple((str(item["value"]), tuple(str(w) for w in item["words"])) for item in raw.get("values", ()))
+def _spec(slot_id: str, entry: SlotEntry, path: Path, node: Any) -> SlotSpec:
     return SlotSpec(
         id=slot_id,
-        label=str(raw.get("label", slot_id)),
-        kind=str(raw["kind"]),
-        ask=str(raw.get("ask", "")),
-        patterns=_compile(raw.get("patterns", ()), path, raw),
-        expected_patterns=_compile(raw.get("expected_patterns", ()), path, raw),
-        values=values,
-        context=tuple(raw.get("context", ())),
-        types=tuple(raw.get("types", ())),
-        only_in_step=raw.get("only_in_step"),
-        max_chars=int(raw.get("max_chars", 80)),
-        exclude=tuple(str(v) for v in raw.get("exclude", ())),
-        implies=tuple((str(k), str(v)) for k, v in (raw.get("implies") or {}).items()),
-        ignore=_compile([raw["ignore"]], path, raw)[0] if raw.get("ignore") else None,
-        told=str(raw.get("told", "")),
+        label=entry.label if entry.label is not None else slot_id,
+        kind=entry.kind,
+        ask=entry.ask,
+        patterns=_compile(entry.patterns, path, node),
+        expected_patterns=_compile(entry.expected_patterns, path, node),
+        values=tuple((item.value, tuple(item.words)) for item in entry.values),
+        context=tuple(entry.context),
+        types=tuple(entry.types),
+        only_in_step=entry.only_in_step,
+        max_chars=entry.max_chars,
+        exclude=tuple(entry.exclude),
+        implies=tuple(entry.implies.items()),
+        ignore=_compile([entry.ignore], path, node)[0] if entry.ignore else None,
+        told=entry.told,
     )
 
 
 def load_slot_specs(path: Path = SLOTS_FILE) -> dict[str, SlotSpec]:
-    raw = load_yaml(path)
-    if not isinstance(raw, dict) or not isinstance(raw.get("slots"), dict):
-        raise DataError(f"{path.name}:1: expected a top-level 'slots' mapping")
-    return {slot_id: _spec(slot_id, spec, path) for slot_id, spec in raw["slots"].items()}
+    raw, model = load_raw_and_model(path, SlotsFile)
+    return {slot_id: _spec(slot_id, entry, path, raw["slots"][slot_id]) for slot_id, entry in model.slots.items()}
 
 
 def _keywords(spec: SlotSpec, text: str) -> str | None:
