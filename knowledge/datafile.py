@@ -137,6 +137,15 @@ _TYPE_NAMES = {
 }
 
 
+def _item_name(item: Any) -> str:
+    """``（id: r1）`` for a list item that names itself, so a long list's entry is easy to find."""
+    if isinstance(item, dict):
+        for key in ("id", "name", "procedure", "value", "kind"):
+            if isinstance(item.get(key), str | int):
+                return f"（{key}: {item[key]}）"
+    return ""
+
+
 def _locate(raw: Any, loc: Sequence[int | str]) -> tuple[int, list[str]]:
     """The line the error location points at in the loaded document, and the readable key path."""
     node, line, names = raw, getattr(raw, "line", 1) or 1, []
@@ -149,7 +158,7 @@ def _locate(raw: Any, loc: Sequence[int | str]) -> tuple[int, list[str]]:
             item_lines = getattr(node, "item_lines", None)
             line = item_lines[step] if item_lines else line
             node = node[step]
-            names.append(f"第{step + 1}项")
+            names.append(f"第{step + 1}项" + _item_name(node))
         elif isinstance(node, dict) and isinstance(step, str) and step not in node and step.isidentifier():
             names.append(step)  # a missing key: stay on the line of the mapping that lacks it
         # otherwise a pydantic-internal step (union member, validator name): skip it
@@ -189,6 +198,7 @@ def _model_in(annotation: Any) -> Any:
 def _message(error: Any, names: list[str], model: type[BaseModel]) -> str:
     kind = error["type"]
     key = names[-1] if names else ""
+    subject = f"「{names[-2]}」{key}" if len(names) > 1 and key.startswith("第") else f"「{key}」"
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, error["loc"])
         close = difflib.get_close_matches(key, allowed, n=1)
@@ -198,14 +208,14 @@ def _message(error: Any, names: list[str], model: type[BaseModel]) -> str:
     if kind == "missing":
         return f"缺少必填的键「{key}」"
     if kind in _TYPE_NAMES:
-        return f"「{key}」应为{_TYPE_NAMES[kind]}，现在是 {_shown(error.get('input'))}"
+        return f"{subject}应为{_TYPE_NAMES[kind]}，现在是 {_shown(error.get('input'))}"
     if kind == "literal_error":
-        return f"「{key}」只能是 {error['ctx']['expected']} 之一，现在是 {_shown(error.get('input'))}"
+        return f"{subject}只能是 {error['ctx']['expected']} 之一，现在是 {_shown(error.get('input'))}"
     if kind in ("value_error", "assertion_error"):
         return str(error["ctx"]["error"])
     if kind in ("too_short", "too_long"):
-        return f"「{key}」项数不对：{error['msg']}"
-    return f"「{key}」{error['msg']}"
+        return f"{subject}项数不对：{error['msg']}"
+    return f"{subject}{error['msg']}"
 
 
 def shown_path(path: Path) -> str:
