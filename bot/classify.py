@@ -39,7 +39,7 @@ class ClassifyEntry(DataModel):
     procedure: str = Field(min_length=1)
     weight: int = 1
     words: list[str] = Field(min_length=1)
-    unless: list[str] = []
+    unless: list[str] = Field(default_factory=list)
     opening_only: bool = False
 
 

@@ -15,12 +15,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import Field
+
 from bot import conversation
 from bot.classify import Classification, Classifier
 from bot.procedures import Procedure, load_procedures
 from bot.slots import SlotSpec, derive, extract, load_slot_specs
-from knowledge.datafile import DataModel, load_model
 from guardrails.types import MaskedText, RailFlag
+from knowledge.datafile import DataModel, load_model
 
 ESCALATION_FILE = Path(__file__).resolve().parent / "config" / "escalation.yaml"
 _MAX_MOVES = 12  # more moves than steps means a switch loop in the data; stop rather than spin
@@ -87,8 +89,8 @@ class StepOutcome:
 class EscalationRules(DataModel):
     """bot/config/escalation.yaml: which input-rail actions and categories hand a case to a person."""
 
-    actions: list[str] = []
-    categories: list[str] = []
+    actions: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
 
 
 class Engine:

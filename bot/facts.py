@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import Field
+
 from bot.understand import Understanding, classify_reply, understand
 from bot.understand.data import table
 from knowledge.datafile import DataModel, Regex, load_checked
@@ -61,8 +63,8 @@ class CompanyFile(DataModel):
     sells: list[str]
     channels: dict[str, list[str]]
     services: list[str]
-    answers: list[CompanyAnswer] = []
-    out_of_scope: list[OutOfScope] = []
+    answers: list[CompanyAnswer] = Field(default_factory=list)
+    out_of_scope: list[OutOfScope] = Field(default_factory=list)
 
 
 DIALOGUE_FILE = CONFIG / "dialogue.yaml"

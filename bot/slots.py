@@ -70,15 +70,15 @@ class SlotEntry(DataModel):
     kind: Literal["text", "regex", "keywords", "date", "days", "entity", "derived"]
     ask: str = ""
     told: str = ""
-    patterns: list[str] = []
-    expected_patterns: list[str] = []
-    values: list[KeywordValue] = []
-    context: list[str] = []
-    types: list[str] = []
+    patterns: list[str] = Field(default_factory=list)
+    expected_patterns: list[str] = Field(default_factory=list)
+    values: list[KeywordValue] = Field(default_factory=list)
+    context: list[str] = Field(default_factory=list)
+    types: list[str] = Field(default_factory=list)
     only_in_step: str | None = None
     max_chars: int = 80
-    exclude: list[str] = []
-    implies: dict[str, str] = {}
+    exclude: list[str] = Field(default_factory=list)
+    implies: dict[str, str] = Field(default_factory=dict)
     ignore: str | None = None
 
 

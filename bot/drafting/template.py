@@ -18,8 +18,7 @@ from pydantic import AfterValidator, Field, RootModel
 
 from bot.drafting.base import DraftContext, register
 from bot.settings import Settings
-from bot.types import Draft
-from bot.types import STEP_IDS
+from bot.types import STEP_IDS, Draft
 from knowledge.datafile import DataError, load_model
 from knowledge.types import Passage
 
@@ -37,7 +36,8 @@ def _template_key(key: str) -> str:
     """A step id, ``step.outcome`` (a step's wording for one outcome), or a key the drafter uses."""
     if key in _SPECIAL_KEYS or key.split(".", 1)[0] in STEP_IDS:
         return key
-    raise ValueError(f"未知的模板「{key}」：应为步骤（{', '.join(STEP_IDS)}）、步骤.结果，或 {', '.join(_SPECIAL_KEYS)}")
+    steps, special = ", ".join(STEP_IDS), ", ".join(_SPECIAL_KEYS)
+    raise ValueError(f"未知的模板「{key}」：应为步骤（{steps}）、步骤.结果，或 {special}")
 
 
 TemplateKey = Annotated[str, AfterValidator(_template_key)]

@@ -77,7 +77,7 @@ class Festival(DataModel):
 
     month: int | None = Field(default=None, ge=1, le=12)
     day: int | None = Field(default=None, ge=1, le=31)
-    dates: dict[int, str] = {}
+    dates: dict[int, str] = Field(default_factory=dict)
 
 
 class TimeFile(DataModel):

@@ -34,8 +34,8 @@ class TypeEntry(DataModel):
     class_: Literal["sensitive", "general"] = Field(alias="class")
     label: str = Field(min_length=1)
     mask: MaskWidth = MaskWidth()
-    context: list[str] = []
-    negative_context: list[str] = []
+    context: list[str] = Field(default_factory=list)
+    negative_context: list[str] = Field(default_factory=list)
 
 
 class PiiFile(DataModel):
@@ -44,7 +44,7 @@ class PiiFile(DataModel):
     sensitive_mask_operator: Literal["placeholder", "mask", "redact", "hash"] = "placeholder"
     redact_text: str = "[已删除]"
     types: dict[str, TypeEntry]
-    priority: list[str] = []
+    priority: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)

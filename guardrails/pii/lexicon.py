@@ -9,6 +9,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from pydantic import Field
+
 from guardrails.pii.config import CONFIG_DIR, PiiConfigError
 from knowledge.datafile import DataError, DataModel, Regex, load_checked
 
@@ -19,50 +21,50 @@ Words = list[str]
 
 class NamesSection(DataModel):
     tagger: str
-    compound_surnames: Words = []
-    everyday_compound_surnames: Words = []
+    compound_surnames: Words = Field(default_factory=list)
+    everyday_compound_surnames: Words = Field(default_factory=list)
     surnames: str
     ambiguous_surnames: str = ""
     given_name_chars: str
     common_word_frequency: int
     rare_word_frequency: int
     unlisted_in_guess: int
-    place_words_after: Words = []
+    place_words_after: Words = Field(default_factory=list)
     product_code_after: Regex = ""
-    cues_before: Words = []
-    cues_before_weak: Words = []
-    cue_terms: Words = []
-    titles_after: Words = []
-    function_word_tags: Words = []
-    roles_before: Words = []
-    verbs_after: Words = []
+    cues_before: Words = Field(default_factory=list)
+    cues_before_weak: Words = Field(default_factory=list)
+    cue_terms: Words = Field(default_factory=list)
+    titles_after: Words = Field(default_factory=list)
+    function_word_tags: Words = Field(default_factory=list)
+    roles_before: Words = Field(default_factory=list)
+    verbs_after: Words = Field(default_factory=list)
     locatives: str = ""
     not_in_name: str = ""
-    deny: Words = []
+    deny: Words = Field(default_factory=list)
 
 
 class NamesInContextSection(DataModel):
     list_separators: str
-    list_joiners: Words = []
-    list_ends: Words = []
-    words_after: Words = []
-    latin_deny: Words = []
+    list_joiners: Words = Field(default_factory=list)
+    list_ends: Words = Field(default_factory=list)
+    words_after: Words = Field(default_factory=list)
+    latin_deny: Words = Field(default_factory=list)
 
 
 class NamesModelSection(DataModel):
     score: float
     tags: Words
-    latin_tags: Words = []
+    latin_tags: Words = Field(default_factory=list)
     backed_score: float | None = None
-    famous_tags: Words = []
-    veto_tags: Words = []
+    famous_tags: Words = Field(default_factory=list)
+    veto_tags: Words = Field(default_factory=list)
     veto_below: float | None = None
 
 
 class ForeignNamesSection(DataModel):
     transliteration_chars: str
     separators: str
-    deny: Words = []
+    deny: Words = Field(default_factory=list)
 
 
 class AddressSection(DataModel):
@@ -73,11 +75,11 @@ class AddressSection(DataModel):
     town_suffixes: Words
     road_suffixes: Words
     number_suffixes: Words
-    compound_suffixes: Words = []
+    compound_suffixes: Words = Field(default_factory=list)
     building_suffixes: Words
     room_suffixes: Words
-    stop_words_in_place_names: Words = []
-    stop_words: Words = []
+    stop_words_in_place_names: Words = Field(default_factory=list)
+    stop_words: Words = Field(default_factory=list)
 
 
 class LexiconFile(DataModel):

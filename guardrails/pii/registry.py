@@ -45,15 +45,15 @@ class CustomRecognizerEntry(DataModel):
     label: str | None = None
     class_: Literal["sensitive", "general"] = Field(default="sensitive", alias="class")
     patterns: list[CustomPattern] = Field(min_length=1)
-    context: list[str] = []
-    negative_context: list[str] = []
-    deny_list: list[str] = []
+    context: list[str] = Field(default_factory=list)
+    negative_context: list[str] = Field(default_factory=list)
+    deny_list: list[str] = Field(default_factory=list)
 
 
 class CustomRecognizersFile(DataModel):
     """guardrails/config/custom_recognizers.yaml."""
 
-    recognizers: list[CustomRecognizerEntry] = []
+    recognizers: list[CustomRecognizerEntry] = Field(default_factory=list)
 
 
 class CustomRecognizer(Recognizer):

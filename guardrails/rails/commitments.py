@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from guardrails.rails.config import COMMITMENTS_FILE, RailConfigError, compile_alternation, read_data
-from guardrails.rails.schema import CommitmentsFile
 from guardrails.rails.registry import rail
 from guardrails.rails.runner import OutputContext, RailOutcome
+from guardrails.rails.schema import CommitmentsFile
 from guardrails.rails.text import Edit, apply_edits, sentence_spans
 
 

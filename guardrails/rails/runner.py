@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from guardrails.rails.config import OUTPUT_RAILS_FILE, RailConfigError, load_input_config, read_data
-from guardrails.rails.schema import OutputRailsFile
 from guardrails.rails.registry import get_rail
+from guardrails.rails.schema import OutputRailsFile
 from guardrails.types import RailVerdict, VerdictKind
 
 Step = Literal["accept", "triage", "investigate", "resolve", "record"]

@@ -14,12 +14,11 @@ from guardrails.types import RailAction, RailCategory
 from knowledge.datafile import DataModel, Regex
 
 
-
 class ClassifierSection(DataModel):
     enabled: bool = False
     categories: list[RailCategory] | None = None
     exemplars: str
-    ngram: list[int] = [1, 3]
+    ngram: list[int] = Field(default_factory=lambda: [1, 3])
     c: float = 50.0
     threshold: float = 0.5
 
@@ -35,11 +34,11 @@ class InputRuleEntry(DataModel):
     category: RailCategory
     action: RailAction
     check: str = "patterns"  # an input check registered with @rail (registry.py)
-    patterns: list[str] = []
-    keywords: list[str] = []
-    exceptions: list[str] = []
-    recheck_categories: list[RailCategory] = []
-    all_of: list[str] = []
+    patterns: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+    exceptions: list[str] = Field(default_factory=list)
+    recheck_categories: list[RailCategory] = Field(default_factory=list)
+    all_of: list[str] = Field(default_factory=list)
     window: int = 0  # checked with all_of (config.py): 1..400 characters
 
 
@@ -47,14 +46,14 @@ class InputRailsFile(DataModel):
     """guardrails/config/input_rails.yaml."""
 
     classifier: ClassifierSection | None = None
-    char_map: dict[str, str] = {}
+    char_map: dict[str, str] = Field(default_factory=dict)
     leet: LeetSection | None = None
-    terms: dict[str, Any] = {}  # name → words; checked with the patterns (config.py)
+    terms: dict[str, Any] = Field(default_factory=dict)  # name → words; checked with the patterns (config.py)
     rules: list[InputRuleEntry] = Field(min_length=1)
 
 
 class Exfiltration(DataModel):
-    allowed_hosts: list[str] = []
+    allowed_hosts: list[str] = Field(default_factory=list)
 
 
 class ServiceLanguage(DataModel):
@@ -69,7 +68,7 @@ class Language(DataModel):
 class Disclaimer(DataModel):
     text: str = Field(min_length=1)
     present_when_all: list[str] = Field(min_length=1)
-    law_markers: list[Regex] = []
+    law_markers: list[Regex] = Field(default_factory=list)
 
 
 class OutputRailsFile(DataModel):
@@ -78,9 +77,9 @@ class OutputRailsFile(DataModel):
     rails: list[str]  # rail ids; the runner checks each is registered
     exfiltration: Exfiltration = Exfiltration()
     personal_data_operator: str = "redact"
-    personal_data_min_scores: dict[str, float] = {}
+    personal_data_min_scores: dict[str, float] = Field(default_factory=dict)
     service_language: ServiceLanguage | None = None
-    forbidden_phrasing: list[Regex] = []
+    forbidden_phrasing: list[Regex] = Field(default_factory=list)
     language: Language = Language()
     disclaimer: Disclaimer
     canned: dict[str, Annotated[str, Field(min_length=1)]]
@@ -102,8 +101,8 @@ class CommitmentsFile(DataModel):
     """guardrails/config/commitments.yaml."""
 
     always: list[str] = Field(min_length=1)
-    never: list[str] = []
+    never: list[str] = Field(default_factory=list)
     outcome: list[str] = Field(min_length=1)
-    outcome_allowed_steps: list[str] = []
-    exceptions: list[str] = []
-    softening: list[Softening] = []
+    outcome_allowed_steps: list[str] = Field(default_factory=list)
+    exceptions: list[str] = Field(default_factory=list)
+    softening: list[Softening] = Field(default_factory=list)
