@@ -80,6 +80,11 @@ def load_yaml(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise DataError(f"{path}: 无法读取（cannot read）: {error}") from error
+    return load_yaml_text(text, path)
+
+
+def load_yaml_text(text: str, path: Path) -> Any:
+    """``load_yaml`` for text already read (``path`` names it in errors)."""
     try:
         return yaml.load(text, Loader=_MarkLoader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
