@@ -12,13 +12,28 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
-import yaml
 
 from bot.plaintext import md_escape
 from bot.types import STEP_NAMES_ZH
+from knowledge.datafile import DataModel, load_checked
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 EVENTS_FILE = Path(__file__).resolve().parent / "events.yaml"
+
+
+class EndPhrases(DataModel):
+    agent: str
+    system: str
+
+
+class EventsFile(DataModel):
+    """bot/records/events.yaml: how the timeline phrases consent, end and erasure records."""
+
+    consent: str
+    end: EndPhrases
+    erasure: str
+    reason: str
+    channels: dict[str, str]
 EVENT_KINDS = frozenset({"consent", "end", "erasure"})
 ACTOR_NAMES = {"customer": "顾客", "bot": "客服机器人", "agent": "人工客服", "system": "系统"}
 
@@ -43,7 +58,7 @@ def _slot_labels() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _event_phrases() -> dict[str, Any]:
-    return dict(yaml.safe_load((EVENTS_FILE).read_text(encoding="utf-8")))
+    return dict(load_checked(EVENTS_FILE, EventsFile))
 
 
 def _event_line(row: Mapping[str, Any]) -> str | None:

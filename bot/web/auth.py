@@ -13,10 +13,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -24,7 +22,9 @@ from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine,
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
+from bot.web.data_models import ROLES_FILE, RolesFile
 from bot.web.password_policy import weakness
+from knowledge.datafile import load_checked
 
 SESSION_COOKIE = "csbot_staff"
 CSRF_COOKIE = "csbot_csrf"
@@ -40,7 +40,7 @@ class AuthError(ValueError):
 
 @cache
 def _role_table() -> dict[str, object]:
-    return yaml.safe_load((Path(__file__).parent / "roles.yaml").read_text(encoding="utf-8"))
+    return dict(load_checked(ROLES_FILE, RolesFile))
 
 
 def role_names() -> dict[str, str]:

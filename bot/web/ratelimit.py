@@ -17,13 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import cache
-from pathlib import Path
 from typing import Protocol
 
-import yaml
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from bot.web.data_models import RATELIMITS_FILE, RateLimitsFile
+from knowledge.datafile import load_checked
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -39,7 +40,7 @@ class Rule:
 
 @cache
 def _table() -> dict[str, object]:
-    return yaml.safe_load((Path(__file__).parent / "ratelimits.yaml").read_text(encoding="utf-8"))
+    return dict(load_checked(RATELIMITS_FILE, RateLimitsFile))
 
 
 def rules(setting_per_minute: int = 30) -> tuple[Rule, ...]:

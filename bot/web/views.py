@@ -9,20 +9,19 @@ from __future__ import annotations
 import html
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from bot.plaintext import md_escape
 from bot.types import STEP_IDS, STEP_NAMES_ZH
+from bot.web.data_models import STEPS_PLAIN_FILE, StepsPlainFile
+from knowledge.datafile import load_checked
 
 ROLE_OF_ACTOR = {"customer": "user", "bot": "assistant", "agent": "assistant", "system": "assistant"}
 
 
 @cache
 def plain_steps() -> dict[str, str]:
-    table: dict[str, str] = yaml.safe_load((Path(__file__).parent / "steps_plain.yaml").read_text(encoding="utf-8"))
+    table: dict[str, str] = dict(load_checked(STEPS_PLAIN_FILE, StepsPlainFile))
     return table
 
 
