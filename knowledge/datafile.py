@@ -239,7 +239,7 @@ def validate_data(raw: Any, model: type[Model], path: Path) -> Model:
         problems = []
         for error in invalid.errors():
             line, names = _locate(raw, error["loc"])
-            trail = " → ".join(names)
+            trail = " → ".join(names[:-1] if error["type"] == "missing" else names)
             prefix = f"{shown_path(path)}:{line}: " + (f"{trail}: " if trail else "")
             problems.append(prefix + _message(error, names, model))
         raise DataError("\n".join(problems), problems) from None
