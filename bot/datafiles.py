@@ -166,8 +166,8 @@ def _core_laws(path: Path) -> None:
     from knowledge.scope import CoreLawsFile, parse_core_laws
 
     raw = load_yaml(path)
-    parse_core_laws(raw, shown_path(path))
     validate_data(raw, CoreLawsFile, path)
+    parse_core_laws(raw, shown_path(path))
 
 
 def _law_aliases(path: Path) -> None:

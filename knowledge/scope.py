@@ -29,9 +29,8 @@ def core_laws() -> tuple[str, ...]:
     """Full names of the core customer-service laws, as written in the data file."""
     path = Path(str(resources.files("knowledge") / "data" / "core_laws.yaml"))
     raw = load_yaml(path)
-    names = parse_core_laws(raw)
-    validate_data(raw, CoreLawsFile, path)  # unknown keys
-    return names
+    validate_data(raw, CoreLawsFile, path)
+    return parse_core_laws(raw)
 
 
 class CoreLaw(DataModel):
