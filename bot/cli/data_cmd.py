@@ -9,6 +9,7 @@ plus the checks across files (a procedure naming a slot, element or template tha
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -33,10 +34,13 @@ def register(app: typer.Typer) -> None:
 
     @data_app.command("validate")
     def validate(
-        paths: list[Path] = typer.Argument(None, help="Files or folders to check (default: every data file)."),
-        kind: str | None = typer.Option(
-            None, "--kind", help="The kind of a file outside its usual place (e.g. a copy): slots, procedures, …"
-        ),
+        paths: Annotated[
+            list[Path] | None, typer.Argument(help="Files or folders to check (default: every data file).")
+        ] = None,
+        kind: Annotated[
+            str | None,
+            typer.Option("--kind", help="The kind of a file outside its usual place (e.g. a copy): slots, procedures, …"),
+        ] = None,
     ) -> None:
         """Check data files; print each problem as file:line: message; exit 1 on any problem."""
         from bot.datafiles import KINDS_BY_NAME
