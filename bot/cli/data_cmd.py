@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         kind: Annotated[
             str | None,
-            typer.Option("--kind", help="The kind of a file outside its usual place (e.g. a copy): slots, procedures, …"),
+            typer.Option("--kind", help="The kind of a file outside its usual place (a copy): slots, procedures, …"),
         ] = None,
     ) -> None:
         """Check data files; print each problem as file:line: message; exit 1 on any problem."""
