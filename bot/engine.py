@@ -20,7 +20,7 @@ from pydantic import Field
 from bot import conversation
 from bot.classify import Classification, Classifier
 from bot.procedures import Procedure, load_procedures
-from bot.slots import SlotSpec, derive, extract, load_slot_specs
+from bot.slots import SlotSpec, derive, extract, load_slot_specs, slot_roles
 from guardrails.types import MaskedText, RailFlag
 from knowledge.datafile import DataModel, load_model
 
@@ -105,6 +105,7 @@ class Engine:
     ) -> None:
         self.procedures = dict(procedures)
         self.slot_specs = dict(slot_specs)
+        self.roles = slot_roles(self.slot_specs)  # role → slot id (slots.yaml ``role``)
         self.classifier = classifier
         self.escalate_after_turns = escalate_after_turns
         self.orders: Any = None  # an OrderSystem (bot/orders) that stated facts are checked against, if any
@@ -207,9 +208,10 @@ class Engine:
         state.slots.update(new)
         for key in new:
             state.fact_turns[key] = state.turns
-        if "receipt_date" in new and "days_since_receipt" not in new:
-            state.slots.pop("days_since_receipt", None)  # recomputed from the newer date below
-        derive(state.slots, today)
+        receipt_slot, days_slot = self.roles["receipt_date"], self.roles["days_since_receipt"]
+        if receipt_slot in new and days_slot not in new:
+            state.slots.pop(days_slot, None)  # recomputed from the newer date below
+        derive(state.slots, today, self.roles)
         return new
 
     def _reclassify(self, state: CaseState, text: str, first_turn: bool) -> tuple[Classification | None, str | None]:

@@ -25,6 +25,20 @@ CONFIG = Path(__file__).resolve().parent / "config"
 _POSITION_CHARS = 40
 
 
+class Wording(DataModel):
+    """How replies and the written record state the case (dialogue.yaml ``wording``)."""
+
+    agreed: str
+    date: str
+    not_provided: str
+    fact: str
+    chosen_remedy: str
+    customer_position: str
+    counter_offer: str
+    seller_named: str
+    seller_unknown: str
+
+
 class DialogueFile(DataModel):
     """bot/config/dialogue.yaml: how the bot asks, re-asks, and answers around the procedure."""
 
@@ -43,6 +57,7 @@ class DialogueFile(DataModel):
     order_not_found: str
     order_no_again: str
     no_repeat: list[str]
+    wording: Wording
 
 
 class CompanyAnswer(DataModel):
