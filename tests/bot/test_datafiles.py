@@ -143,3 +143,55 @@ def test_cli_refuses_an_unknown_kind_and_a_file_it_cannot_place(tmp_path: Path) 
     stray.write_text("a: 1\n", encoding="utf-8")
     result = runner.invoke(build_app(), ["data", "validate", str(stray)])
     assert result.exit_code == 1 and "--kind" in result.output
+
+
+def slots_copy_with(tmp_path: Path, old: str, new: str) -> Path:
+    path = copy_of("slots", tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("    role: agreement\n", "", "缺少角色 agreement"),
+        ("    role: purchase_date\n", "    role: receipt_date\n", "「receipt_date」在 receipt_date, purchase_date"),
+        ("    role: chosen_remedy\n", "    role: chosen_remedies\n", "「role」只能是"),
+    ],
+)
+def test_when_a_slot_role_is_missing_doubled_or_unknown_then_loading_says_so(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    path = slots_copy_with(tmp_path, old, new)
+    problems = problems_of(path, KINDS_BY_NAME["slots"])
+    assert_names_file_and_line(problems, path)
+    assert any(message in problem for problem in problems), problems
+
+
+def test_when_the_receipt_date_slot_is_renamed_then_derivation_follows_its_role(tmp_path: Path) -> None:
+    from datetime import date
+
+    from bot.slots import derive, load_slot_specs, slot_roles
+
+    path = slots_copy_with(tmp_path, "  receipt_date:\n", "  received_on:\n")
+    roles = slot_roles(load_slot_specs(path))
+    assert roles["receipt_date"] == "received_on"
+    slots = {"received_on": "2026-11-20"}
+    derive(slots, date(2026, 11, 25), roles)
+    assert slots["days_since_receipt"] == "5"
+    slots = {"days_since_receipt": "3"}
+    derive(slots, date(2026, 11, 25), roles)
+    assert slots["received_on"] == "2026-11-22"
+
+
+def test_when_a_date_is_said_in_units_then_the_units_from_slots_yaml_count_the_days() -> None:
+    from datetime import date
+
+    from bot.slots import date_words, extract, load_slot_specs
+
+    words = date_words()
+    assert words.unit_days["个星期"] == 7 and words.relative_n.search("3个星期前")
+    found = extract(load_slot_specs(), "两个星期前收到的", step="investigate", today=date(2026, 11, 25))
+    assert found["receipt_date"] == "2026-11-11"
