@@ -16,7 +16,7 @@ import typer
 
 def validate_paths(paths: list[Path], kind_name: str | None = None) -> tuple[list[str], int]:
     """The problems found and the number of files checked."""
-    from bot.datafiles import KINDS_BY_NAME, cross_file_problems, problems_of, shipped_files
+    from bot.cli.datafiles import KINDS_BY_NAME, cross_file_problems, problems_of, shipped_files
 
     kind = KINDS_BY_NAME[kind_name] if kind_name else None
     files: list[Path] = []
@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Check data files; print each problem as file:line: message; exit 1 on any problem."""
-        from bot.datafiles import KINDS_BY_NAME
+        from bot.cli.datafiles import KINDS_BY_NAME
 
         if kind is not None and kind not in KINDS_BY_NAME:
             typer.echo(f"不认识的种类 {kind!r}；可用：{', '.join(KINDS_BY_NAME)}", err=True)

@@ -1,9 +1,10 @@
 """The catalogue of hand-edited data files: which files there are, and how each kind is checked.
 
-``csbot data validate`` walks it. Each kind's check is the loader the product itself uses (so a
-file that validates also loads), run on the given path; every loader goes through
-``knowledge.datafile``, so problems read ``file:line: message``. Dialogue sets under
-``eval/dialogues`` have their own schema and checker (``csbot eval``) and are not listed here.
+``csbot data validate`` walks it; it lives with the command line because it reaches every layer.
+Each kind's check is the loader the product itself uses (so a file that validates also loads), run
+on the given path; every loader goes through ``knowledge.datafile``, so problems read
+``file:line: message``. Dialogue sets under ``eval/dialogues`` have their own schema and checker
+(``csbot eval check``) and are not listed here.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from knowledge.datafile import DataError, load_model, shown_path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def _slots(path: Path) -> None:
@@ -197,6 +198,18 @@ def _expansions(path: Path) -> None:
     load_expansion_text(path.read_text(encoding="utf-8"), shown_path(path))
 
 
+def _promises(path: Path) -> None:
+    from eval.schemas import PromisesFile
+
+    load_model(path, PromisesFile)
+
+
+def _known_failures(path: Path) -> None:
+    from eval.schemas import KnownFailuresFile
+
+    load_model(path, KnownFailuresFile)
+
+
 @dataclass(frozen=True)
 class DataKind:
     """One kind of data file: its name, where such files live (globs from the repository root), its check."""
@@ -242,6 +255,8 @@ KINDS: tuple[DataKind, ...] = (
     DataKind("topics", "法律咨询主题", ("knowledge/data/topics.yaml",), _topics),
     DataKind("expansions", "检索扩展词",
              ("knowledge/data/expansions.yaml", "knowledge/data/expansions/*.yaml"), _expansions),
+    DataKind("promises", "承诺用语（评测）", ("eval/promises.yaml",), _promises),
+    DataKind("known_failures", "已知失败的对话（评测）", ("eval/known_failures.yaml",), _known_failures),
 )
 KINDS_BY_NAME = {kind.name: kind for kind in KINDS}
 
