@@ -22,7 +22,7 @@ from bot.classify import Classification, Classifier
 from bot.procedures import Procedure, load_procedures
 from bot.slots import SlotSpec, derive, extract, load_slot_specs, slot_roles
 from guardrails.types import MaskedText, RailFlag
-from knowledge.datafile import DataModel, load_model
+from knowledge.datafile import DataError, DataModel, load_model, load_yaml
 
 ESCALATION_FILE = Path(__file__).resolve().parent / "config" / "escalation.yaml"
 _MAX_MOVES = 12  # more moves than steps means a switch loop in the data; stop rather than spin
@@ -86,6 +86,20 @@ class StepOutcome:
     notes: tuple[str, ...] = ()  # sentences the reply adds: side answers, a way round, a negotiation
 
 
+def _check_agreement_wording(specs: Mapping[str, SlotSpec]) -> None:
+    """dialogue.yaml ``wording.agreed`` (the yes) must be a value the agreement slot can take."""
+    from bot.facts import DIALOGUE_FILE, dialogue_rules
+
+    agreement = specs[slot_roles(specs)["agreement"]]
+    agreed = dialogue_rules()["wording"]["agreed"]
+    if agreement.values and agreed not in {value for value, _ in agreement.values}:
+        line = getattr(load_yaml(DIALOGUE_FILE)["wording"], "key_lines", {}).get("agreed", 0)
+        raise DataError(
+            f"{DIALOGUE_FILE.name}:{line}: wording → agreed: 「{agreed}」不是槽位 {agreement.id} 的取值"
+            f"（{', '.join(value for value, _ in agreement.values)}）"
+        )
+
+
 class EscalationRules(DataModel):
     """bot/config/escalation.yaml: which input-rail actions and categories hand a case to a person."""
 
@@ -122,6 +136,7 @@ class Engine:
 
         procedures, specs, classifier = load_procedures(), load_slot_specs(), Classifier.load()
         validate(procedures, slots=specs, elements=load_elements(), has_template=TemplateBook.load().has)
+        _check_agreement_wording(specs)
         return cls(procedures, specs, classifier, escalate_after_turns)
 
     def escalates(self, flag: RailFlag) -> bool:
