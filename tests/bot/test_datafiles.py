@@ -195,3 +195,17 @@ def test_when_a_date_is_said_in_units_then_the_units_from_slots_yaml_count_the_d
     assert words.unit_days["个星期"] == 7 and words.relative_n.search("3个星期前")
     found = extract(load_slot_specs(), "两个星期前收到的", step="investigate", today=date(2026, 11, 25))
     assert found["receipt_date"] == "2026-11-11"
+
+
+def test_when_the_agreed_wording_is_not_a_value_of_the_agreement_slot_then_the_engine_refuses_to_load(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import bot.facts
+    from bot.engine import Engine
+    from knowledge.datafile import DataError
+
+    rules = dict(bot.facts.dialogue_rules())
+    rules["wording"] = {**rules["wording"], "agreed": "好滴"}
+    monkeypatch.setattr(bot.facts, "dialogue_rules", lambda: rules)
+    with pytest.raises(DataError, match=r"dialogue\.yaml:[1-9]\d*: wording → agreed: 「好滴」"):
+        Engine.load()
