@@ -19,7 +19,7 @@ from bot.types import STEP_NAMES_ZH
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 EVENTS_FILE = Path(__file__).resolve().parent / "events.yaml"
-EVENT_KINDS = frozenset({"consent", "end", "erasure"})
+EVENT_KINDS = frozenset({"consent", "end", "erasure", "take", "release", "note"})  # take…note: bot/ownership.py
 ACTOR_NAMES = {"customer": "顾客", "bot": "客服机器人", "agent": "人工客服", "system": "系统"}
 
 

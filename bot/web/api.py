@@ -27,6 +27,7 @@ from bot.web.schemas import (
     EscalateIn,
     Health,
     MessageIn,
+    NoteIn,
     PrivacyNoticeOut,
     ReplyOut,
     SessionCreated,
@@ -225,8 +226,53 @@ def agent_queue(ctx: Ctx, user: Annotated[StaffUser, require("copilot")]) -> lis
 def agent_send(
     session_id: ExistingSession, body: AgentMessageIn, ctx: Ctx, user: Annotated[StaffUser, require("copilot")]
 ) -> dict[str, object]:
-    """Send an agent's (edited) reply; it passes the output rails and the record names the agent."""
+    """Send an agent's reply exactly as typed (call ``/check`` first to see what the output rails object
+    to); the record keeps it masked, with the rails' verdicts, under the agent's name."""
     return ctx.bot.agent_send(session_id, user.name, body.text).to_json()
+
+
+@router.post("/api/v1/agent/sessions/{session_id}/check", tags=["staff"])
+def agent_check(
+    session_id: ExistingSession, body: AgentMessageIn, ctx: Ctx, user: Annotated[StaffUser, require("copilot")]
+) -> dict[str, object]:
+    """What each output rail objects to in an agent's text, in Chinese; nothing is changed or recorded."""
+    from bot.web.rail_words import rail_name, reasons_zh
+
+    check = ctx.bot.check_agent_text(session_id, body.text)
+    objections = [
+        {**item.to_json(), "rule_zh": rail_name(item.rule), "reasons_zh": reasons_zh(item.reasons)}
+        for item in check.objections
+    ]
+    return {"clean": check.clean, "objections": objections}
+
+
+@router.post("/api/v1/agent/sessions/{session_id}/take", tags=["staff"])
+def agent_take(
+    session_id: ExistingSession, ctx: Ctx, user: Annotated[StaffUser, require("copilot")]
+) -> dict[str, object]:
+    """The agent owns the case (recorded); while they do, the bot drafts for them only."""
+    ctx.bot.take_case(session_id, user.name)
+    return {"session": session_id, "owner": ctx.bot.case_owner(session_id)}
+
+
+@router.post("/api/v1/agent/sessions/{session_id}/release", tags=["staff"])
+def agent_release(
+    session_id: ExistingSession, ctx: Ctx, user: Annotated[StaffUser, require("copilot")]
+) -> dict[str, object]:
+    """The owning agent hands the case back (recorded); anyone else's release changes nothing."""
+    ctx.bot.release_case(session_id, user.name)
+    return {"session": session_id, "owner": ctx.bot.case_owner(session_id)}
+
+
+@router.post("/api/v1/agent/sessions/{session_id}/notes", tags=["staff"])
+def agent_note(
+    session_id: ExistingSession, body: NoteIn, ctx: Ctx, user: Annotated[StaffUser, require("copilot")]
+) -> dict[str, object]:
+    """An internal note on the case (masked, staff only, never shown to the customer)."""
+    if not body.text.strip():
+        raise api_error(422, "empty_note", "备注不能为空。")
+    ctx.bot.add_note(session_id, user.name, body.text)
+    return {"session": session_id, "noted": True}
 
 
 @router.post("/api/v1/agent/sessions/{session_id}/escalate", response_model=ReplyOut, tags=["staff"])

@@ -81,6 +81,10 @@ class EndIn(BaseModel):
     )
 
 
+class NoteIn(BaseModel):
+    text: str = Field(min_length=1, max_length=500, description="An internal note (masked before it is recorded)")
+
+
 class EndedOut(BaseModel):
     session: str
     ended: bool = Field(description="true once the end is in the written record (ending twice records it once)")

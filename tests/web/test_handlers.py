@@ -118,7 +118,7 @@ class TestCopilot:
     def test_when_agent_accepts_the_draft_unedited_then_exactly_that_text_is_sent(self, web_app: FastAPI) -> None:
         session, case_id = opened_case(web_app)
         copilot = AgentHandlers(web_app.state.ctx)
-        suggested = copilot.open(session)[6]
+        suggested = copilot.open(session)[9]  # after the 9 shown parts
         copilot.accept(session, suggested, staff(web_app, "agent"))
         last = web_app.state.ctx.bot.records.for_case(case_id)[-1]
         assert (last["actor"], last["body"]["reply"]) == ("agent", suggested)
@@ -129,7 +129,8 @@ class TestCopilot:
         session, case_id = opened_case(web_app)
         copilot = AgentHandlers(web_app.state.ctx)
         draft = copilot.open(session)[3]["value"]
-        *_, notice = copilot.send(session, draft + "（坐席已核对）", staff(web_app, "agent"))
+        answer = copilot.send(session, draft + "（坐席已核对）", staff(web_app, "agent"))
+        notice = answer[-4]  # then the check panel, its confirm row and the pending text
         assert "已发送" in notice
         rows = web_app.state.ctx.bot.records.for_case(case_id)
         assert rows[-1]["actor"] == "agent" and rows[-1]["body"]["agent_id"] == "agent-user"
