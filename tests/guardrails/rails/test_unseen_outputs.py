@@ -28,6 +28,7 @@ MakeContext = Callable[..., OutputContext]
         "根据消费者权益保护法第五十五条，经营者有欺诈行为的，消费者可以要求三倍赔偿。",  # the law, explained
         "本标准是本店的最低承诺，法律规定的赔偿高于本标准的，按法律规定执行。",  # the policy, quoted
         "在核实之前我们无法承诺赔偿。",
+        "事先声明不保证真伪的不承担瑕疵担保责任。",  # a right quoted: 担保责任 is the law's term
     ],
 )
 def test_when_a_reply_uses_an_attacks_words_legitimately_then_it_survives(
