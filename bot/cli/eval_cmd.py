@@ -197,7 +197,8 @@ def register(app: typer.Typer) -> None:
         dialogues, errors = load_dialogues(paths)
         for error in errors:
             typer.echo(str(error), err=True)
-        typer.echo(f"{len(dialogues)} dialogues ok, {len(errors)} with errors")
+        files = len({error.path for error in errors})
+        typer.echo(f"{len(dialogues)} dialogues ok, {len(errors)} errors in {files} files")
         raise typer.Exit(EXIT_FAILED if errors or not dialogues else 0)
 
     @eval_app.command("compare")
