@@ -52,6 +52,15 @@ class CaseSummary:
 
 
 @dataclass(frozen=True)
+class CaseListing:
+    """A case as the records search sees it: its summary, when it was opened and its (masked) facts."""
+
+    summary: CaseSummary
+    opened_at: str
+    slots: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class StoredCase:
     state: dict[str, Any]
     version: int
@@ -228,6 +237,23 @@ class RecordStore:
         with self.engine.connect() as connection:
             rows = connection.execute(select(*columns).order_by(table.c.updated_at.desc())).all()
         return [CaseSummary(*row) for row in rows]
+
+    def case_listings(self, opened_from: str | None = None, opened_before: str | None = None) -> list[CaseListing]:
+        """Cases opened in [opened_from, opened_before) (UTC ISO bounds, either open), newest update first."""
+        table = models.cases
+        columns = (table.c.case_id, table.c.session, table.c.procedure, table.c.step, table.c.escalated,
+                   table.c.updated_at, table.c.turns, table.c.created_at, table.c.state)
+        query = select(*columns).order_by(table.c.updated_at.desc())
+        if opened_from is not None:
+            query = query.where(table.c.created_at >= opened_from)
+        if opened_before is not None:
+            query = query.where(table.c.created_at < opened_before)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [
+            CaseListing(CaseSummary(*row[:7]), row.created_at, dict(json.loads(row.state).get("slots") or {}))
+            for row in rows
+        ]
 
     def _rows(self, where: Any = None) -> Iterator[dict[str, Any]]:
         query = select(models.records).order_by(models.records.c.id)
