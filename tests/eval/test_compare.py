@@ -94,3 +94,19 @@ def test_a_run_whose_file_failed_to_load_is_not_shown_green_in_the_report() -> N
     assert 'class="card bad"' in card and "0 / 0" in card
     good = render_report(run_of(result("x")))
     assert 'class="card good"><div class="label">passed' in good
+
+
+def test_side_by_side_pairs_each_turn_of_each_dialogue_and_can_keep_only_changes() -> None:
+    from eval.side_by_side import MISSING, side_by_side
+
+    a = run_of(result("x"), result("y")).to_json()
+    b = run_of(result("x"), result("y", passes=False), result("z")).to_json()
+    rows = side_by_side(a, b)
+    by_dialogue = {row[0]: row for row in rows}
+    assert set(by_dialogue) == {"x（通过/通过）", "y（通过/未通过）", "z（—/通过）"}
+    y = by_dialogue["y（通过/未通过）"]
+    assert y[3].startswith("【受理】") and y[4].startswith("【初步处理】")
+    assert y[5] == "" and "step" in y[6]  # B's failed expectation, beside A's clean turn
+    assert by_dialogue["z（—/通过）"][3] == MISSING
+    changed = [row[0] for row in side_by_side(a, b, only_changed=True)]
+    assert changed == ["y（通过/未通过）", "z（—/通过）"]
