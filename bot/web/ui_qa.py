@@ -216,7 +216,7 @@ def build(ctx: WebContext) -> gr.Blocks:
         gr.Markdown("### 运行记录")
         history = gr.Dataframe(
             headers=list(HISTORY_HEADERS), datatype="str", interactive=False, type="array", wrap=True,
-            value=handlers.history(), elem_id="history",
+            value=handlers.history(), label="运行记录（最新在前）", elem_id="history",
         )
         gr.Markdown("### 比较两次评测")
         with gr.Row():
