@@ -27,6 +27,7 @@ import bm25s
 from bot.settings import Settings
 from knowledge.numerals import short_law_title
 from knowledge.policies import PolicyLibrary
+from knowledge.progress import bar
 from knowledge.statutes import StatuteStore
 from knowledge.tokenize import tokenize
 
@@ -91,6 +92,9 @@ def imported_records(index_dir: Path) -> list[dict[str, Any]]:
     return [chunk for entry in registry.values() for chunk in entry["records"]]
 
 
+DENSE_BATCH = 256  # passages embedded and written per step (one progress tick)
+
+
 def build_index(
     settings: Settings, *, laws: Sequence[str] | None = None, progress: bool = False, dense: bool | None = None
 ) -> IndexStats:
@@ -103,13 +107,13 @@ def build_index(
     documents = imported_records(index_dir)
     records = statutes + policies + documents
     _say(progress, f"tokenising {len(records)} passages")
-    tokens = [tokenize(index_text(r)) for r in records]
+    tokens = [tokenize(index_text(r)) for r in bar(records, "分词", enabled=progress, total=len(records))]
     write_lexical(index_dir, records, tokens)
     build_dense = settings.dense_weight > 0 if dense is None else dense
     model = None
     if build_dense:
         _say(progress, "embedding passages (dense side)")
-        model = write_dense(settings, records)
+        model = write_dense(settings, records, progress)
     elif (index_dir / "chroma").exists() and not settings.chroma_url:
         shutil.rmtree(index_dir / "chroma")  # stale vectors must not outlive the records they describe
     stats = IndexStats(len(statutes), len(policies), len(documents), build_dense, model,
@@ -132,7 +136,7 @@ def write_lexical(index_dir: Path, records: list[dict[str, Any]], tokens: list[l
     save_json(index_dir / RECORDS, records)
 
 
-def write_dense(settings: Settings, records: list[dict[str, Any]]) -> str:
+def write_dense(settings: Settings, records: list[dict[str, Any]], progress: bool = False) -> str:
     """Embed only passages whose text or model changed since the last build; drop vanished ones."""
     from knowledge.dense import DenseStore
     from knowledge.embedding import load_embedder
@@ -143,7 +147,9 @@ def write_dense(settings: Settings, records: list[dict[str, Any]]) -> str:
     wanted = {r["id"]: dense_metadata(r, embedder.name) for r in records}
     store.delete([i for i in existing if i not in wanted])
     todo = [r for r in records if existing.get(r["id"]) != wanted[r["id"]]["sha"]]
-    store.upsert([r["id"] for r in todo], [index_text(r) for r in todo], [wanted[r["id"]] for r in todo])
+    batches = [todo[start:start + DENSE_BATCH] for start in range(0, len(todo), DENSE_BATCH)]
+    for batch in bar(batches, "向量化", enabled=progress, total=len(batches), unit="批"):
+        store.upsert([r["id"] for r in batch], [index_text(r) for r in batch], [wanted[r["id"]] for r in batch])
     return embedder.name
 
 
