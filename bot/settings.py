@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     widget_origins: str = Field(
         default="", description="space-separated origins allowed to frame /widget (CSP frame-ancestors); empty: none"
     )
+    record_timezone: str | None = Field(
+        default=None, description="IANA zone the 书面记录 shows times in; default bot/records/record_text.yaml's"
+    )
     customer_token_ttl_s: int = Field(default=24 * 3600, ge=60, description="lifetime of a customer bearer token")
     customer_resume_s: int = Field(
         default=30 * 24 * 3600, ge=60, description="how long an old customer token can be traded for a new one"

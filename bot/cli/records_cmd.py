@@ -29,7 +29,7 @@ def _store() -> RecordStore:
 
     settings = load_settings()
     settings.home.mkdir(parents=True, exist_ok=True)
-    return RecordStore(settings.records_url)
+    return RecordStore(settings.records_url, settings.record_timezone)
 
 
 def _anchor() -> Anchor:

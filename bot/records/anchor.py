@@ -165,6 +165,6 @@ def anchored_store(settings: Settings) -> RecordStore:
     """The records store of these settings, checkpointed at every case close."""
     from bot.records.store import RecordStore
 
-    store = RecordStore(settings.records_url)
+    store = RecordStore(settings.records_url, settings.record_timezone)
     store.on_close = Anchor.for_settings(settings).on_close
     return store

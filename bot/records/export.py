@@ -144,7 +144,7 @@ def render_case(
     fmt: Literal["md", "html"],
     timezone: str | None = None,
 ) -> str:
-    """The record; times in ``timezone`` (default CSBOT_RECORD_TIMEZONE, else record_text.yaml's)."""
+    """The record; times in ``timezone`` (CSBOT_RECORD_TIMEZONE), else record_text.yaml's zone."""
     state = state or {}
     zone = record_timezone(timezone)
     ends = [row for row in rows if row["kind"] == "end"]

@@ -8,7 +8,6 @@ and one that no pattern knows is left out rather than shown in English.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -20,7 +19,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 TEXT_FILE = Path(__file__).resolve().parent / "record_text.yaml"
-TIMEZONE_ENV = "CSBOT_RECORD_TIMEZONE"
 
 
 @cache
@@ -29,8 +27,8 @@ def record_text() -> dict[str, Any]:
 
 
 def record_timezone(name: str | None = None) -> ZoneInfo:
-    """The zone the record's times are shown in: ``name``, else CSBOT_RECORD_TIMEZONE, else the YAML's."""
-    chosen = name or os.environ.get(TIMEZONE_ENV) or str(record_text()["timezone"])
+    """The zone the record's times are shown in: ``name`` (CSBOT_RECORD_TIMEZONE), else the YAML's."""
+    chosen = name or str(record_text()["timezone"])
     try:
         return ZoneInfo(chosen)
     except (ZoneInfoNotFoundError, ValueError) as error:

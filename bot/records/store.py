@@ -97,8 +97,9 @@ def _now() -> str:
 class RecordStore:
     """Insert-only, hash-chained records plus the mutable ``cases`` table, in one database."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, timezone: str | None = None) -> None:
         self.url = url
+        self.timezone = timezone  # the zone exports show times in (CSBOT_RECORD_TIMEZONE); None: the default
         self.engine = make_engine(url)
         self.on_close: Callable[[RecordStore], None] | None = None  # set by whoever anchors the chain
         migrate(self.engine)
@@ -318,7 +319,7 @@ class RecordStore:
         rows = self.for_case(case_id)
         if not rows:
             raise KeyError(f"no records for case {case_id}")
-        return render_case(case_id, rows, chained_state(rows), fmt)
+        return render_case(case_id, rows, chained_state(rows), fmt, self.timezone)
 
 
 def chained_state(rows: list[dict[str, Any]]) -> dict[str, Any] | None:

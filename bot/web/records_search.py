@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.records.record_text import local_time, record_timezone
 from bot.records.store import CaseListing
@@ -50,11 +51,11 @@ def make_query(text: str | None, opened_from: str | None = "", opened_to: str | 
     return query
 
 
-def _utc_bound(day: date | None) -> str | None:
+def _utc_bound(day: date | None, zone: ZoneInfo) -> str | None:
     """Local midnight of ``day`` as the UTC ISO text the store keeps (same shape, so it sorts alike)."""
     if day is None:
         return None
-    moment = datetime.combine(day, time.min, tzinfo=record_timezone()).astimezone(UTC)
+    moment = datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
     return moment.isoformat(timespec="microseconds")
 
 
@@ -69,13 +70,16 @@ def _haystack(listing: CaseListing, procedure_names: Mapping[str, str]) -> str:
 def find_cases(store: Any, query: CaseQuery, procedure_names: Mapping[str, str]) -> list[CaseListing]:
     """Cases opened in the date range whose number, procedure, step or facts contain every query word."""
     before = query.opened_to + timedelta(days=1) if query.opened_to else None
-    listings = store.case_listings(_utc_bound(query.opened_from), _utc_bound(before))
+    zone = record_timezone(store.timezone)
+    listings = store.case_listings(_utc_bound(query.opened_from, zone), _utc_bound(before, zone))
     words = query.text.lower().split()
     return [listing for listing in listings if all(word in _haystack(listing, procedure_names) for word in words)]
 
 
-def listing_rows(listings: list[CaseListing], procedure_names: Mapping[str, str]) -> list[list[str]]:
-    zone, shown = record_timezone(), "%Y-%m-%d %H:%M"
+def listing_rows(
+    listings: list[CaseListing], procedure_names: Mapping[str, str], timezone: str | None = None
+) -> list[list[str]]:
+    zone, shown = record_timezone(timezone), "%Y-%m-%d %H:%M"
     rows = []
     for listing in listings:
         case, slots = listing.summary, listing.slots

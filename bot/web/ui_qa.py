@@ -135,7 +135,7 @@ class QaHandlers:
 
     def history(self) -> list[list[str]]:
         """The run history: every saved run with its label, size and outcome (local start time)."""
-        zone = record_timezone()
+        zone = record_timezone(self.ctx.settings.record_timezone)
         return [run.row(local_time(run.started_at, zone, "%Y-%m-%d %H:%M")) for run in saved_runs(self.runs_dir)]
 
     def lists(self) -> tuple[Any, Any, Any, list[list[str]]]:

@@ -34,7 +34,8 @@ class RecordsHandlers:
         names = procedure_names(self.ctx.bot)
         listings = find_cases(self.ctx.bot.records, parsed, names)
         choices = [listing.summary.case_id for listing in listings]
-        return listing_rows(listings, names), gr.update(choices=choices, value=None)
+        rows = listing_rows(listings, names, self.ctx.settings.record_timezone)
+        return rows, gr.update(choices=choices, value=None)
 
     def open_row(self, evt: gr.SelectData) -> tuple[Any, list[list[str]]]:
         """A click anywhere on a result row opens that case: picked for export, its timeline shown."""

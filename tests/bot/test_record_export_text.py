@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.facts import company
+from bot.records.export import render_case
 from bot.records.record_text import intervention_zh, reason_zh
 from bot.service import CsBot
 from bot.types import Turn
@@ -43,15 +44,22 @@ def test_times_are_local_wall_clock_in_shanghai_by_default_not_raw_utc_iso(csbot
 
 
 def test_the_zone_is_configurable(csbot: CsBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.records.anchor import anchored_store
+    from bot.settings import load_settings
+
     case_id = _case(csbot, "耳机坏了要退货")
     rows = csbot.records.for_case(case_id)
     monkeypatch.setenv("CSBOT_RECORD_TIMEZONE", "America/New_York")
-    text = csbot.records.export(case_id, "md")
+    settings = load_settings().model_copy(update={"home": csbot.settings.home, "db_url": csbot.settings.db_url})
+    store = anchored_store(settings)
+    try:
+        text = store.export(case_id, "md")
+    finally:
+        store.close()
     opened = datetime.fromisoformat(rows[0]["created_at"]).astimezone(ZoneInfo("America/New_York"))
     assert f"受理时间：{opened:%Y年%m月%d日 %H:%M:%S}" in text and "当地时间（America/New" in text
-    monkeypatch.setenv("CSBOT_RECORD_TIMEZONE", "Mars/Olympus")
     with pytest.raises(ValueError, match="Mars/Olympus"):
-        csbot.records.export(case_id, "md")
+        render_case(case_id, rows, None, "md", "Mars/Olympus")
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
