@@ -85,7 +85,7 @@ def rail_name(rule: str) -> str:
     chinese, category = _input_rule_names().get(rule, ("", ""))
     category_name = table["input_categories"].get(category) or table["input_categories"].get(rule.split("_")[0])
     if chinese and re.search(r"[\u4e00-\u9fff]", chinese):
-        return f"{category_name}：{chinese}" if category_name else chinese
+        return f"{category_name}（{chinese}）" if category_name else chinese
     return str(category_name or table["unknown_rail"])
 
 

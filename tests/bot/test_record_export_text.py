@@ -103,3 +103,8 @@ def test_an_open_case_still_says_in_progress_and_leaves_the_handler_line_blank(c
     text = csbot.records.export(case_id, "md")
     assert "处理结果：处理中" in text
     assert "处理人：" in _section(text, "签署") and "agent" not in _section(text, "签署")
+
+
+def test_an_input_rule_is_named_by_its_category_and_its_own_chinese_description() -> None:
+    line = intervention_zh("injection_ignore_instructions", "block")
+    assert line == "指令注入防护（要求忽略、忘记或覆盖之前的系统指令）：已拦截输入"
