@@ -113,10 +113,10 @@ class CsBot:
 
         self.settings.home.mkdir(parents=True, exist_ok=True)
         searcher, note = None, "no search index; run `csbot index build`"
-        if index_exists(self.settings):
+        if index_exists(self.settings.search_config):
             from knowledge.search import Searcher
 
-            searcher, note = Searcher(self.settings), ""
+            searcher, note = Searcher(self.settings.search_config), ""
         return Parts(
             settings=self.settings,
             engine=_with_orders(Engine.load(self.settings.escalate_after_turns), self.settings),
@@ -124,7 +124,7 @@ class CsBot:
             templates=TemplateBook.load(),
             elements=load_elements(),
             records=anchored_store(self.settings),  # checkpointed outside the database at every case close
-            vault=open_vault(self.settings),  # safe when processes open it at once (creates tables)
+            vault=open_vault(self.settings.vault_config),  # safe when processes open it at once (creates tables)
             book_key=self.settings.key_file_secret(BOOK_KEY_FILE),
             pii_registry=default_registry(),
             searcher=searcher,

@@ -16,9 +16,10 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.records.anchor import Anchor
-from bot.records.chain import GENESIS, envelope, record_hash
+from bot.records.chain import envelope
 from bot.service import CsBot
 from bot.settings import Settings
+from guardrails.hash_chain import GENESIS, record_hash
 from guardrails.pii.vault import Vault
 from tests.fixtures.bot import Chat
 
@@ -200,7 +201,7 @@ def test_cli_checkpoint_then_verify(
 def _vault_with_audit(settings: Settings) -> Vault:
     from guardrails.pii import open_vault
 
-    vault = open_vault(settings)
+    vault = open_vault(settings.vault_config)
     vault.put("CS-1", "[手机号1]", "PHONE_NUMBER", "13912345678")
     vault.put("CS-1", "[邮箱1]", "EMAIL_ADDRESS", "a@example.com")
     vault.reveal("CS-1", "[手机号1]", actor="agent7", reason="回电核实")

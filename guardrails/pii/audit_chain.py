@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, inspect, select, text
 
-from bot.records.chain import GENESIS, record_hash
+from guardrails.hash_chain import GENESIS, record_hash
 
 _PG_AUDIT_LOCK = 7270003
 _SQLITE_GUARDS = (

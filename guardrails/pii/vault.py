@@ -18,8 +18,9 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -42,9 +43,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from guardrails.pii import audit_chain
-
-if TYPE_CHECKING:
-    from bot.settings import Settings
 
 _metadata = MetaData()
 entries = Table(
@@ -248,22 +246,28 @@ def create_tables(engine: Engine) -> None:
             time.sleep(0.05 * (attempt + 1))
 
 
-def vault_key(settings: Settings) -> bytes:
-    """``CSBOT_VAULT_KEY`` (base64 of 32 bytes) or a key generated once in ``CSBOT_HOME/keys``."""
-    if settings.vault_key:
-        try:
-            key = base64.b64decode(settings.vault_key, validate=True)
-        except (binascii.Error, ValueError) as error:
-            raise VaultError("CSBOT_VAULT_KEY must be base64 (e.g. `openssl rand -base64 32`)") from error
-        if len(key) != 32:
-            raise VaultError(f"CSBOT_VAULT_KEY must decode to 32 bytes, not {len(key)}")
-        return key
-    return settings.key_file_secret("vault.key")
+@dataclass(frozen=True)
+class VaultConfig:
+    """Where the vault keeps its database and the key it encrypts with; ``bot/settings.py`` builds it."""
+
+    url: str  # SQLAlchemy URL; sqlite:/// creates its folder
+    key: bytes = field(repr=False)  # 32 bytes (AES-256); never printed
 
 
-def open_vault(settings: Settings) -> Vault:
-    """The vault at ``settings.vault_url`` (SQLite in CSBOT_HOME unless a URL is given)."""
-    url = settings.vault_url
+def decode_vault_key(encoded: str) -> bytes:
+    """``CSBOT_VAULT_KEY``: base64 of 32 bytes; anything else is refused with a message that says what to set."""
+    try:
+        key = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise VaultError("CSBOT_VAULT_KEY must be base64 (e.g. `openssl rand -base64 32`)") from error
+    if len(key) != 32:
+        raise VaultError(f"CSBOT_VAULT_KEY must decode to 32 bytes, not {len(key)}")
+    return key
+
+
+def open_vault(config: VaultConfig) -> Vault:
+    """The vault at ``config.url`` (SQLite in CSBOT_HOME unless a URL is given)."""
+    url = config.url
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    return Vault(create_engine(url), vault_key(settings))
+    return Vault(create_engine(url), config.key)
