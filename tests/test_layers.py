@@ -25,7 +25,12 @@ def _lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "PYTHONPATH": str(root)}
     return subprocess.run(
         [str(LINT_IMPORTS), "--no-cache", "--no-logo", str(root / "pyproject.toml")],
-        cwd=root, env=environment, capture_output=True, text=True, timeout=120, check=False,
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
