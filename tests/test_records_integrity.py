@@ -263,7 +263,7 @@ def test_on_postgresql_the_vault_audit_is_chained_and_refuses_update_and_delete(
         pytest.skip("CSBOT_TEST_PG_URL is not set (PostgreSQL not available)")
     engine = create_engine(url)
     with engine.begin() as connection:
-        for table in ("vault_audit", "vault_entries"):
+        for table in ("vault_audit", "vault_entries", "migrations"):  # the vault's migrations run again
             connection.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
     vault = _vault_with_audit(bot_settings.model_copy(update={"vault_db_url": url}))
     assert vault.verify_audit().ok and vault.verify_audit().checked == 3

@@ -39,9 +39,10 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 
+from guardrails.migrations import Step, migrate
 from guardrails.pii import audit_chain
 
 _metadata = MetaData()
@@ -73,14 +74,9 @@ audit = Table(
 )
 
 _PLACEHOLDER = re.compile(r"\[[^\[\]\s]{1,12}?\d{1,6}\]")
-_CREATE_ATTEMPTS = 6
-_create_lock = threading.Lock()
+_ATTEMPTS = 6
 _audit_lock = threading.Lock()
 T = TypeVar("T")
-# What a database says when another opener created the same table or index a moment earlier
-# (SQLite: "table vault_audit already exists"; PostgreSQL: DuplicateTable, or a duplicate key in
-# pg_type) or holds the schema lock (SQLite: "database is locked").
-_LOST_RACE = ("already exists", "duplicate", "database is locked")
 
 
 class VaultError(Exception):
@@ -204,11 +200,11 @@ class Vault:
 
 def _retried(attempt: Callable[[], T]) -> T:
     """Another process linked the audit chain first (unique prev_hash, or SQLite busy): run it again."""
-    for number in range(_CREATE_ATTEMPTS):
+    for number in range(_ATTEMPTS):
         try:
             return attempt()
         except (IntegrityError, OperationalError):
-            if number == _CREATE_ATTEMPTS - 1:
+            if number == _ATTEMPTS - 1:
                 raise
             time.sleep(0.02 * (number + 1))
     raise AssertionError("unreachable")
@@ -225,25 +221,21 @@ def _masked_reason(reason: str) -> str:
     return mask_text(reason, "redact").text
 
 
-def create_tables(engine: Engine) -> None:
-    """Create the vault's tables where missing, safe when several threads or processes open it at once.
+def m001_tables(connection: Connection) -> None:
+    """The entries and the audit trail as they are today (a vault made before this keeps its tables)."""
+    for table in (entries, audit):
+        table.create(connection, checkfirst=True)
 
-    ``create_all`` checks for each table and then creates it; two openers can both see it missing and
-    the second ``CREATE`` fails. Threads of one process take turns on a lock; between processes a
-    lost race is recognised by the database's message and the check is simply run again (the other
-    opener's tables are then seen). Any other error is raised at once.
-    """
-    for attempt in range(_CREATE_ATTEMPTS):
-        try:
-            with _create_lock:
-                _metadata.create_all(engine, checkfirst=True)
-                audit_chain.guard(engine)
-            return
-        except (OperationalError, ProgrammingError, IntegrityError) as error:
-            lost_race = any(words in str(error.orig).lower() for words in _LOST_RACE)
-            if not lost_race or attempt == _CREATE_ATTEMPTS - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))
+
+MIGRATIONS: tuple[Step, ...] = (
+    ("vault_m001_tables", m001_tables),
+    ("vault_m002_audit_chain", audit_chain.guard),  # chain columns on an older trail, insert-only triggers
+)
+
+
+def create_tables(engine: Engine) -> list[str]:
+    """Apply the vault's named migrations not yet recorded (safe when several processes open it at once)."""
+    return migrate(engine, MIGRATIONS)
 
 
 @dataclass(frozen=True)
