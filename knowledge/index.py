@@ -17,7 +17,7 @@ import json
 import shutil
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -175,6 +175,3 @@ def _say(enabled: bool, message: str) -> None:
     if enabled:
         print(message, file=sys.stderr, flush=True)
 
-
-def iter_ids(records: Iterable[dict[str, Any]]) -> list[str]:
-    return [r["id"] for r in records]

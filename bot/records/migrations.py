@@ -63,7 +63,3 @@ def migrate(engine: Engine) -> list[str]:
     from guardrails.migrations import migrate as run_migrations  # the runner the vault and web tables share
 
     return run_migrations(engine, MIGRATIONS)
-
-
-def table_names(engine: Engine) -> list[str]:
-    return inspect(engine).get_table_names()

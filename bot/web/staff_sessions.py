@@ -79,9 +79,3 @@ class StaffSessions:
             with self._engine.begin() as conn:
                 conn.execute(update(staff_sessions).where(staff_sessions.c.id_hash == _digest(session_id))
                              .values(revoked_at=datetime.now(UTC)))
-
-    def revoke_user(self, name: str) -> None:
-        """End every session of one member of staff (password changed, account locked)."""
-        with self._engine.begin() as conn:
-            conn.execute(update(staff_sessions).where(staff_sessions.c.name == name)
-                         .values(revoked_at=datetime.now(UTC)))

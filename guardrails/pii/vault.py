@@ -195,8 +195,6 @@ class Vault:
         """Re-hash the audit trail; name the first row edited or removed."""
         return audit_chain.verify_audit(self._engine, audit)
 
-    delete_subject = delete_conversation
-
 
 def _retried(attempt: Callable[[], T]) -> T:
     """Another process linked the audit chain first (unique prev_hash, or SQLite busy): run it again."""
