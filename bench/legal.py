@@ -5,7 +5,8 @@
 Each question of bench/data/legal_questions.jsonl (central articles written before any answer was
 seen) opens its own session with the template drafter, twice, alternating which goes first:
 with the rights tables switched off (CSBOT_RIGHTS=off, main as it was) and on.
-Per split (sha1(id) last hex digit even = dev, odd = test):
+Per batch (old: the first 101 openings LQ-*; new: LQ2-*, written for classes the first tables did not
+cover) and split (sha1(id) last hex digit even = dev, odd = test):
 - grounded: share of opening replies citing a central article (law + article);
 - other grounds: statute citations in the reply that are not central (not necessarily wrong);
 - off-topic: citations the relevance judge (knowledge/relevance.py) would remove;
@@ -35,6 +36,10 @@ DATA = Path(__file__).resolve().parent / "data" / "legal_questions.jsonl"
 
 def split_of(qid: str) -> str:
     return "dev" if int(hashlib.sha1(qid.encode()).hexdigest()[-1], 16) % 2 == 0 else "test"
+
+
+def batch_of(qid: str) -> str:
+    return "new" if qid.startswith("LQ2-") else "old"
 
 
 def load(path: Path = DATA) -> list[dict[str, Any]]:
@@ -105,13 +110,16 @@ def main() -> int:
     parser.add_argument("--index", type=Path, default=None)
     parser.add_argument("--split", choices=("dev", "test", "both"), default="both")
     parser.add_argument("--show", action="store_true", help="print each dev reply after the change")
+    parser.add_argument("--failing", action="store_true", help="with --show: only dev replies not grounded")
+    parser.add_argument("--batch", choices=("old", "new", "all"), default="all")
     args = parser.parse_args()
 
     from bot.settings import Settings, enforce_offline_environment
     from eval.index_setup import DEFAULT_INDEX_LAWS, resolve_index
 
     enforce_offline_environment()
-    questions = [q for q in load() if args.split == "both" or split_of(q["id"]) == args.split]
+    questions = [q for q in load() if (args.split == "both" or split_of(q["id"]) == args.split)
+                 and args.batch in ("all", batch_of(q["id"]))]
     with tempfile.TemporaryDirectory(prefix="csbot-legal-") as tmp:
         index_dir = resolve_index(Settings(home=Path(tmp) / "build"), args.index, Path(tmp) / "build",
                                   DEFAULT_INDEX_LAWS)
@@ -122,21 +130,30 @@ def main() -> int:
             (home / "index").symlink_to(index_dir.resolve(), target_is_directory=True)
             homes[mode] = Settings(home=home, drafter="template")
         results = run(questions, homes)
-    print("| split | variant | n | grounded on central | other grounds | off-topic | not in force | repealed named "
-          "| p50 ms | p95 ms |\n|---|---|---|---|---|---|---|---|---|---|")
+    print("| batch | split | variant | n | grounded on central | other grounds | off-topic | not in force "
+          "| repealed named | p50 ms | p95 ms |\n|---|---|---|---|---|---|---|---|---|---|---|")
+    for batch in ("old", "new"):
+        for split in ("dev", "test"):
+            for mode, label in (("off", "before (rights off)"), ("on", "after")):
+                rows = [r for q, r in zip(questions, results[mode], strict=True)
+                        if split_of(q["id"]) == split and batch_of(q["id"]) == batch]
+                if not rows:
+                    continue
+                s = summarise(rows)
+                print(f"| {batch} | {split} | {label} | {s['n']} | {s['grounded']:.0%} | {s['other_grounds']} "
+                      f"| {s['off_topic']} | {s['not_in_force']} | {s['repealed_named']} | {s['p50_ms']:.0f} "
+                      f"| {s['p95_ms']:.0f} |")
     for split in ("dev", "test"):
-        for mode, label in (("off", "before (rights off)"), ("on", "after")):
-            rows = [r for q, r in zip(questions, results[mode], strict=True) if split_of(q["id"]) == split]
-            if not rows:
-                continue
+        rows = [r for q, r in zip(questions, results["on"], strict=True) if split_of(q["id"]) == split]
+        if rows:
             s = summarise(rows)
-            print(f"| {split} | {label} | {s['n']} | {s['grounded']:.0%} | {s['other_grounds']} | {s['off_topic']} "
-                  f"| {s['not_in_force']} | {s['repealed_named']} | {s['p50_ms']:.0f} | {s['p95_ms']:.0f} |")
+            print(f"all {split} after: n {s['n']}, p50 {s['p50_ms']:.0f} ms, p95 {s['p95_ms']:.0f} ms, "
+                  f"not in force {s['not_in_force']}")
     on, off = [r[1] for r in results["on"]], [r[1] for r in results["off"]]
     print(f"latency after/before ratio p50: {median(on) / median(off):.2f}x")
     if args.show:
         for q, r in zip(questions, results["on"], strict=True):
-            if split_of(q["id"]) == "dev":
+            if split_of(q["id"]) == "dev" and not (args.failing and r[0]["grounded"]):
                 print(q["id"], "grounded" if r[0]["grounded"] else "NOT", q["central"], "\n  ", r[2][:400])
     return 0
 

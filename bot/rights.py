@@ -18,7 +18,7 @@ from knowledge.clock import today as clock_today
 from knowledge.numerals import arabic_to_chinese
 from knowledge.regulations import regulation_article
 from knowledge.rights import Decision, decide
-from knowledge.rights.decide import cite, paragraph_text, whole_sentences
+from knowledge.rights.decide import cite, paragraph_text, quote_of, whole_sentences
 from knowledge.rights.facts import fact_reader
 from knowledge.statutes import StatuteStore
 
@@ -67,7 +67,7 @@ def quoted_ground(decision: Decision, store: StatuteStore | None = None, on: dat
     citation = cite(ground, full)
     if article is None:
         return citation, ""
-    return citation, whole_sentences(paragraph_text(article.text, ground.paragraph), ground.sentences)
+    return citation, quote_of(article.text, ground)
 
 
 def _uncited(raw: str) -> str:
@@ -85,8 +85,9 @@ def _repeal_date(law: str | None) -> str:
     return f"{day[:4]}年{int(day[5:7])}月{int(day[8:10])}日" if len(day) == 10 else "此前"
 
 
-def repealed_note(masked_text: str) -> str:
-    """A polite correction for each repealed article the customer cited, with the successor's rule."""
+def repealed_note(masked_text: str, quoted_anyway: tuple[str, int] | None = None) -> str:
+    """A polite correction for each repealed article the customer cited, with the successor's rule
+    (named only, not quoted, when the rights text quotes that article itself: ``quoted_anyway``)."""
     notes = []
     store = StatuteStore.open_default()
     for check in check_citations(masked_text):
@@ -97,7 +98,9 @@ def repealed_note(masked_text: str) -> str:
         if check.successor_articles:
             new = check.successor_articles[0]
             article = store.get(check.successor_law, new)
-            said = whole_sentences(paragraph_text(article.text, None), None) if article else ""
+            quoted_below = quoted_anyway is not None and article is not None and (
+                (article.law, article.article) == quoted_anyway)
+            said = whole_sentences(paragraph_text(article.text, None), None) if article and not quoted_below else ""
             target = f"《{check.successor_law}》第{arabic_to_chinese(new)}条"
             notes.append(f"您提到的{old}已于{when}废止，现行规定是{target}：“{said}”" if said
                          else f"您提到的{old}已于{when}废止，现行规定见{target}。")
@@ -126,8 +129,12 @@ def rights_for(masked_text: str, slots: Mapping[str, str], on: date | None = Non
     if not enabled():
         return RightsAnswer("", None, ())
     on = on or clock_today()
-    correction = repealed_note(masked_text) + renumbered_note(masked_text)
     decision = decision_for(masked_text, slots)
+    central = None
+    if decision is not None:
+        store = StatuteStore.open_default()
+        central = (store.resolve_law(decision.central.law) or decision.central.law, decision.central.article)
+    correction = repealed_note(masked_text, central) + renumbered_note(masked_text)
     if decision is None:
         return RightsAnswer(correction, None, ())
     citation, words = quoted_ground(decision, on=on)

@@ -196,7 +196,8 @@ def draft_context(
     procedure = parts.engine.procedures[state.procedure]
     fields = template_fields(parts, state, outcome.remedies)
     elements = elements_for(parts, state, outcome, fields)
-    fields.update(rights_fields(state.slots, masked_text, state.escalated))  # issue 11: bot/rights.py
+    # issue 11 (bot/rights.py): the turn that hands over to a human still states the rule asked about
+    fields.update(rights_fields(state.slots, masked_text, state.escalated and not outcome.escalated_now))
     fields["notes"] = "".join(outcome.notes)
     fields["negotiating"] = "1" if negotiating(state) else ""
     history: tuple[tuple[str, str], ...] = ()

@@ -114,7 +114,7 @@ class TemplateDrafter:
             sections.append(self.book.render(context, first, ask=context.asks[0]))
             sections.extend(self.book.render(context, "ask_more", ask=ask) for ask in context.asks[1:2])
         rights = context.fields.get("rights", "")  # issue 11: the rule's central article, statute first
-        if rights and not context.escalated:
+        if rights and (not context.escalated or context.escalated_now):  # the handover states it once
             sections.append(rights)
         grounded = [s for s in (*context.entered, context.step) if s in _GROUNDED_STEPS]
         passages = [p for p in context.passages if p.source == "policy"] if rights else context.passages

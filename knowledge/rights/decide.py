@@ -103,11 +103,12 @@ def decide(kind: str, facts: Mapping[str, object], tables: Mapping[str, Table] |
 def cite(ground: Ground, full_name: str | None = None) -> str:
     """《中华人民共和国民法典》第五百八十七条(第二款) — the form the citation check parses."""
     para = f"第{arabic_to_chinese(ground.paragraph)}款" if ground.paragraph else ""
-    return f"《{full_name or ground.law}》第{arabic_to_chinese(ground.article)}条{para}"
+    item = f"第{arabic_to_chinese(ground.item)}项" if ground.item else ""
+    return f"《{full_name or ground.law}》第{arabic_to_chinese(ground.article)}条{para}{item}"
 
 
-def paragraph_text(article_text: str, paragraph: int | None) -> str:
-    """One 款 with its items (one line each in laws.db), or the whole article."""
+def _groups(article_text: str) -> list[list[str]]:
+    """The article's 款, each a list of its lines: the paragraph, then its items （一）…"""
     lines = [line.strip() for line in article_text.splitlines() if line.strip()]
     groups: list[list[str]] = []
     for line in lines:
@@ -115,9 +116,33 @@ def paragraph_text(article_text: str, paragraph: int | None) -> str:
             groups[-1].append(line)
         else:
             groups.append([line])
+    return groups
+
+
+def paragraph_text(article_text: str, paragraph: int | None) -> str:
+    """One 款 with its items (one line each in laws.db), or the whole article."""
+    groups = _groups(article_text)
     if paragraph is None:
         return "".join("".join(g) for g in groups)
     return "".join(groups[paragraph - 1]) if 0 < paragraph <= len(groups) else ""
+
+
+def item_text(article_text: str, paragraph: int | None, item: int) -> str:
+    """One 项 of a 款 (the paragraph's n-th （一）… line), ended as a sentence: “（四）利用…进行交易。”"""
+    groups = _groups(article_text)
+    group = groups[(paragraph or 1) - 1] if 0 < (paragraph or 1) <= len(groups) else []
+    items = group[1:]
+    if not 0 < item <= len(items):
+        return ""
+    line = items[item - 1]
+    return line[:-1] + "。" if line.endswith(("；", ";", "，")) else line
+
+
+def quote_of(article_text: str, ground: Ground) -> str:
+    """What a reply quotes for a ground: its 项, or its chosen whole sentences of the 款 (or article)."""
+    if ground.item:
+        return item_text(article_text, ground.paragraph, ground.item)
+    return whole_sentences(paragraph_text(article_text, ground.paragraph), ground.sentences)
 
 
 def whole_sentences(text: str, wanted: list[int] | None) -> str:

@@ -35,6 +35,7 @@ class _Kind(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: str
     when: list[str]
+    needs_any: list[str] = []  # when given, one of these facts must be known too (a service AND a harm)
     words: str | None = None
 
 
@@ -68,6 +69,8 @@ class FactReader:
 
     def kind(self, facts: dict[str, object], text: str) -> str | None:
         for entry in self.spec.kinds:
+            if entry.needs_any and not any(name in facts for name in entry.needs_any):
+                continue
             if any(name in facts for name in entry.when) or (entry.words and re.search(entry.words, text)):
                 return entry.kind
         return None

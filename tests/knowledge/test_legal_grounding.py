@@ -141,3 +141,52 @@ def test_unsafe_food_is_offered_the_ten_fold_compensation() -> None:
     for text in ("在你们店买的牛奶过期了，20元，我要求赔偿", "订单号 DD2026110300111，有照片", "前天收到的"):
         outcome = engine.advance(state, MaskedText(text))
     assert state.step == "resolve" and any("十倍" in remedy for remedy in outcome.remedies)
+
+
+# Customer's words → rule → central article cited and quoted (classes added after the first tables).
+# Each sentence is written for this test; the ground is the one its statute text gives.
+NEW_CLASSES = [
+    ("结账的时候比价签上贵了十块，店员说以电脑为准", "pricing.above_label", "《中华人民共和国价格法》第十三条第二款"),
+    ("他们先涨价再打折，这个原价根本没卖过", "pricing.fake_original", "《中华人民共和国价格法》第十四条第四项"),
+    ("商场保安要搜我的身，说怀疑我偷东西", "safety.searched", "《中华人民共和国消费者权益保护法》第二十七条"),
+    ("在超市门口滑倒了，地上全是水", "safety.premises", "《中华人民共和国消费者权益保护法》第十八条第二款"),
+    ("我要开发票，店员说不开", "invoice.general", "《中华人民共和国消费者权益保护法》第二十二条"),
+    ("网店连个联系方式都没有，我去哪找他", "platform.no_contact_info", "《中华人民共和国消费者权益保护法》第二十八条"),
+    ("我寄给家人的东西保价了，快递给弄丢了", "carriage.insured", "《中华人民共和国民法典》第八百三十三条"),
+    ("旅行社导游带我们进了三个购物店", "travel.shopping", "《中华人民共和国旅游法》第三十五条第三款"),
+    ("拍卖行事先没说这幅画有破损", "auction.undisclosed_flaw", "《中华人民共和国拍卖法》第六十一条第一款"),
+    ("美甲店把我的手指弄感染了", "service.injury", "《中华人民共和国消费者权益保护法》第四十九条"),
+    ("合同里的违约金太高了，要我赔一半的钱", "breach.penalty_too_high", "《中华人民共和国民法典》第五百八十五条第二款"),
+    ("家具晚了一个月才送到，我另外花钱租了一套", "breach.loss", "《中华人民共和国民法典》第五百八十四条"),
+    ("我付了钱，店家单方面取消了订单", "ecommerce.order_cancelled", "《中华人民共和国电子商务法》第四十九条第一款"),
+    ("我想撤回之前给你们的定位授权", "personal_information.withdraw", "《中华人民共和国个人信息保护法》第十五条"),
+    ("网上买的裤子七天无理由退了，运费谁出", "returns.shipping", "《中华人民共和国消费者权益保护法》第二十五条第三款"),
+]
+
+
+@pytest.mark.parametrize(("words", "rule_id", "central"), NEW_CLASSES)
+def test_new_classes_cite_their_central_article(words: str, rule_id: str, central: str) -> None:
+    with fixed(date(2026, 12, 4)):
+        answer = rights_for(words, {})
+    assert answer.rule_id == rule_id
+    assert f"依据{central}：“" in answer.text  # cited, then quoted
+    checks = check_citations(answer.text)
+    assert checks and all(c.exists and c.in_force and c.quote_matches is not False for c in checks)
+
+
+def test_an_item_is_quoted_whole_and_matches_the_source() -> None:
+    answer = rights_for("你们先把价格调高再打五折", {})
+    quote = answer.text.split("第十四条第四项：“", 1)[1].split("”", 1)[0]
+    assert quote.startswith("（四）利用虚假的或者使人误解的价格手段") and quote.endswith("进行交易。")
+    assert one(f"《价格法》第十四条：“{quote}”").quote_matches
+
+
+def test_a_shop_that_does_not_act_is_not_a_platform_that_knew() -> None:
+    # 消法44-2 is the platform's joint liability; "你们一直不处理" is said to the shop itself
+    assert rights_for("平台一直不处理我的举报", {}).rule_id == "platform.knew"
+    assert rights_for("你们一直不处理，我要投诉", {}).rule_id == "ecommerce.dispute_channels"
+
+
+def test_a_service_without_harm_is_not_a_service_claim() -> None:
+    # 装修 alone does not make a harm: the service table needs an injury, a damage or a dispute over proof
+    assert rights_for("装修公司什么时候能上门量尺寸", {}).rule_id is None

@@ -9,7 +9,7 @@ import pytest
 from bot.yamlmarks import DataError
 from knowledge.rights import decide, load_tables
 from knowledge.rights.amounts import deposit_effective, food_tenfold, fraud_triple
-from knowledge.rights.decide import paragraph_text, whole_sentences
+from knowledge.rights.decide import quote_of
 from knowledge.statutes import StatuteStore
 
 # (kind, facts, rule id that must fire, {amount label: amount}) — the statute sentence in the comment.
@@ -97,6 +97,114 @@ CASES = [
     ("advertising", {"endorser": True, "health_related": True}, "advertising.endorser_health", {}),
     ("advertising", {"endorser": True}, "advertising.misleading", {}),
     ("personal_information", {"pi": True}, "personal_information.general", {}),
+    # 电商法24: 不得对…用户注销设置不合理条件; 个保法45: 有权…查阅、复制其个人信息; 15: 有权撤回其同意
+    ("personal_information", {"pi_request": "closure"}, "personal_information.closure", {}),
+    ("personal_information", {"pi_request": "access"}, "personal_information.access", {}),
+    ("personal_information", {"pi_request": "withdraw"}, "personal_information.withdraw", {}),
+    # 个保法28-1: 敏感个人信息…包括生物识别; 29: 处理敏感个人信息应当取得个人的单独同意
+    ("personal_information", {"pi_request": "sensitive"}, "personal_information.sensitive", {}),
+    # 个保法24-2: 信息推送、商业营销，应当同时提供不针对其个人特征的选项，或者…便捷的拒绝方式
+    ("personal_information", {"pi_request": "profiling"}, "personal_information.profiling", {}),
+    # 个保法24-1: 不得对个人在交易价格等交易条件上实行不合理的差别待遇
+    ("pricing", {"price_discrimination": True}, "pricing.discrimination", {}),
+    # 价格法14(四): 利用虚假的或者使人误解的价格手段，诱骗消费者…与其进行交易
+    ("pricing", {"fake_original_price": True}, "pricing.fake_original", {}),
+    # 价格法13-2: 不得在标价之外加价出售商品，不得收取任何未予标明的费用
+    ("pricing", {"above_label": True, "overcharged": True}, "pricing.above_label", {}),
+    # 价格法41: 致使消费者…多付价款的，应当退还多付部分
+    ("pricing", {"overcharged": True}, "pricing.overcharged", {}),
+    ("pricing", {}, "pricing.general", {}),
+    # 消法27: 不得搜查消费者的身体及其携带的物品
+    ("safety", {"searched": True, "premises_accident": True}, "safety.searched", {}),
+    # 民法典1198-2: 因第三人的行为造成他人损害的，由第三人承担侵权责任；经营者…承担相应的补充责任
+    ("safety", {"third_party_harm": True, "premises_accident": True}, "safety.third_party", {}),
+    # 消法18-2: 商场、餐馆…的经营者，应当对消费者尽到安全保障义务
+    ("safety", {"premises_accident": True}, "safety.premises", {}),
+    # 消法19: 采取召回措施的，经营者应当承担消费者因商品被召回支出的必要费用
+    ("safety", {"recall": True}, "safety.recall", {}),
+    # 消法18-1: 对可能危及人身、财产安全的商品…应当…作出真实的说明和明确的警示
+    ("safety", {"no_warning": True}, "safety.no_warning", {}),
+    ("safety", {}, "safety.general", {}),
+    # 消法43: 柜台租赁期满后，也可以向…柜台的出租者要求赔偿
+    ("platform", {"counter_lessee": True, "seller_unreachable": True}, "platform.counter_lessee", {}),
+    # 消法44-1: 平台提供者不能提供销售者…的真实名称、地址和有效联系方式的…也可以向平台提供者要求赔偿
+    ("platform", {"seller_unreachable": True, "platform_knew": True}, "platform.seller_unreachable", {}),
+    # 消法44-2: 明知或者应知…未采取必要措施的，依法…承担连带责任
+    ("platform", {"platform_knew": True}, "platform.knew", {}),
+    # 消法28: 采用网络…方式提供商品…的经营者…应当…提供经营地址、联系方式
+    ("platform", {"no_contact_info": True}, "platform.no_contact_info", {}),
+    ("platform", {}, "platform.general", {}),
+    # 消法22: 消费者索要发票等购货凭证…的，经营者必须出具
+    ("invoice", {"invoice": True}, "invoice.general", {}),
+    # 消法24-1: 可以依照国家规定、当事人约定退货，或者要求经营者履行更换、修理等义务
+    ("invoice", {"warranty_card_lost": True, "invoice": True}, "invoice.warranty_card_lost", {}),
+    # 消法10: 有权获得…计量正确等公平交易条件; 52: 补足商品数量
+    ("fair_trade", {"short_weight": True}, "fair_trade.short_weight", {}),
+    # 消法10: 有权拒绝经营者的强制交易行为
+    ("fair_trade", {"forced_trade": True}, "fair_trade.forced", {}),
+    # 消法8-2: 有权…要求经营者提供商品的价格、产地…; 20-2: 应当作出真实、明确的答复
+    ("fair_trade", {"info_refused": True}, "fair_trade.info_refused", {}),
+    ("fair_trade", {}, "fair_trade.general", {}),
+    # 民法典833: 赔偿额，当事人有约定的，按照其约定
+    ("carriage", {"buyer_shipping": True, "insured": True}, "carriage.insured", {}),
+    # 民法典832: 承运人对运输过程中货物的毁损、灭失承担赔偿责任
+    ("carriage", {"buyer_shipping": True, "in_transit": True}, "carriage.lost_or_damaged", {}),
+    # 旅游法35-2/3: 不得指定具体购物场所…有权…要求旅行社为其办理退货并先行垫付退货货款
+    ("travel", {"tour": True, "tour_shopping": True}, "travel.shopping", {}),
+    ("travel", {"tour": True}, "travel.general", {}),
+    # 拍卖法61-2: 在拍卖前声明不能保证拍卖标的的真伪或者品质的，不承担瑕疵担保责任
+    ("auction", {"auction": True, "auction_disclaimer": True, "undisclosed_flaw": True}, "auction.disclaimer", {}),
+    # 拍卖法61-1: 未说明拍卖标的的瑕疵，给买受人造成损害的，买受人有权向拍卖人要求赔偿
+    ("auction", {"auction": True, "undisclosed_flaw": True}, "auction.undisclosed_flaw", {}),
+    ("auction", {"auction": True}, "auction.general", {}),
+    # 消法23-3: 装饰装修等服务…六个月内发现瑕疵…由经营者承担有关瑕疵的举证责任
+    ("service", {"service": True, "burden_of_proof": True}, "service.renovation_burden", {}),
+    # 消法49: 造成…人身伤害的，应当赔偿医疗费、护理费、交通费…以及因误工减少的收入
+    ("service", {"service": True, "injury": True}, "service.injury", {}),
+    # 消法52: 造成消费者财产损害的，应当…承担修理、重作、更换…或者赔偿损失等民事责任
+    ("service", {"service": True, "property_damage": True}, "service.property_damage", {}),
+    ("service", {"service": True}, "service.general", {}),
+    # 民法典585-2: 约定的违约金过分高于造成的损失的…可以…予以适当减少
+    ("breach", {"penalty_too_high": True}, "breach.penalty_too_high", {}),
+    # 585-2: 约定的违约金低于造成的损失的…可以…予以增加
+    ("breach", {"penalty_too_low": True}, "breach.penalty_too_low", {}),
+    # 民法典563-1(三): 迟延履行主要债务，经催告后在合理期限内仍未履行 → 可以解除合同
+    ("breach", {"breach_event": True, "wants_termination": True, "extra_loss": True}, "breach.termination", {}),
+    # 民法典584: 损失赔偿额应当相当于因违约所造成的损失，包括合同履行后可以获得的利益
+    ("breach", {"breach_event": True, "extra_loss": True}, "breach.loss", {}),
+    # 民法典577: 应当承担继续履行、采取补救措施或者赔偿损失等违约责任
+    ("breach", {"breach_event": True}, "breach.general", {}),
+    # 电商法20: 并承担商品运输中的风险和责任
+    ("ecommerce", {"in_transit": True}, "ecommerce.in_transit", {}),
+    # 电商法49: 用户选择该商品或者服务并提交订单成功，合同成立
+    ("ecommerce", {"order_cancelled": True}, "ecommerce.order_cancelled", {}),
+    # 电商法21: 符合押金退还条件的，电子商务经营者应当及时退还
+    ("ecommerce", {"deposit_refund": True}, "ecommerce.deposit_refund", {}),
+    # 民法典498: 格式条款和非格式条款不一致的，应当采用非格式条款
+    ("standard_terms", {"terms_conflict": True, "standard_terms": True}, "standard_terms.interpretation", {}),
+    # 消法26-2/3: 不得以…店堂告示等方式，作出排除或者限制消费者权利…其内容无效; 24-1 退换修
+    ("standard_terms", {"standard_terms": True, "defect": "质量问题"}, "standard_terms.no_returns_with_defect", {}),
+    # 产品质量法45-1: 诉讼时效期间为二年，自当事人知道或者应当知道其权益受到损害时起计算
+    ("quality", {"asks_limitation": True, "defect": "爆了"}, "quality.asks_limitation", {}),
+    # 消法54: 依法经有关行政部门认定为不合格的商品，消费者要求退货的，经营者应当负责退货
+    ("quality", {"officially_substandard": True, "defect": "质量问题"}, "quality.officially_substandard", {}),
+    # 民法典582: 可以合理选择请求对方承担修理、重作、更换、退货、减少价款或者报酬等违约责任
+    ("quality", {"not_as_stated": True, "wants_reduction": True}, "quality.price_reduction", {}),
+    # 消法25-3: 经营者应当自收到退回商品之日起七日内返还消费者支付的商品价款
+    ("returns", {"refund_delayed": True, "channel": "online"}, "returns.refund_delayed", {}),
+    # 25-3: 退回商品的运费由消费者承担；经营者和消费者另有约定的，按照约定
+    ("returns", {"return_shipping": True}, "returns.shipping", {}),
+    # 25-3: 消费者退货的商品应当完好
+    ("returns", {"channel": "online", "opened": True, "days_since_receipt": 2}, "returns.opened", {}),
+    ("returns", {"channel": "offline", "opened": True}, "returns.offline", {}),
+    # 电商法17: 不得以虚构交易、编造用户评价等方式进行虚假或者引人误解的商业宣传
+    ("advertising", {"fake_reviews": True, "misleading_ad": True}, "advertising.fake_reviews", {}),
+    # 电商法39-2: 不得删除消费者对其平台内销售的商品或者提供的服务的评价
+    ("ecommerce", {"review_deleted": True}, "ecommerce.review_deleted", {}),
+    # 电商法57-2: 未经授权的支付造成的损失，由电子支付服务提供者承担
+    ("ecommerce", {"unauthorized_payment": True}, "ecommerce.unauthorized_payment", {}),
+    # 消法29-2: 不得泄露、出售或者非法向他人提供; 个保法57: 应当立即采取补救措施，并通知…个人
+    ("personal_information", {"pi_request": "leaked"}, "personal_information.leaked", {}),
 ]
 
 
@@ -123,8 +231,8 @@ def test_every_ground_exists_and_is_in_force() -> None:
             for spec in rule.rights:
                 article = store.get(spec.ground.law, spec.ground.article)
                 assert article is not None and article.in_force, (rule.id, spec.ground)
-                quoted = whole_sentences(paragraph_text(article.text, spec.ground.paragraph), spec.ground.sentences)
-                assert quoted.endswith("。"), (rule.id, quoted)  # whole sentences only
+                quoted = quote_of(article.text, spec.ground)
+                assert quoted.endswith("。"), (rule.id, quoted)  # whole sentences only (an item ends as one)
 
 
 @pytest.mark.parametrize(("price", "expected"), [(100, 500), (166, 500), (167, 501), (800, 2400)])
