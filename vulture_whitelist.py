@@ -108,7 +108,7 @@ _.should_exit  # unused attribute (tests/fixtures/web.py:108)
 # CsBot's parts and the understanding are being reshaped); remove them there rather than here
 step_after  # unused variable (bot/engine.py:74)
 by  # unused variable (bot/facts.py:42)
-search_note  # unused variable (bot/parts.py:38)
+search_note  # unused variable (bot/shared_parts.py:38)
 _.step_after  # unused attribute (bot/pipeline.py:41)
 _.step_after  # unused attribute (bot/recording.py:159)
 _.step_after  # unused attribute (bot/service.py:250)

@@ -19,12 +19,12 @@ from typing import Any, TypeVar
 from bot import recording, stages
 from bot.drafting import make_drafter
 from bot.engine import CaseState, StepOutcome
-from bot.parts import BOOK_KEY_FILE, Parts
 from bot.pipeline import handle_turn
 from bot.records import CaseConflict, RecordStore
 from bot.records.anchor import anchored_store
 from bot.session_locks import SessionLocks
 from bot.settings import Settings
+from bot.shared_parts import BOOK_KEY_FILE, Parts
 from bot.types import Reply, Turn, TurnTrace
 
 _ATTEMPTS = 3
@@ -106,8 +106,8 @@ class CsBot:
 
     def _open_parts(self) -> Parts:
         from bot.drafting.template import TemplateBook
-        from bot.elements import load_elements
         from bot.engine import Engine
+        from bot.reply_elements import load_elements
         from guardrails.pii import default_registry, open_vault
         from knowledge.index import index_exists
 
