@@ -1,131 +1,41 @@
 """Names vulture reports as unused that are used (`make deadcode` reads this file with the code).
 
-Each group says who uses them. A name that is really dead is removed from the code, not added here.
+Decorated functions (routes, commands, rails, checks, fixtures) and conventional names are ignored in
+pyproject.toml [tool.vulture]; what remains is listed here with who uses it. A name that is really dead
+is removed from the code, not added here.
 """
 
 # ruff: noqa
 
-# Registered by decorators and called by their framework: FastAPI routes and exception handlers, typer
-# commands, drafter factories (@register), rails (@rail), evaluation checks (@expectation), pydantic
-# validators
-ingest  # unused function (bot/cli/ingest_cmd.py:14)
-list_rules  # unused function (bot/cli/rails_cmd.py:45)
-list_users  # unused function (bot/cli/users_cmd.py:39)
-_make  # unused function (bot/drafting/llm.py:135)
-_make  # unused function (bot/drafting/template.py:137)
-healthz  # unused function (bot/web/api.py:82)
-create_session  # unused function (bot/web/api.py:88)
-renew_token  # unused function (bot/web/api.py:102)
-get_privacy_notice  # unused function (bot/web/api.py:114)
-post_message  # unused function (bot/web/api.py:128)
-stream_message  # unused function (bot/web/api.py:141)
-case_record  # unused function (bot/web/api.py:174)
-me  # unused function (bot/web/api.py:212)
-agent_queue  # unused function (bot/web/api.py:218)
-agent_escalate  # unused function (bot/web/api.py:232)
-agent_end  # unused function (bot/web/api.py:240)
-list_cases  # unused function (bot/web/api.py:249)
-verify_records  # unused function (bot/web/api.py:257)
-http_error  # unused function (bot/web/app.py:130)
-validation_error  # unused function (bot/web/app.py:144)
-fetch_export  # unused function (bot/web/exports.py:118)
-login_page  # unused function (bot/web/pages.py:51)
-logout  # unused function (bot/web/pages.py:95)
-csrf  # unused function (bot/web/pages.py:105)
-_._clean  # unused method (bot/web/schemas.py:39)
-case_conflict  # unused function (bot/web/turns.py:66)
-key_reused  # unused function (bot/web/turns.py:71)
-expect_step  # unused function (eval/assertions.py:91)
-expect_procedure  # unused function (eval/assertions.py:97)
-expect_steps_in_order  # unused function (eval/assertions.py:120)
-expect_never_skips_step  # unused function (eval/assertions.py:143)
-expect_must_cite  # unused function (eval/assertions.py:167)
-expect_must_cite_any  # unused function (eval/assertions.py:175)
-expect_must_not_cite_repealed  # unused function (eval/assertions.py:190)
-expect_must_contain  # unused function (eval/assertions.py:221)
-expect_must_not_contain  # unused function (eval/assertions.py:228)
-expect_no_promise  # unused function (eval/assertions.py:249)
-expect_no_promise_before  # unused function (eval/assertions.py:256)
-expect_must_escalate  # unused function (eval/assertions.py:271)
-expect_must_not_escalate  # unused function (eval/assertions.py:276)
-expect_no_personal_data_in  # unused function (eval/assertions.py:287)
-expect_rail_fires  # unused function (eval/assertions.py:309)
-expect_max_latency_ms  # unused function (eval/assertions.py:316)
-expect_records_verify  # unused function (eval/assertions.py:324)
-expect_facts  # unused function (eval/conversation_checks.py:31)
-expect_no_loop  # unused function (eval/conversation_checks.py:55)
-expect_answers  # unused function (eval/conversation_checks.py:61)
-expect_record_says  # unused function (eval/conversation_checks.py:68)
-classifier_check  # unused function (guardrails/rails/classifier.py:82)
-commitments_rail  # unused function (guardrails/rails/commitments.py:73)
-exfiltration_rail  # unused function (guardrails/rails/exfiltration.py:38)
-patterns_check  # unused function (guardrails/rails/input.py:97)
-cooccurrence_check  # unused function (guardrails/rails/input.py:102)
-encoded_payload_check  # unused function (guardrails/rails/input.py:107)
-citations_rail  # unused function (guardrails/rails/output.py:26)
-citation_relevance_rail  # unused function (guardrails/rails/output.py:57)
-personal_data_rail  # unused function (guardrails/rails/output.py:85)
-forbidden_phrasing_rail  # unused function (guardrails/rails/output.py:125)
-language_rail  # unused function (guardrails/rails/output.py:196)
-disclaimer_rail  # unused function (guardrails/rails/output.py:208)
-required_elements_rail  # unused function (guardrails/rails/output.py:221)
-_._one  # unused method (knowledge/rights/schema.py:27)
-
-# Read by a library: pydantic's model_config, SQLAlchemy event listeners and sqlite3 connection attributes,
-# chromadb's EmbeddingFunction protocol, jieba's tmp_dir, tokenizers' normalizer, uvicorn's should_exit,
-# presidio's hooks
+# Read by a library: sqlite3 connection attributes, chromadb's EmbeddingFunction protocol, jieba's tmp_dir,
+# tokenizers' normalizer, uvicorn's should_exit, presidio's recognizer hooks, http.server's handler methods
 _.nlp  # unused attribute (bench/presidio_baseline.py:33)
 _.validate_result  # unused method (bench/presidio_baseline.py:50)
 _.row_factory  # unused attribute (bot/orders/sqlite.py:42)
-_on_connect  # unused function (bot/records/store.py:64)
 _.isolation_level  # unused attribute (bot/records/store.py:66)
-_on_begin  # unused function (bot/records/store.py:72)
-model_config  # unused variable (bot/settings.py:30)
 _.get_config  # unused method (knowledge/dense.py:50)
 _.build_from_config  # unused method (knowledge/dense.py:53)
 _.is_legacy  # unused method (knowledge/dense.py:57)
-model_config  # unused variable (knowledge/regulations.py:25)
-model_config  # unused variable (knowledge/relevance.py:23)
-model_config  # unused variable (knowledge/relevance.py:33)
-model_config  # unused variable (knowledge/rights/facts.py:23)
-model_config  # unused variable (knowledge/rights/facts.py:29)
-model_config  # unused variable (knowledge/rights/facts.py:35)
-model_config  # unused variable (knowledge/rights/facts.py:42)
-model_config  # unused variable (knowledge/rights/schema.py:18)
-model_config  # unused variable (knowledge/rights/schema.py:37)
-model_config  # unused variable (knowledge/rights/schema.py:47)
-model_config  # unused variable (knowledge/rights/schema.py:53)
-model_config  # unused variable (knowledge/rights/schema.py:60)
-model_config  # unused variable (knowledge/rights/schema.py:69)
 _.tmp_dir  # unused attribute (knowledge/tokenize.py:41)
 _.should_exit  # unused attribute (scripts/screenshots.py:141)
 _.normalizer  # unused attribute (scripts/train_static_embedding.py:128)
 _.pre_tokenizer  # unused attribute (scripts/train_static_embedding.py:129)
-_.should_exit  # unused attribute (tests/fixtures/web.py:108)
-
-# Dataclass fields kept for the typed trace and facts (set positionally or by keyword, read through the
-# record): step_after, by. search_note, device_alarm and phone_like are set but not read today (issue 16:
-# CsBot's parts and the understanding are being reshaped); remove them there rather than here
-step_after  # unused variable (bot/engine.py:74)
-by  # unused variable (bot/facts.py:42)
-search_note  # unused variable (bot/shared_parts.py:38)
-_.step_after  # unused attribute (bot/pipeline.py:41)
-_.step_after  # unused attribute (bot/recording.py:159)
-_.step_after  # unused attribute (bot/service.py:250)
-step_after  # unused variable (bot/types.py:86)
-device_alarm  # unused variable (bot/understand/__init__.py:31)
-phone_like  # unused variable (bot/understand/numbers.py:17)
-
-# pytest: plugins, module marks, autouse fixtures, event listeners and the handlers of the fake HTTP servers
 _.log_message  # unused method (tests/audit/test_llm_sinks.py:33)
 _.do_POST  # unused method (tests/audit/test_llm_sinks.py:36)
 _.daemon_threads  # unused attribute (tests/audit/test_llm_sinks.py:49)
-pytest_plugins  # unused variable (tests/conftest.py:22)
-clean_environment  # unused function (tests/conftest.py:32)
-pytestmark  # unused variable (tests/eval/test_report_browser.py:28)
-other_opener_first  # unused function (tests/guardrails/pii/test_vault_concurrency.py:100)
-forget_warnings  # unused function (tests/knowledge/test_embedding.py:42)
+_.should_exit  # unused attribute (tests/fixtures/web.py:108)
 _.log_message  # unused method (tests/support/fake_openai.py:50)
 _.do_POST  # unused method (tests/support/fake_openai.py:53)
-pytestmark  # unused variable (tests/web/test_browser.py:17)
-pytestmark  # unused variable (tests/web/test_serve.py:19)
+
+# Dataclass fields of the turn trace and of facts, set positionally or by keyword and kept with them:
+# step_after, by. search_note, device_alarm and phone_like are set but not read today (CsBot's parts and the
+# understanding are being reshaped under issue 16); remove them there rather than list them here
+step_after  # unused variable (bot/engine.py:74)
+by  # unused variable (bot/facts.py:42)
+_.step_after  # unused attribute (bot/pipeline.py:41)
+_.step_after  # unused attribute (bot/recording.py:159)
+_.step_after  # unused attribute (bot/service.py:250)
+search_note  # unused variable (bot/shared_parts.py:38)
+step_after  # unused variable (bot/types.py:86)
+device_alarm  # unused variable (bot/understand/__init__.py:31)
+phone_like  # unused variable (bot/understand/numbers.py:17)
