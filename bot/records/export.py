@@ -19,7 +19,9 @@ from bot.types import STEP_NAMES_ZH
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 EVENTS_FILE = Path(__file__).resolve().parent / "events.yaml"
-EVENT_KINDS = frozenset({"consent", "end", "erasure"})
+EVENT_KINDS = frozenset(
+    {"consent", "end", "erasure", "take", "release", "note", "satisfaction", "attachment"}
+)  # take…note: bot/ownership.py
 ACTOR_NAMES = {"customer": "顾客", "bot": "客服机器人", "agent": "人工客服", "system": "系统"}
 
 
@@ -52,6 +54,12 @@ def _event_line(row: Mapping[str, Any]) -> str | None:
     if kind == "consent":
         channel = phrases["channels"].get(body.get("channel"), body.get("channel", ""))
         return str(phrases["consent"]).format(notice_version=body.get("notice_version", ""), channel=channel)
+    if kind in ("satisfaction", "attachment"):
+        from bot.customer_events import attachment_record_line, satisfaction_line
+
+        if kind == "satisfaction":
+            return satisfaction_line(str(body.get("rating", "")))
+        return attachment_record_line(body)
     if kind == "erasure":
         return str(phrases["erasure"]).format(erased_values=body.get("erased_values", 0), reason=body.get("reason", ""))
     if kind != "end":

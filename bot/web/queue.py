@@ -58,6 +58,46 @@ def queue_row(case: Any) -> QueueRow:
     )
 
 
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the agent narrowed the queue to: words, a step, escalated only, whose cases."""
+
+    text: str = ""
+    step: str = ""  # a step id; "" for any
+    escalated_only: bool = False
+    owner: str = "all"  # all | mine | unassigned
+    me: str = ""
+
+    def needs_records(self) -> bool:
+        return bool(self.text.strip()) or self.owner != "all"
+
+
+def _searchable(bot: Any, row: QueueRow, records: list[dict[str, Any]]) -> str:
+    procedure = bot.parts.engine.procedures.get(row.procedure)
+    said = " ".join(str(r["body"].get("masked_text") or "") for r in records)  # masked: no personal data
+    words = (row.case_id, row.procedure, getattr(procedure, "name", ""), STEP_NAMES_ZH.get(row.step, ""), said)
+    return " ".join(words).lower()
+
+
+def filter_rows(bot: Any, rows: list[QueueRow], wanted: QueueFilter) -> list[QueueRow]:
+    """The queue rows that match every part of the filter, in queue order."""
+    from bot.ownership import owner_in
+
+    kept = []
+    for row in rows:
+        if (wanted.step and row.step != wanted.step) or (wanted.escalated_only and not row.escalated):
+            continue
+        if wanted.needs_records():
+            records = bot.records.for_session(row.session)
+            owner = owner_in(records)
+            if (wanted.owner == "mine" and owner != wanted.me) or (wanted.owner == "unassigned" and owner):
+                continue
+            if wanted.text.strip() and wanted.text.strip().lower() not in _searchable(bot, row, records):
+                continue
+        kept.append(row)
+    return kept
+
+
 class QueueBook:
     """Reads open cases from the records and remembers which conversations agents have ended."""
 
@@ -66,6 +106,9 @@ class QueueBook:
         self._on_close = on_close  # e.g. revoke the customer's tokens
         self._engine = create_engine(users_url(settings), future=True)
         migrate(self._engine, _MIGRATIONS)
+
+    def matching(self, wanted: QueueFilter) -> list[QueueRow]:
+        return filter_rows(self._bot, self.open_rows(), wanted)
 
     def open_rows(self) -> list[QueueRow]:
         with self._engine.connect() as conn:

@@ -74,15 +74,36 @@ def checklist(view: Any) -> str:
 
 
 def rail_flags(view: Any) -> str:
-    """The last turn's rail decisions: what fired, and what it did."""
+    """The last turn's rail decisions in Chinese: which check fired, what it did, and why."""
+    from bot.web.rail_words import rail_name, reasons_zh, verdict_name
+
     rows = [rail for rail in view.last_rails if rail.get("verdict", "pass") != "pass" or rail.get("action")]
     if not rows:
         return "**检查结果**：全部通过"
     lines = ["**检查结果**："]
     for rail in rows:
-        reasons = "；".join(str(reason) for reason in rail.get("reasons", ()) or ())
-        what = rail.get("verdict") or rail.get("action")
-        lines.append(f"- `{escape(str(rail.get('rule', '?')))}` {escape(str(what))} {escape(reasons)}")
+        what = verdict_name(str(rail.get("verdict") or rail.get("action")))
+        reasons = "；".join(reasons_zh(rail.get("reasons", ()) or ()))
+        lines.append(f"- **{escape(rail_name(str(rail.get('rule', '?'))))}**（{escape(what)}）{escape(reasons)}")
+    return "\n".join(lines)
+
+
+def objections_text(check: Any) -> str:
+    """What the checks object to in an agent's text, in Chinese: the words, why, and the suggestion."""
+    from bot.web.rail_words import rail_name, reasons_zh, verdict_name
+
+    if not check.objections:
+        return "**发送前检查**：全部通过"
+    lines = ["**发送前检查**：以下内容可能有问题。可以返回修改，也可以确认后按原文发送（原文不会被改动）。"]
+    for item in check.objections:
+        where = f"“{md_escape(escape(item.span))}”" if item.span else "（缺少内容）"
+        reasons = "；".join(reasons_zh(item.reasons)) or verdict_name(item.verdict, agent=True)
+        what = escape(verdict_name(item.verdict, agent=True))
+        line = f"- **{escape(rail_name(item.rule))}**（{what}）{where}：{escape(reasons)}"
+        if item.suggestion:
+            suggestion = item.suggestion if item.span else item.suggestion.lstrip("。，；,; ")
+            line += f"　建议：“{md_escape(escape(suggestion))}”"
+        lines.append(line)
     return "\n".join(lines)
 
 
