@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import select
 
 from bot.records import models
-from bot.records.chain import canonical
+from guardrails.hash_chain import canonical
 
 if TYPE_CHECKING:
     from bot.records.store import RecordStore

@@ -18,8 +18,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from bot.records import models
-from bot.records.chain import GENESIS, canonical, envelope, record_hash
+from bot.records.chain import envelope
 from bot.records.migrations import migrate
+from guardrails.hash_chain import GENESIS, canonical, record_hash
 
 _PG_CHAIN_LOCK = 7270002
 CLOSING_STEP = "record"  # the procedures' last step: the case is closed and its 书面记录 formed

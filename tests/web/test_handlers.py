@@ -120,7 +120,7 @@ class TestCopilot:
         placeholder = copilot._show(session, None)[5]["choices"][0]
         value = copilot.reveal(session, placeholder, "回拨顾客确认地址", staff(web_app, "agent"))
         assert value == PHONE
-        audit = open_vault(web_app.state.ctx.settings).reveals(case_id)
+        audit = open_vault(web_app.state.ctx.settings.vault_config).reveals(case_id)
         assert [(row["actor"], row["reason"]) for row in audit] == [("agent-user", "回拨顾客确认地址")]
 
     @pytest.mark.parametrize(("role", "reason", "complaint"), [("agent", " ", "原因"), ("qa", "审计", "坐席")])
