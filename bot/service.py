@@ -16,17 +16,18 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from bot import recording, stages
+from bot import customer_events, handover, recording, stages
 from bot.agent_check import AgentCheck, check_agent_text
+from bot.customer_events import attachment_line
 from bot.drafting import make_drafter
 from bot.engine import CaseState, StepOutcome
 from bot.ownership import NOTE, RELEASE, TAKE, owner_in
-from bot.parts import BOOK_KEY_FILE, Parts
 from bot.pipeline import handle_turn
 from bot.records import CaseConflict, RecordStore
 from bot.records.anchor import anchored_store
 from bot.session_locks import SessionLocks
 from bot.settings import Settings
+from bot.shared_parts import BOOK_KEY_FILE, Parts
 from bot.types import Reply, Turn, TurnTrace
 
 _ATTEMPTS = 3
@@ -108,17 +109,17 @@ class CsBot:
 
     def _open_parts(self) -> Parts:
         from bot.drafting.template import TemplateBook
-        from bot.elements import load_elements
         from bot.engine import Engine
+        from bot.reply_elements import load_elements
         from guardrails.pii import default_registry, open_vault
         from knowledge.index import index_exists
 
         self.settings.home.mkdir(parents=True, exist_ok=True)
         searcher, note = None, "no search index; run `csbot index build`"
-        if index_exists(self.settings):
+        if index_exists(self.settings.search_config):
             from knowledge.search import Searcher
 
-            searcher, note = Searcher(self.settings), ""
+            searcher, note = Searcher(self.settings.search_config), ""
         return Parts(
             settings=self.settings,
             engine=_with_orders(Engine.load(self.settings.escalate_after_turns), self.settings),
@@ -126,7 +127,7 @@ class CsBot:
             templates=TemplateBook.load(),
             elements=load_elements(),
             records=anchored_store(self.settings),  # checkpointed outside the database at every case close
-            vault=open_vault(self.settings),  # safe when processes open it at once (creates tables)
+            vault=open_vault(self.settings.vault_config),  # safe when processes open it at once (creates tables)
             book_key=self.settings.key_file_secret(BOOK_KEY_FILE),
             pii_registry=default_registry(),
             searcher=searcher,
@@ -181,7 +182,9 @@ class CsBot:
 
         def attempt() -> Reply:
             state, version = self._load(turn.session)
-            reply, trace = handle_turn(self.parts, turn, state, version)
+            held = handover.owner(self.parts.records.for_session(turn.session)) != "bot"  # an agent answers
+            run = handover.held_turn if held else handle_turn
+            reply, trace = run(self.parts, turn, state, version)
             self._traces[turn.session] = trace
             return reply
 
@@ -345,6 +348,19 @@ class CsBot:
             raise ValueError(f"a note is 1-{MAX_REASON_CHARS} characters")
         self._append_event(session, "agent", NOTE, {"agent_id": who}, note=text.strip())
 
+    def record_satisfaction(self, session: str, rating: str) -> None:
+        """The customer's answer to the satisfaction question at the close, written with the case."""
+        if rating not in customer_events.ratings():
+            raise ValueError(f"rating is one of {', '.join(customer_events.ratings())}")
+        self._append_event(session, "customer", "satisfaction", {"rating": rating})
+
+    def record_attachment(self, session: str, fields: dict[str, Any]) -> None:
+        """A file the customer sent (stored beside the records): the chain keeps its id, masked name, type,
+        size and SHA-256, never its bytes."""
+        state, _ = self._load(session)
+        named = {**fields, "name": self.parts.scrub(state, str(fields["name"]))}
+        self._append_event(session, "customer", "attachment", named)
+
     def _append_event(
         self, session: str, actor: str, kind: str, fields: dict[str, Any], reason: str = "", note: str = ""
     ) -> None:
@@ -377,6 +393,8 @@ class CsBot:
             if body.get("reply"):
                 actor = "agent" if row["actor"] == "agent" else "bot"
                 transcript.append({"time": row["created_at"], "actor": actor, "text": body["reply"]})
+            if row["kind"] == "attachment":  # the file itself is under CSBOT_HOME/attachments
+                transcript.append({"time": row["created_at"], "actor": "customer", "text": attachment_line(body)})
         exchanges = [row["body"] for row in rows if "verdicts" in row["body"]]  # not consent, end or erasure
         last: dict[str, Any] = exchanges[-1] if exchanges else {}
         procedure = self.parts.engine.procedures[state.procedure]

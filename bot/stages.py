@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 from bot.conversation import negotiating
 from bot.drafting.base import DraftContext
-from bot.elements import Element, resolve_elements
 from bot.engine import CaseState, StepOutcome
 from bot.facts import ask_text, dialogue_rules
-from bot.parts import Parts
+from bot.reply_elements import Element, resolve_elements
 from bot.rights import rights_fields
+from bot.shared_parts import Parts
 from bot.types import Draft
 from guardrails.types import MaskedText, RailFlag
 from knowledge.policies import PolicyLibrary

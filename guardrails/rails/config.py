@@ -16,7 +16,7 @@ from typing import Any, get_args
 
 import yaml
 
-from guardrails.rails.normalise import assert_bounded, normalise
+from guardrails.rails.fold_text import assert_bounded, normalise
 from guardrails.types import RailAction, RailCategory
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"

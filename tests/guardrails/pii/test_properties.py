@@ -67,7 +67,7 @@ def test_no_digit_of_a_detected_number_survives_partial_masking_beyond_prefix_an
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(messages())
 def test_unmasking_through_the_vault_restores_the_text(text: str) -> None:
-    vault = open_vault(load_settings())
+    vault = open_vault(load_settings().vault_config)
     conversation = f"prop-{abs(hash(text))}"
     masked = Masker(vault=vault, conversation_id=conversation).mask(text).text
     assert vault.restore(conversation, masked, actor="qa", reason="property test") == text
