@@ -131,8 +131,8 @@ class Engine:
     def load(cls, escalate_after_turns: int = 8) -> Engine:
         """The shipped procedures, validated against slots, elements and templates."""
         from bot.drafting.template import TemplateBook
-        from bot.elements import load_elements
         from bot.procedures import validate
+        from bot.reply_elements import load_elements
 
         procedures, specs, classifier = load_procedures(), load_slot_specs(), Classifier.load()
         validate(procedures, slots=specs, elements=load_elements(), has_template=TemplateBook.load().has)

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from bot import no_repeat, recording, stages
 from bot.engine import CaseState
-from bot.parts import Parts
+from bot.shared_parts import Parts
 from bot.types import Reply, Turn, TurnTrace
 
 T = TypeVar("T")

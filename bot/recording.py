@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from bot import no_repeat
 from bot.engine import CaseState, StepOutcome
 from bot.facts import public_slots
-from bot.parts import Parts
+from bot.shared_parts import Parts
 from bot.types import Reply, Turn, TurnTrace
 from guardrails.types import RailFlag
 from knowledge.types import Passage
@@ -86,7 +86,10 @@ def turn_body(
         else {"text": masked_draft, "drafter": draft.drafter, "notes": [parts.scrub(state, n) for n in draft.notes]},
         "verdicts": [{**v.public(), "duration_ms": v.duration_ms} for v in trace.verdicts],
         "changed_by_rails": draft is not None and draft.text != reply.reply,
-        "reply": parts.mask_known_names(state, reply.reply),
+        # an agent's text is sent as typed (the rails only check it), so it is masked here like any typed text
+        "reply": parts.scrub(state, reply.reply)
+        if turn.actor == "agent"
+        else parts.mask_known_names(state, reply.reply),
         "drafter": draft.drafter if draft is not None else None,
         "escalated": state.escalated,
         "latency_ms": round(reply.latency_ms, 3),

@@ -16,15 +16,18 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from bot import recording, stages
+from bot import customer_events, handover, recording, stages
+from bot.agent_check import AgentCheck, check_agent_text
+from bot.customer_events import attachment_line
 from bot.drafting import make_drafter
 from bot.engine import CaseState, StepOutcome
-from bot.parts import BOOK_KEY_FILE, Parts
+from bot.ownership import NOTE, RELEASE, TAKE, owner_in
 from bot.pipeline import handle_turn
 from bot.records import CaseConflict, RecordStore
 from bot.records.anchor import anchored_store
 from bot.session_locks import SessionLocks
 from bot.settings import Settings
+from bot.shared_parts import BOOK_KEY_FILE, Parts
 from bot.types import Reply, Turn, TurnTrace
 
 _ATTEMPTS = 3
@@ -106,17 +109,17 @@ class CsBot:
 
     def _open_parts(self) -> Parts:
         from bot.drafting.template import TemplateBook
-        from bot.elements import load_elements
         from bot.engine import Engine
+        from bot.reply_elements import load_elements
         from guardrails.pii import default_registry, open_vault
         from knowledge.index import index_exists
 
         self.settings.home.mkdir(parents=True, exist_ok=True)
         searcher, note = None, "no search index; run `csbot index build`"
-        if index_exists(self.settings):
+        if index_exists(self.settings.search_config):
             from knowledge.search import Searcher
 
-            searcher, note = Searcher(self.settings), ""
+            searcher, note = Searcher(self.settings.search_config), ""
         return Parts(
             settings=self.settings,
             engine=_with_orders(Engine.load(self.settings.escalate_after_turns), self.settings),
@@ -124,7 +127,7 @@ class CsBot:
             templates=TemplateBook.load(),
             elements=load_elements(),
             records=anchored_store(self.settings),  # checkpointed outside the database at every case close
-            vault=open_vault(self.settings),  # safe when processes open it at once (creates tables)
+            vault=open_vault(self.settings.vault_config),  # safe when processes open it at once (creates tables)
             book_key=self.settings.key_file_secret(BOOK_KEY_FILE),
             pii_registry=default_registry(),
             searcher=searcher,
@@ -179,7 +182,9 @@ class CsBot:
 
         def attempt() -> Reply:
             state, version = self._load(turn.session)
-            reply, trace = handle_turn(self.parts, turn, state, version)
+            held = handover.owner(self.parts.records.for_session(turn.session)) != "bot"  # an agent answers
+            run = handover.held_turn if held else handle_turn
+            reply, trace = run(self.parts, turn, state, version)
             self._traces[turn.session] = trace
             return reply
 
@@ -203,21 +208,49 @@ class CsBot:
         rows = [r for r in self.parts.records.for_session(session) if r["body"].get("masked_text")]
         return str(rows[-1]["body"]["masked_text"]) if rows else ""
 
-    def suggest(self, session: str) -> Reply:
-        """Draft the next bot reply for an agent to edit; nothing is sent, recorded or advanced."""
+    def suggest(self, session: str, variant: int = 0) -> Reply:
+        """Draft the next reply for an agent to edit; nothing is sent, recorded or advanced.
+
+        On an escalated case the draft is what the agent would say, not the bot's holding line: the
+        case is drafted as if open, so it answers the customer's last message with the facts and the
+        grounds. ``variant`` > 0 asks for another wording: the templates' next variant, and every other
+        one from the other drafter when an LLM drafts.
+        """
+        import dataclasses
+
         started = time.perf_counter()
         state, _ = self._load(session)
-        outcome, trace = self._still(state), TurnTrace(step_before=state.step, step_after=state.step)
+        agents_view = CaseState.from_dict({**state.to_dict(), "escalated": False})
+        outcome, trace = self._still(agents_view), TurnTrace(step_before=state.step, step_after=state.step)
         text = self._last_customer_text(session)
-        trace.passages = stages.search(self.parts, state, outcome, text)
-        trace.draft = self.drafter.draft(stages.draft_context(self.parts, state, outcome, text, trace.passages))
-        result = stages.output_rails(self.parts, state, outcome, trace.draft)
+        trace.passages = stages.search(self.parts, agents_view, outcome, text)
+        context = stages.draft_context(self.parts, agents_view, outcome, text, trace.passages)
+        trace.draft = self._drafter_for(variant).draft(dataclasses.replace(context, turn_no=context.turn_no + variant))
+        result = stages.output_rails(self.parts, agents_view, outcome, trace.draft, text)
         trace.verdicts = list(result.verdicts)
         return recording.make_reply(Turn(session, "", "bot"), state, outcome, result, trace, started)
 
+    def _drafter_for(self, variant: int) -> Any:
+        """Every other variant comes from the other drafter (the templates when an LLM drafts)."""
+        from bot.drafting.template import TemplateDrafter
+
+        if variant % 2 == 1 and self.drafter.name != "template":
+            return TemplateDrafter(self.parts.templates)
+        return self.drafter
+
+    def check_agent_text(self, session: str, text: str) -> AgentCheck:
+        """The output rails' objections to an agent's text, as typed; nothing is changed or recorded."""
+        state, _ = self._load(session)
+        cleaned, _ = stages.clean_input(text)
+        context = stages.output_context(self.parts, state, self._still(state), self._last_customer_text(session))
+        return check_agent_text(cleaned, context)
+
     def agent_send(self, session: str, agent_id: str, text: str) -> Reply:
-        """An agent's (edited) reply: checked by the output rails, recorded with actor=agent."""
+        """An agent's reply, sent exactly as typed: the output rails check it (``check_agent_text``, shown
+        to the agent before sending) and their verdicts are recorded with it, but they rewrite nothing.
+        The record keeps the text masked, like any text a person typed."""
         from bot.types import Draft
+        from guardrails.rails import OutputResult
 
         started = time.perf_counter()
 
@@ -226,8 +259,9 @@ class CsBot:
             outcome, trace = self._still(state), TurnTrace(step_before=state.step, step_after=state.step)
             cleaned, notes = stages.clean_input(text)
             trace.draft = Draft(text=cleaned, drafter="agent")
-            result = stages.output_rails(self.parts, state, outcome, trace.draft)
-            trace.verdicts = list(result.verdicts)
+            context = stages.output_context(self.parts, state, outcome, self._last_customer_text(session))
+            trace.verdicts = list(check_agent_text(cleaned, context).verdicts)
+            result = OutputResult(text=cleaned, verdicts=tuple(trace.verdicts), blocked=False)
             turn = Turn(session, cleaned, "agent", agent_id)
             reply = recording.make_reply(turn, state, outcome, result, trace, started)
             recording.record_turn(self.parts, turn, state, version, outcome, trace, reply, notes, kind="agent")
@@ -291,7 +325,45 @@ class CsBot:
             fields["agent_id"] = who
         self._append_event(session, "system" if who == "system" else "agent", "end", fields, (reason or "").strip())
 
-    def _append_event(self, session: str, actor: str, kind: str, fields: dict[str, Any], reason: str = "") -> None:
+    def case_owner(self, session: str) -> str | None:
+        """The agent who owns this session's case now, or None (see ``bot.ownership``)."""
+        return owner_in(self.parts.records.for_session(session))
+
+    def take_case(self, session: str, agent_id: str) -> None:
+        """An agent takes the case over (from the bot, or from another agent); recorded in the chain."""
+        who = _event_field(agent_id, "agent_id", 40)
+        if self.case_owner(session) != who:
+            self._append_event(session, "agent", TAKE, {"agent_id": who})
+
+    def release_case(self, session: str, agent_id: str) -> None:
+        """The owning agent hands the case back to the queue (and the bot)."""
+        who = _event_field(agent_id, "agent_id", 40)
+        if self.case_owner(session) == who:
+            self._append_event(session, "agent", RELEASE, {"agent_id": who})
+
+    def add_note(self, session: str, agent_id: str, text: str) -> None:
+        """An internal note on the case: recorded (masked) for staff, never shown to the customer."""
+        who = _event_field(agent_id, "agent_id", 40)
+        if not isinstance(text, str) or not 0 < len(text.strip()) <= MAX_REASON_CHARS:
+            raise ValueError(f"a note is 1-{MAX_REASON_CHARS} characters")
+        self._append_event(session, "agent", NOTE, {"agent_id": who}, note=text.strip())
+
+    def record_satisfaction(self, session: str, rating: str) -> None:
+        """The customer's answer to the satisfaction question at the close, written with the case."""
+        if rating not in customer_events.ratings():
+            raise ValueError(f"rating is one of {', '.join(customer_events.ratings())}")
+        self._append_event(session, "customer", "satisfaction", {"rating": rating})
+
+    def record_attachment(self, session: str, fields: dict[str, Any]) -> None:
+        """A file the customer sent (stored beside the records): the chain keeps its id, masked name, type,
+        size and SHA-256, never its bytes."""
+        state, _ = self._load(session)
+        named = {**fields, "name": self.parts.scrub(state, str(fields["name"]))}
+        self._append_event(session, "customer", "attachment", named)
+
+    def _append_event(
+        self, session: str, actor: str, kind: str, fields: dict[str, Any], reason: str = "", note: str = ""
+    ) -> None:
         """One insert-only record of a case event, written with the case state like a turn (retried on a race)."""
 
         def attempt() -> None:
@@ -299,6 +371,8 @@ class CsBot:
             body = {**fields, "step_before": state.step, "step_after": state.step}
             if reason:
                 body["reason"] = self.parts.scrub(state, reason)
+            if note:
+                body["note"] = self.parts.scrub(state, note)
             self.parts.records.append(
                 session=session, case_id=state.case_id, actor=actor, kind=kind, body=body,
                 case_state=state.to_dict(), expected_version=version,
@@ -319,6 +393,8 @@ class CsBot:
             if body.get("reply"):
                 actor = "agent" if row["actor"] == "agent" else "bot"
                 transcript.append({"time": row["created_at"], "actor": actor, "text": body["reply"]})
+            if row["kind"] == "attachment":  # the file itself is under CSBOT_HOME/attachments
+                transcript.append({"time": row["created_at"], "actor": "customer", "text": attachment_line(body)})
         exchanges = [row["body"] for row in rows if "verdicts" in row["body"]]  # not consent, end or erasure
         last: dict[str, Any] = exchanges[-1] if exchanges else {}
         procedure = self.parts.engine.procedures[state.procedure]

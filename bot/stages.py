@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 from bot.conversation import negotiating
 from bot.drafting.base import DraftContext
-from bot.elements import Element, resolve_elements
 from bot.engine import CaseState, StepOutcome
 from bot.facts import ask_text, dialogue_rules
-from bot.parts import Parts
+from bot.reply_elements import Element, resolve_elements
 from bot.rights import rights_fields
+from bot.shared_parts import Parts
 from bot.types import Draft
 from guardrails.types import MaskedText, RailFlag
 from knowledge.policies import PolicyLibrary
@@ -27,7 +27,7 @@ from knowledge.types import Passage, SearchFilters
 if TYPE_CHECKING:
     from bot.slots import SlotSpec
     from guardrails.pii import Masker
-    from guardrails.rails import OutputResult
+    from guardrails.rails import OutputContext, OutputResult
 
 MAX_INPUT_CHARS = 2000
 _GROUNDED_STEPS = ("triage", "resolve", "record")
@@ -248,20 +248,27 @@ def conversation_history(parts: Parts, session: str, turns: int = 6) -> tuple[tu
     return tuple(history)
 
 
-def output_rails(
-    parts: Parts, state: CaseState, outcome: StepOutcome, draft: Draft, masked_text: str = ""
-) -> OutputResult:
-    from guardrails.rails import OutputContext, RequiredElement, run_output_rails
+def output_context(parts: Parts, state: CaseState, outcome: StepOutcome, masked_text: str = "") -> OutputContext:
+    """What the output rails know of the case: its step, the customer's placeholders, the required elements."""
+    from guardrails.rails import OutputContext, RequiredElement
 
     elements = elements_for(parts, state, outcome, template_fields(parts, state, outcome.remedies))
     placeholders = frozenset(str(p) for p in state.placeholders.get("entries", {}).values())
-    context = OutputContext(
+    return OutputContext(
         step=state.step,
         investigation_complete=state.investigation_complete,
         customer_placeholders=placeholders,
         required_elements=tuple(RequiredElement(e.name, e.any_of, e.fallback) for e in elements),
         customer_text=masked_text,
     )
+
+
+def output_rails(
+    parts: Parts, state: CaseState, outcome: StepOutcome, draft: Draft, masked_text: str = ""
+) -> OutputResult:
+    from guardrails.rails import run_output_rails
+
+    context = output_context(parts, state, outcome, masked_text)
     # A name the customer gave comes back in a draft without its cue (欧阳娜娜您好), where the rails
     # cannot see it: it becomes the case's own placeholder first, which the rails let through.
     return run_output_rails(parts.mask_known_names(state, draft.text), context)

@@ -99,7 +99,9 @@ def copilot(browser, base: str, out: Path) -> None:
     login(page, base, "agent", "/agent/")
     page.locator("#queue label").first.click()
     page.locator("#draft textarea").wait_for()
-    page.wait_for_function("document.querySelector('#draft textarea').value.length > 0")
+    page.wait_for_function("() => document.querySelector('#draft textarea').value.length > 0")
+    page.locator("#take").click()
+    page.locator("#owner").get_by_text("agent").first.wait_for()
     page.locator("#grounds label").first.click()
     page.locator("#ground-text").get_by_text("《").first.wait_for()
     page.wait_for_timeout(500)
@@ -123,6 +125,8 @@ def qa_report(browser, base: str, out: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--only", nargs="+", choices=("widget", "copilot", "qa"), default=("widget", "copilot", "qa"),
+                        help="retake only these (the copilot still needs the widget's conversation, kept aside)")
     args = parser.parse_args()
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     args.out.mkdir(parents=True, exist_ok=True)
@@ -133,15 +137,20 @@ def main() -> None:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-            widget(browser, base, args.out)
-            copilot(browser, base, args.out)
-            qa_report(browser, base, args.out)
+            aside = home / "aside"
+            aside.mkdir()
+            widget(browser, base, args.out if "widget" in args.only else aside)
+            if "copilot" in args.only:
+                copilot(browser, base, args.out)
+            if "qa" in args.only:
+                qa_report(browser, base, args.out)
             browser.close()
     finally:
         server.should_exit = True  # type: ignore[attr-defined]
         thread.join(timeout=30)
         shutil.rmtree(home, ignore_errors=True)
-    for name in ("widget-notice", "widget", "copilot", "qa-report"):
+    taken = {"widget": ("widget-notice", "widget"), "copilot": ("copilot",), "qa": ("qa-report",)}
+    for name in (name for part in args.only for name in taken[part]):
         shrink(args.out / f"{name}.png")
         print(args.out / f"{name}.png")
 

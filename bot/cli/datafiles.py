@@ -26,7 +26,7 @@ def _slots(path: Path) -> None:
 
 
 def _elements(path: Path) -> None:
-    from bot.elements import load_elements
+    from bot.reply_elements import load_elements
 
     load_elements(path)
 

@@ -8,16 +8,20 @@ table in ``roles.yaml`` and, for anything that changes state, a CSRF header.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from importlib.metadata import version as package_version
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, Response, StreamingResponse
+from fastapi import APIRouter, Depends, Header, Query, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, PlainTextResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from bot.web.attachments import AttachmentRefused, AttachmentStore, clean_name, largest_upload
+from bot.web.attachments import check as check_attachment
 from bot.web.auth import StaffUser
 from bot.web.context import Ctx, WebContext, api_error, require
+from bot.web.messages import conversation
 from bot.web.privacy_notice import privacy_notice
 from bot.web.schemas import (
     AgentMessageIn,
@@ -27,6 +31,8 @@ from bot.web.schemas import (
     EscalateIn,
     Health,
     MessageIn,
+    MessagesOut,
+    NoteIn,
     PrivacyNoticeOut,
     ReplyOut,
     SessionCreated,
@@ -40,6 +46,9 @@ ERRORS: dict[int | str, dict[str, object]] = {
 }
 router = APIRouter(responses=ERRORS)
 STREAM_CHUNK_CHARS = 24
+STREAM_POLL_S = 1.0  # how often an open message stream looks for new messages
+STREAM_DEFAULT_S = 25  # a stream ends by itself after this long (reconnect with Last-Event-ID)
+STREAM_MAX_S = 120
 TOKEN_REFUSALS = {
     "expired": "会话令牌已过期，请用 POST /api/v1/sessions/{id}/token 换取新令牌 (token expired; renew it)",
     "revoked": "会话已结束，令牌已失效；如需继续请换取新令牌 (conversation ended, token revoked; renew it)",
@@ -138,6 +147,70 @@ def post_message(
     return run_turn(ctx, session_id, body.text, idempotency_key)
 
 
+After = Annotated[int, Query(ge=0, description="only messages with a larger seq (0: the whole conversation)")]
+
+
+@router.get("/api/v1/sessions/{session_id}/messages", response_model=MessagesOut, tags=["customer"])
+def list_messages(session_id: CustomerSession, ctx: Ctx, after: After = 0) -> MessagesOut:
+    """The conversation's messages after ``after`` (customer, bot and agent), masked as the customer sees them.
+
+    Poll it with the last ``last_seq`` you saw: an agent's reply arrives without the customer writing again.
+    ``agent`` says who answers now (``agent``: a person has joined), ``closed`` when the conversation ended.
+    """
+    return _messages_out(ctx, session_id, after)
+
+
+def _messages_out(ctx: WebContext, session: str, after: int) -> MessagesOut:
+    now = conversation(ctx.bot, session)
+    lines = [line.to_json() for line in now.after(after)]
+    return MessagesOut.model_validate(
+        {"session": session, "messages": lines, "last_seq": now.last_seq, "agent": now.owner, "closed": now.closed}
+    )
+
+
+@router.get(
+    "/api/v1/sessions/{session_id}/messages/stream",
+    tags=["customer"],
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "message…, status, timeout"}},
+)
+def watch_messages(
+    session_id: CustomerSession,
+    ctx: Ctx,
+    after: After = 0,
+    timeout: Annotated[int, Query(ge=1, le=STREAM_MAX_S, description="seconds before the stream ends")] = (
+        STREAM_DEFAULT_S
+    ),
+    last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=0)] = None,
+) -> StreamingResponse:
+    """Server-sent events beside the poll: a ``message`` event (``id`` = seq) for each new message, a
+    ``status`` event when who answers or ``closed`` changes, then ``timeout`` after ``timeout`` seconds, when
+    the stream ends by itself; reconnect with ``Last-Event-ID`` (or ``after``) to go on where it stopped.
+    """
+    start = last_event_id if last_event_id is not None else after
+    return StreamingResponse(
+        _message_events(ctx, session_id, start, timeout), media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+def _message_events(ctx: WebContext, session: str, after: int, timeout_s: int) -> Iterator[str]:
+    deadline = time.monotonic() + timeout_s
+    status: tuple[str, bool] | None = None
+    while True:
+        page = _messages_out(ctx, session, after)
+        for message in page.messages:
+            yield f"id: {message.seq}\n" + _sse("message", message.model_dump())
+            after = message.seq
+        if (page.agent, page.closed) != status:
+            status = (page.agent, page.closed)
+            yield _sse("status", {"agent": page.agent, "closed": page.closed, "last_seq": page.last_seq})
+        if time.monotonic() >= deadline:
+            yield _sse("timeout", {"last_seq": after})
+            return
+        time.sleep(min(STREAM_POLL_S, max(0.0, deadline - time.monotonic())))
+
+
 @router.post(
     "/api/v1/sessions/{session_id}/messages/stream",
     tags=["customer"],
@@ -169,6 +242,57 @@ def _reply_events(session: str, reply: dict[str, object]) -> Iterator[str]:
 
 def _sse(event: str, data: object) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@router.post("/api/v1/sessions/{session_id}/attachments", status_code=201, tags=["customer"],
+             responses={415: {"model": ErrorOut, "description": "not a JPEG/PNG/WEBP image or an MP4 video"}})
+async def upload_attachment(session_id: CustomerSession, file: UploadFile, ctx: Ctx) -> dict[str, object]:
+    """A photo (JPEG, PNG, WEBP) or a short video (MP4) for the case, checked by its first bytes and size.
+
+    The file is kept under CSBOT_HOME, beside the records; the case's record lists its id, name,
+    type, size and SHA-256. Multipart form, field ``file``.
+    """
+    data = await file.read(largest_upload() + 1)
+    try:
+        media_type = check_attachment(data)
+    except AttachmentRefused as refused:
+        raise api_error(refused.status, "attachment_refused", str(refused)) from None
+    case_id = ctx.bot.case_view(session_id).case_id
+    saved = AttachmentStore(ctx.settings.home).save(case_id, data, clean_name(file.filename), media_type)
+    ctx.queue.reopen(session_id)
+    ctx.bot.record_attachment(session_id, saved.to_json())
+    listed = ctx.bot.records.for_session(session_id)[-1]["body"]  # the name as recorded (masked)
+    return {**saved.to_json(), "name": listed["name"]}
+
+
+@router.get("/api/v1/sessions/{session_id}/attachments/{file_id}", tags=["customer"],
+            response_class=FileResponse)
+def customer_attachment(session_id: CustomerSession, file_id: str, ctx: Ctx) -> FileResponse:
+    """One of this session's own attachments."""
+    return _attachment_file(ctx, ctx.bot.case_view(session_id).case_id, file_id)
+
+
+@router.get("/api/v1/cases/{case_id}/attachments/{file_id}", tags=["staff"], response_class=FileResponse)
+def staff_attachment(case_id: str, file_id: str, ctx: Ctx, request: Request) -> FileResponse:
+    """A case's attachment, for agents and QA (the copilot shows it; the record lists it)."""
+    staff = ctx.staff_from_cookies(dict(request.cookies))
+    if staff is None:
+        raise api_error(401, "login_required", "请先登录 (staff login required)")
+    if not (staff.may("copilot") or staff.may("records")):
+        raise api_error(403, "forbidden", f"当前角色无权查看附件 (role {staff.role!r})")
+    return _attachment_file(ctx, case_id, file_id)
+
+
+def _attachment_file(ctx: WebContext, case_id: str, file_id: str) -> FileResponse:
+    listed = next((row["body"] for row in ctx.bot.records.for_case(case_id)
+                   if row["kind"] == "attachment" and row["body"].get("file_id") == file_id), None)
+    found = AttachmentStore(ctx.settings.home).path(case_id, file_id) if listed else None
+    if listed is None or found is None:
+        raise api_error(404, "no_such_attachment", "附件不存在 (no such attachment)")
+    return FileResponse(
+        found, media_type=str(listed["media_type"]), filename=str(listed["name"]), content_disposition_type="inline",
+        headers={"Content-Security-Policy": "default-src 'none'", "Cache-Control": "private, no-store"},
+    )
 
 
 @router.get(
@@ -225,8 +349,53 @@ def agent_queue(ctx: Ctx, user: Annotated[StaffUser, require("copilot")]) -> lis
 def agent_send(
     session_id: ExistingSession, body: AgentMessageIn, ctx: Ctx, user: Annotated[StaffUser, require("copilot")]
 ) -> dict[str, object]:
-    """Send an agent's (edited) reply; it passes the output rails and the record names the agent."""
+    """Send an agent's reply exactly as typed (call ``/check`` first to see what the output rails object
+    to); the record keeps it masked, with the rails' verdicts, under the agent's name."""
     return ctx.bot.agent_send(session_id, user.name, body.text).to_json()
+
+
+@router.post("/api/v1/agent/sessions/{session_id}/check", tags=["staff"])
+def agent_check(
+    session_id: ExistingSession, body: AgentMessageIn, ctx: Ctx, user: Annotated[StaffUser, require("copilot")]
+) -> dict[str, object]:
+    """What each output rail objects to in an agent's text, in Chinese; nothing is changed or recorded."""
+    from bot.web.rail_words import rail_name, reasons_zh
+
+    check = ctx.bot.check_agent_text(session_id, body.text)
+    objections = [
+        {**item.to_json(), "rule_zh": rail_name(item.rule), "reasons_zh": reasons_zh(item.reasons)}
+        for item in check.objections
+    ]
+    return {"clean": check.clean, "objections": objections}
+
+
+@router.post("/api/v1/agent/sessions/{session_id}/take", tags=["staff"])
+def agent_take(
+    session_id: ExistingSession, ctx: Ctx, user: Annotated[StaffUser, require("copilot")]
+) -> dict[str, object]:
+    """The agent owns the case (recorded); while they do, the bot drafts for them only."""
+    ctx.bot.take_case(session_id, user.name)
+    return {"session": session_id, "owner": ctx.bot.case_owner(session_id)}
+
+
+@router.post("/api/v1/agent/sessions/{session_id}/release", tags=["staff"])
+def agent_release(
+    session_id: ExistingSession, ctx: Ctx, user: Annotated[StaffUser, require("copilot")]
+) -> dict[str, object]:
+    """The owning agent hands the case back (recorded); anyone else's release changes nothing."""
+    ctx.bot.release_case(session_id, user.name)
+    return {"session": session_id, "owner": ctx.bot.case_owner(session_id)}
+
+
+@router.post("/api/v1/agent/sessions/{session_id}/notes", tags=["staff"])
+def agent_note(
+    session_id: ExistingSession, body: NoteIn, ctx: Ctx, user: Annotated[StaffUser, require("copilot")]
+) -> dict[str, object]:
+    """An internal note on the case (masked, staff only, never shown to the customer)."""
+    if not body.text.strip():
+        raise api_error(422, "empty_note", "备注不能为空。")
+    ctx.bot.add_note(session_id, user.name, body.text)
+    return {"session": session_id, "noted": True}
 
 
 @router.post("/api/v1/agent/sessions/{session_id}/escalate", response_model=ReplyOut, tags=["staff"])

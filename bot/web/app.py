@@ -94,7 +94,7 @@ def _mount_gradio(app: FastAPI, ctx: WebContext) -> None:
     from bot.web import ui_agent, ui_customer, ui_qa, ui_records
 
     common: dict[str, Any] = {"theme": THEME, "css": CSS, "ssr_mode": False, "footer_links": [], "show_error": False}
-    gr.mount_gradio_app(app, ui_customer.build(ctx), path="/widget", **common)
+    gr.mount_gradio_app(app, ui_customer.build(ctx), path="/widget", js=ui_customer.WIDGET_JS, **common)
     builders = {"/agent": ui_agent.build, "/qa": ui_qa.build, "/records": ui_records.build}
     for path, build in builders.items():
         gr.mount_gradio_app(

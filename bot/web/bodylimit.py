@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 API_BODY_BYTES = 64 * 1024  # REST API, login and logout forms
 OTHER_BODY_BYTES = 1024 * 1024  # Gradio's queue and event calls (chat history travels in them)
 SMALL_PREFIXES = ("/api/", "/login", "/logout")
+UPLOAD_SUFFIX = "/attachments"  # POST /api/v1/sessions/{id}/attachments: a photo or a short video
 
 
 class BodyTooLarge(Exception):
@@ -29,6 +30,10 @@ class BodyLimit:
         self.other_bytes = other_bytes
 
     def cap_for(self, path: str) -> int:
+        if path.startswith("/api/v1/sessions/") and path.endswith(UPLOAD_SUFFIX):
+            from bot.web.attachments import largest_upload
+
+            return largest_upload() + self.api_bytes  # the file and its multipart envelope
         return self.api_bytes if path.startswith(SMALL_PREFIXES) else self.other_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

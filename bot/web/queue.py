@@ -18,6 +18,7 @@ from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine,
 from bot.settings import Settings
 from bot.types import STEP_NAMES_ZH
 from bot.web.auth import users_url
+from guardrails.migrations import Step, create_table, migrate
 
 _metadata = MetaData()
 closed_table = Table(
@@ -27,6 +28,8 @@ closed_table = Table(
     Column("closed_by", String(40), nullable=False),
     Column("closed_at", DateTime(timezone=True), nullable=False),
 )
+# Named migrations (guardrails/migrations.py): a database made by a bare create_all is upgraded in place.
+_MIGRATIONS: tuple[Step, ...] = (("web_closed_m001_create", create_table(closed_table)),)
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,46 @@ def queue_row(case: Any) -> QueueRow:
     )
 
 
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the agent narrowed the queue to: words, a step, escalated only, whose cases."""
+
+    text: str = ""
+    step: str = ""  # a step id; "" for any
+    escalated_only: bool = False
+    owner: str = "all"  # all | mine | unassigned
+    me: str = ""
+
+    def needs_records(self) -> bool:
+        return bool(self.text.strip()) or self.owner != "all"
+
+
+def _searchable(bot: Any, row: QueueRow, records: list[dict[str, Any]]) -> str:
+    procedure = bot.parts.engine.procedures.get(row.procedure)
+    said = " ".join(str(r["body"].get("masked_text") or "") for r in records)  # masked: no personal data
+    words = (row.case_id, row.procedure, getattr(procedure, "name", ""), STEP_NAMES_ZH.get(row.step, ""), said)
+    return " ".join(words).lower()
+
+
+def filter_rows(bot: Any, rows: list[QueueRow], wanted: QueueFilter) -> list[QueueRow]:
+    """The queue rows that match every part of the filter, in queue order."""
+    from bot.ownership import owner_in
+
+    kept = []
+    for row in rows:
+        if (wanted.step and row.step != wanted.step) or (wanted.escalated_only and not row.escalated):
+            continue
+        if wanted.needs_records():
+            records = bot.records.for_session(row.session)
+            owner = owner_in(records)
+            if (wanted.owner == "mine" and owner != wanted.me) or (wanted.owner == "unassigned" and owner):
+                continue
+            if wanted.text.strip() and wanted.text.strip().lower() not in _searchable(bot, row, records):
+                continue
+        kept.append(row)
+    return kept
+
+
 class QueueBook:
     """Reads open cases from the records and remembers which conversations agents have ended."""
 
@@ -62,7 +105,10 @@ class QueueBook:
         self._bot = bot
         self._on_close = on_close  # e.g. revoke the customer's tokens
         self._engine = create_engine(users_url(settings), future=True)
-        _metadata.create_all(self._engine)
+        migrate(self._engine, _MIGRATIONS)
+
+    def matching(self, wanted: QueueFilter) -> list[QueueRow]:
+        return filter_rows(self._bot, self.open_rows(), wanted)
 
     def open_rows(self) -> list[QueueRow]:
         with self._engine.connect() as conn:

@@ -177,11 +177,6 @@ class PgBuckets:
             row = conn.execute(text(_PG_TAKE), values).one()
         return 0.0 if row.passed else (1.0 - float(row.tokens)) / rate
 
-    def forget_idle(self, older_than_s: float = 120.0) -> int:
-        with self._engine.begin() as conn:
-            return int(conn.execute(text("DELETE FROM web_rate_buckets WHERE updated < :t"),
-                                    {"t": self._clock() - older_than_s}).rowcount)
-
 
 def store_for(db_url: str | None) -> BucketStore:
     """PostgreSQL when the deployment's database is PostgreSQL (several processes), else memory."""

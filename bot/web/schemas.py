@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Literal
 
 from pydantic import BaseModel, Field, StrictBool, field_validator
 
@@ -81,6 +82,10 @@ class EndIn(BaseModel):
     )
 
 
+class NoteIn(BaseModel):
+    text: str = Field(min_length=1, max_length=500, description="An internal note (masked before it is recorded)")
+
+
 class EndedOut(BaseModel):
     session: str
     ended: bool = Field(description="true once the end is in the written record (ending twice records it once)")
@@ -98,3 +103,20 @@ class ErrorOut(BaseModel):
 class Health(BaseModel):
     status: str
     version: str
+
+
+class ChatMessageOut(BaseModel):
+    seq: int = Field(description="1-based position in the conversation; never changes")
+    actor: Literal["customer", "bot", "agent"]
+    text: str = Field(description="masked, as the customer's page shows it")
+    time: str = Field(description="ISO 8601, UTC")
+
+
+class MessagesOut(BaseModel):
+    session: str
+    messages: list[ChatMessageOut] = Field(description="the messages after ?after=SEQ, oldest first")
+    last_seq: int = Field(description="the newest message's seq (0 for none): the next poll's ?after=")
+    agent: Literal["bot", "waiting", "agent"] = Field(
+        description="who answers: the bot; waiting for an agent (handed over); an agent (人工客服已接入)"
+    )
+    closed: bool = Field(description="an agent ended the conversation, or the case reached its written record")

@@ -73,15 +73,36 @@ def checklist(view: Any) -> str:
 
 
 def rail_flags(view: Any) -> str:
-    """The last turn's rail decisions: what fired, and what it did."""
+    """The last turn's rail decisions in Chinese: which check fired, what it did, and why."""
+    from bot.web.rail_words import rail_name, reasons_zh, verdict_name
+
     rows = [rail for rail in view.last_rails if rail.get("verdict", "pass") != "pass" or rail.get("action")]
     if not rows:
         return "**检查结果**：全部通过"
     lines = ["**检查结果**："]
     for rail in rows:
-        reasons = "；".join(str(reason) for reason in rail.get("reasons", ()) or ())
-        what = rail.get("verdict") or rail.get("action")
-        lines.append(f"- `{escape(str(rail.get('rule', '?')))}` {escape(str(what))} {escape(reasons)}")
+        what = verdict_name(str(rail.get("verdict") or rail.get("action")))
+        reasons = "；".join(reasons_zh(rail.get("reasons", ()) or ()))
+        lines.append(f"- **{escape(rail_name(str(rail.get('rule', '?'))))}**（{escape(what)}）{escape(reasons)}")
+    return "\n".join(lines)
+
+
+def objections_text(check: Any) -> str:
+    """What the checks object to in an agent's text, in Chinese: the words, why, and the suggestion."""
+    from bot.web.rail_words import rail_name, reasons_zh, verdict_name
+
+    if not check.objections:
+        return "**发送前检查**：全部通过"
+    lines = ["**发送前检查**：以下内容可能有问题。可以返回修改，也可以确认后按原文发送（原文不会被改动）。"]
+    for item in check.objections:
+        where = f"“{md_escape(escape(item.span))}”" if item.span else "（缺少内容）"
+        reasons = "；".join(reasons_zh(item.reasons)) or verdict_name(item.verdict, agent=True)
+        what = escape(verdict_name(item.verdict, agent=True))
+        line = f"- **{escape(rail_name(item.rule))}**（{what}）{where}：{escape(reasons)}"
+        if item.suggestion:
+            suggestion = item.suggestion if item.span else item.suggestion.lstrip("。，；,; ")
+            line += f"　建议：“{md_escape(escape(suggestion))}”"
+        lines.append(line)
     return "\n".join(lines)
 
 
@@ -144,29 +165,21 @@ def placeholders_in(view: Any) -> list[str]:
     return list(found)
 
 
-CASE_HEADERS = ("案件编号", "流程", "当前步骤", "已升级", "轮次", "最后更新")
 TIMELINE_HEADERS = ("序号", "时间", "角色", "类型", "步骤", "内容（已遮盖）", "依据", "检查")
 ACTOR_ZH = {"customer": "顾客", "bot": "机器人", "agent": "坐席", "system": "系统"}
 
 
+def procedure_names(bot: Any) -> dict[str, str]:
+    """Procedure id -> its Chinese name (退货七日无理由 …)."""
+    return {pid: procedure.name for pid, procedure in bot.parts.engine.procedures.items()}
+
+
 def search_cases(bot: Any, query: str) -> list[Any]:
-    """Cases whose number, procedure or step (id or Chinese name) contains the query; newest first."""
-    needle = query.strip().lower()
-    cases = sorted(bot.records.cases(), key=lambda case: str(case.updated_at), reverse=True)
-    if not needle:
-        return cases
-    return [
-        case for case in cases
-        if needle in " ".join((case.case_id, case.procedure, case.step, STEP_NAMES_ZH.get(case.step, ""))).lower()
-    ]
+    """Cases whose number, procedure (id or name), step, order number or product facts contain every
+    word of the query; newest first (bot/web/records_search.py)."""
+    from bot.web.records_search import CaseQuery, find_cases
 
-
-def case_rows(cases: list[Any]) -> list[list[str]]:
-    return [
-        [c.case_id, c.procedure, STEP_NAMES_ZH.get(c.step, c.step), "是" if c.escalated else "否", str(c.turns),
-         str(c.updated_at)[:19]]
-        for c in cases
-    ]
+    return [listing.summary for listing in find_cases(bot.records, CaseQuery(query.strip()), procedure_names(bot))]
 
 
 def case_json(case: Any) -> dict[str, object]:

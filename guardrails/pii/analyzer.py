@@ -14,7 +14,7 @@ from functools import cache
 
 from guardrails.pii.config import load_config
 from guardrails.pii.lexicon import lexicon
-from guardrails.pii.normalize import normalize
+from guardrails.pii.nfkc_offsets import normalize
 from guardrails.pii.recognizer import Candidate
 from guardrails.pii.recognizers.jieba_words import held_words
 from guardrails.pii.registry import RecognizerRegistry, default_registry

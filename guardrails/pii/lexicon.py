@@ -76,6 +76,9 @@ class AddressSection(DataModel):
     road_suffixes: Words
     number_suffixes: Words
     compound_suffixes: Words = Field(default_factory=list)
+    compound_zones: Words = Field(default_factory=list)
+    village_suffixes: Words = Field(default_factory=list)
+    village_group_suffixes: Words = Field(default_factory=list)
     building_suffixes: Words
     room_suffixes: Words
     stop_words_in_place_names: Words = Field(default_factory=list)

@@ -14,9 +14,9 @@ from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Literal
 
 from guardrails.pii.analyzer import detect
-from guardrails.pii.book import PlaceholderBook, keyed_digest
 from guardrails.pii.config import TYPE_LABELS_ZH, load_config
-from guardrails.pii.normalize import fold
+from guardrails.pii.nfkc_offsets import fold
+from guardrails.pii.placeholder_book import PlaceholderBook, keyed_digest
 from guardrails.pii.registry import RecognizerRegistry, default_registry
 from guardrails.types import Entity, MaskChange, MaskedText
 

@@ -17,7 +17,7 @@ from typing import Any, get_args
 import yaml
 from pydantic import BaseModel
 
-from guardrails.rails.normalise import assert_bounded, normalise
+from guardrails.rails.fold_text import assert_bounded, normalise
 from guardrails.rails.schema import InputRailsFile
 from guardrails.types import RailAction, RailCategory
 from knowledge.datafile import DataError, load_checked

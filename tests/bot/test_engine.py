@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -127,10 +128,13 @@ def test_agent_reply_is_checked_and_recorded_as_agent(chat: Callable[[], Chat], 
     suggestion = csbot.suggest(c.session)
     assert suggestion.reply and suggestion.case_id == c.last.case_id
     before = len(csbot.records.for_case(c.last.case_id))
-    sent = csbot.agent_send(c.session, "agent-7", "您好，请提供订单号，您也可以打我电话13800138000")
-    assert "13800138000" not in sent.reply
+    typed = "您好，请提供订单号，您也可以打我电话13800138000"
+    sent = csbot.agent_send(c.session, "agent-7", typed)
+    assert sent.reply == typed  # checked, not rewritten: the agent decides (issue 15)
     rows = csbot.records.for_case(c.last.case_id)
     assert len(rows) == before + 1 and rows[-1]["actor"] == "agent"
+    assert "13800138000" not in json.dumps(rows[-1], ensure_ascii=False)  # the record keeps it masked
+    assert any(v["verdict"] != "pass" for v in rows[-1]["body"]["verdicts"]), "the rails' objection is recorded"
     assert rows[-1]["body"]["agent_id"] == "agent-7"
 
 

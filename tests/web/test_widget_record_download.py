@@ -29,11 +29,11 @@ def temp_entries() -> set[Path]:
 def widget_to_record(web_app: FastAPI) -> tuple[WidgetHandlers, str, str]:
     """Drive the widget's handlers to the written-record step; returns handlers, session and the download link."""
     handlers = WidgetHandlers(web_app.state.ctx)
-    session = handlers.consent(True)[0]
+    session, token = handlers.consent(True)[:2]
     assert session
     download: dict = {}
     for text in COMPLAINT:
-        download = handlers.send(session, text)[3]
+        download = handlers.send(session, token, text)[6]
     assert download.get("visible") is True, "the widget never reached the written record"
     return handlers, session, str(download["value"])
 

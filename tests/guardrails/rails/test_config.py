@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import guardrails.rails as rails_api
 from guardrails.rails import RailConfigError, check_input, load_input_config
-from guardrails.rails.normalise import assert_bounded, normalise
+from guardrails.rails.fold_text import assert_bounded, normalise
 from guardrails.rails.registry import UnknownRailError, get_rail
 from guardrails.rails.runner import run_output_rails
 

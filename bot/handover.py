@@ -1,0 +1,69 @@
+"""Who answers the customer: the bot, or an agent who owns the case (issue 15).
+
+Read from the case's written records, so every process agrees: an explicit escalation makes the
+case *waiting* for an agent, an agent's message or taking the case (接手) makes it the agent's, an agent ending the
+conversation gives it back to the bot. While the case is waiting or the agent's, a customer's
+message is masked, checked by the input rails and recorded with a short notice as the reply; no
+draft reaches the customer (the copilot drafts for the agent from the recorded message).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from bot import recording, stages
+from bot.engine import CaseState
+from bot.shared_parts import Parts
+from bot.types import Draft, Reply, Turn, TurnTrace
+
+HANDOVER_FILE = Path(__file__).resolve().parent / "config" / "handover.yaml"
+Owner = Literal["bot", "waiting", "agent"]
+
+
+@cache
+def rules() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(HANDOVER_FILE.read_text(encoding="utf-8"))
+    return loaded
+
+
+def owner(rows: Iterable[Mapping[str, Any]]) -> Owner:
+    """``bot`` answers; ``waiting``: handed over, no agent has written yet; ``agent``: an agent has."""
+    takes, releases = set(rules()["takes_kinds"]), set(rules()["releases_kinds"])
+    owns = set(rules().get("owns_kinds", []))
+    current: Owner = "bot"
+    for row in rows:
+        if row["kind"] in releases:
+            current = "bot"
+        elif row["kind"] in owns or (row["actor"] == "agent" and row["body"].get("reply")):
+            current = "agent"
+        elif row["kind"] in takes and current == "bot":
+            current = "waiting"
+    return current
+
+
+def held_turn(parts: Parts, turn: Turn, state: CaseState, version: int | None) -> tuple[Reply, TurnTrace]:
+    """A customer's message while an agent owns the case: recorded (masked), answered with a notice only."""
+    started = time.perf_counter()
+    trace = TurnTrace(step_before=state.step, step_after=state.step)
+    text, notes = stages.clean_input(turn.text)
+    trace.masked_input = stages.mask(parts.masker(state), state, text)
+    trace.input_flags = stages.input_rails(trace.masked_input.text)
+    blocking = next((flag for flag in trace.input_flags if flag.action == "block"), None)
+    if blocking is not None:
+        return recording.blocked_reply(parts, turn, state, version, trace, blocking, started, notes)
+    notice = str(rules()["held_reply"])
+    trace.draft = Draft(text=notice, drafter="handover")
+    reply = Reply(
+        session=turn.session, case_id=state.case_id, procedure=state.procedure,
+        step=state.step,  # type: ignore[arg-type]
+        reply=notice, escalated=state.escalated, rails=recording.rails_summary(trace),
+        latency_ms=(time.perf_counter() - started) * 1000, missing_slots=parts.engine.missing(state),
+    )
+    recording.record_turn(parts, turn, state, version, None, trace, reply, notes, kind="held")
+    return reply, trace

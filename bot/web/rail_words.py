@@ -1,0 +1,74 @@
+"""The guardrails' flags and reasons in Chinese, from ``rail_labels.yaml`` (agents never read English)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LABELS_FILE = Path(__file__).with_name("rail_labels.yaml")
+_NAMED_COUNT = re.compile(r"([a-z_]+)×(\d+)")
+
+
+@cache
+def labels() -> dict[str, Any]:
+    table: dict[str, Any] = yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
+    return table
+
+
+@cache
+def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(item["pattern"]), str(item["text"])) for item in labels()["reasons"])
+
+
+@cache
+def _input_categories() -> dict[str, str]:
+    from guardrails.rails import load_input_config
+
+    return {rule.id: rule.category for rule in load_input_config().rules}
+
+
+@cache
+def _element_names() -> dict[str, str]:
+    from bot.reply_elements import load_elements
+
+    return {name: spec.description or name for name, spec in load_elements().items()}
+
+
+def rail_name(rule: str) -> str:
+    """An output rail's or input rule's Chinese name."""
+    table = labels()
+    if rule in table["rails"]:
+        return str(table["rails"][rule])
+    category = _input_categories().get(rule) or next((c for c in table["input_categories"] if rule.startswith(c)), "")
+    return str(table["input_categories"].get(category, table["unknown_rail"]))
+
+
+def verdict_name(verdict: str, *, agent: bool = False) -> str:
+    table = labels()["agent_verdicts" if agent else "verdicts"]
+    return str(table.get(verdict, labels()["verdicts"].get(verdict, verdict)))
+
+
+def _words(value: str) -> str:
+    """Data types and element names inside a reason (name×1, facts) in Chinese."""
+    from guardrails.pii import TYPE_LABELS_ZH
+
+    value = _NAMED_COUNT.sub(lambda m: f"{TYPE_LABELS_ZH.get(m.group(1), m.group(1))}{m.group(2)}处", value)
+    return _element_names().get(value, value).replace(", ", "、")
+
+
+def reason_zh(reason: str) -> str | None:
+    """A rail's English reason in Chinese, or None when no pattern knows it."""
+    for pattern, text in _patterns():
+        match = pattern.match(reason)
+        if match:
+            return text.format("", *(_words(group or "") for group in match.groups()))
+    return None
+
+
+def reasons_zh(reasons: Iterable[str]) -> list[str]:
+    return [text for text in (reason_zh(str(reason)) for reason in reasons) if text]
