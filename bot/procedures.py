@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.types import STEP_IDS
-from bot.yamlmarks import DataError, load_yaml, where
+from knowledge.datafile import DataError, load_yaml, where
 
 PROCEDURES_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "procedures"
 _STEP_KEYS = {"collect", "optional", "substeps", "require", "next", "offers", "search", "instructions", "wait"}

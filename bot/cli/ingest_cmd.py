@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
         from knowledge.ingest import ingest_paths
 
         if regulation is not None:
-            from bot.yamlmarks import DataError
+            from knowledge.datafile import DataError
             from knowledge.regulations import import_regulation
 
             try:

@@ -13,7 +13,7 @@ from bot.procedures import PROCEDURES_DIR, load_procedures, validate
 from bot.reply_elements import load_elements
 from bot.slots import load_slot_specs
 from bot.types import STEP_IDS
-from bot.yamlmarks import DataError
+from knowledge.datafile import DataError
 
 SHIPPED = {
     "general_complaint", "return_7day", "quality_defect", "fraud_claim", "service_complaint",

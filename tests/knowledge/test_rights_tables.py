@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.yamlmarks import DataError
+from knowledge.datafile import DataError
 from knowledge.rights import decide, load_tables
 from knowledge.rights.amounts import deposit_effective, food_tenfold, fraud_triple
 from knowledge.rights.decide import quote_of
