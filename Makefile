@@ -9,7 +9,7 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: demo test test-fast install system-deps index lint typecheck bench lock screenshots clean
+.PHONY: demo test test-fast install system-deps index lint deadcode hooks typecheck bench lock screenshots clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -32,9 +32,10 @@ index: install
 system-deps:
 	bash scripts/install-system-deps.sh
 
-## Lint, then the whole test suite.
+## Lint, check the layer contract (pyproject [tool.importlinter]), then the whole test suite.
 test: install system-deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 	$(VENV)/bin/pytest
 
 ## The inner loop: lint, then every test except the browser, slow and PostgreSQL ones (serial: the
@@ -45,7 +46,16 @@ test-fast: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 	$(VENV)/bin/ruff format --check . || true
+
+## Dead code: what vulture finds beyond the known false positives in vulture_whitelist.py.
+deadcode: install
+	$(VENV)/bin/vulture
+
+## Run ruff, the layer contract and mypy before every commit (.pre-commit-config.yaml, local hooks).
+hooks: install
+	$(VENV)/bin/pre-commit install
 
 typecheck: install
 	$(VENV)/bin/mypy

@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(texts)} articles in force, {len(questions)} questions from {args.questions.name}")
     baseline: dict[str, float] | None = None
     for name in args.models:
-        embedder = load_embedder(load_settings(embed_model=model_path(name)))
+        embedder = load_embedder(load_settings(embed_model=model_path(name)).search_config)
         vectors, seconds = embed_corpus(embedder, texts, args.cache)
         scores = evaluate(embedder, keys, vectors, questions)
         baseline = baseline or scores

@@ -32,7 +32,7 @@ from pii_data import Sample, generate  # noqa: E402
 from pii_news import generate as generate_news  # noqa: E402
 
 from guardrails.pii import Masker, default_registry, detect, lac  # noqa: E402
-from guardrails.pii.normalize import normalize  # noqa: E402
+from guardrails.pii.nfkc_offsets import normalize  # noqa: E402
 
 CLUENER = ROOT.parent / "shared" / "benchmarks" / "cluener_names_addresses.jsonl"
 PATTERN_TYPES = ("id_card", "phone", "landline", "bank_card", "email", "passport", "license_plate", "im_account", "ip")

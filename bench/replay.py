@@ -21,6 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 from statistics import median
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from knowledge.config import SearchConfig
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -42,10 +46,10 @@ def load_questions(path: Path, limit: int | None) -> list[tuple[str, str]]:
     return questions[:limit] if limit else questions
 
 
-def search_peer(settings: object, questions: list[tuple[str, str]]) -> list[float]:
+def search_peer(config: SearchConfig, questions: list[tuple[str, str]]) -> list[float]:
     from knowledge.search import Searcher
 
-    searcher = Searcher(settings)  # type: ignore[arg-type]
+    searcher = Searcher(config)
     timings = []
     for _, text in questions:
         started = time.perf_counter()
@@ -81,7 +85,7 @@ def main() -> int:
         settings = Settings(home=home, drafter="template")
         print(f"replaying {len(questions)} questions from {args.file.name} …", flush=True)
         report = replay(questions, settings, progress_every=100)
-        peer = search_peer(settings, questions)
+        peer = search_peer(settings.search_config, questions)
     figures = report.figures()
     peer_p50, peer_p95 = median(peer), percentile(peer, 0.95) or 0.0
     print("\n| figure | value |\n|---|---|")

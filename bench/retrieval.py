@@ -100,8 +100,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     settings = load_settings(home=home, dense_weight=1.0, bm25_weight=1.0)
     if args.no_dense:
         settings = settings.model_copy(update={"dense_weight": 0.0})
-    if args.rebuild or not index_exists(settings):
-        stats = build_index(settings, dense=not args.no_dense, progress=True)
+    if args.rebuild or not index_exists(settings.search_config):
+        stats = build_index(settings.search_config, dense=not args.no_dense, progress=True)
         print(
             f"index build: {stats.seconds:.1f}s for {stats.statutes} articles + {stats.policies} policy sections "
             f"(dense model {stats.model})"
@@ -109,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     else:
         manifest = load_json(settings.index_dir / "manifest.json", {})
         print(f"index reused from {home} (built in {manifest.get('seconds')}s, model {manifest.get('model')})")
-    searcher = Searcher(settings)
+    searcher = Searcher(settings.search_config)
     searcher.search("预热", top_k=1)
     weights = [tuple(float(x) for x in w.split(":")) for w in args.weights]
     defaults = load_settings()
@@ -130,7 +130,7 @@ def run_set(name: str, questions: list[dict], searcher: Searcher, settings, weig
     if settings.dense_weight > 0:
         rows["dense alone"] = timed(lambda q: rows_to_ranked(searcher, searcher.dense_ranking(q, STATUTES)), questions)
     for w_bm25, w_dense in [default] + [w for w in weights if settings.dense_weight > 0 and w != default]:
-        product = Searcher(settings.model_copy(update={"bm25_weight": w_bm25, "dense_weight": w_dense}))
+        product = Searcher(settings.model_copy(update={"bm25_weight": w_bm25, "dense_weight": w_dense}).search_config)
         label = f"csbot {w_bm25:g}:{w_dense:g} + priors" + (" (default)" if (w_bm25, w_dense) == default else "")
         rows[label] = timed(
             lambda q, s=product: [(p.law, p.article) for p in s.search(q, top_k=10, filters=STATUTES)], questions

@@ -107,7 +107,7 @@ def main() -> None:
         home = Path(folder)
         from knowledge.index import build_index
 
-        build_index(load_settings(home=home), laws=LAWS)  # the defaults: BM25 + vectors, fused
+        build_index(load_settings(home=home).search_config, laws=LAWS)  # the defaults: BM25 + vectors, fused
         latencies, stages = run_bot(home, dialogues)
     peer = run_engine(dialogues)
     median, p95 = statistics.median(latencies), percentile(latencies, 0.95)

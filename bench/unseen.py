@@ -1,6 +1,6 @@
 """Guardrails on the unseen sets (bench/data/unseen/, written by others): before and after, dev and test.
 
-    .venv/bin/python bench/unseen.py [--base /work/wt/base] [--split dev|test|both] [--mb 1]
+    .venv/bin/python bench/unseen.py [--base /work/wt/base] [--split dev|test|both] [--mb 1] [--rails-only]
 
 "before" is the code of a checkout of main (``--base``, e.g. ``git worktree add --detach
 /work/wt/base main``) run in a subprocess in the same run; "after" is this checkout. Split rule:
@@ -9,8 +9,10 @@ sha1(id) last hex digit even = dev (tuned on), odd = test (reported, never read 
 Prints, per split: recall per personal-data kind (a span counts when the masked regions cover it),
 look-alike damage (share of must-survive strings any detection touches), attack detection per
 attack kind (any input-rail flag) and benign false alarms (benign_any: any flag; benign_atk: an
-injection or data-request flag; benign_blk: a block, the canned refusal), and, with
-``--mb``, the seconds ``Masker.mask`` takes on a 1 MB message. Not run by CI.
+injection or data-request flag; benign_blk: a block, the canned refusal), the same three for every
+customer turn of the evaluation dialogues outside ``adversarial/`` (group ``dialogue_*``, split
+"all": they were written for the engine, not for this set) and, with ``--mb``, the seconds
+``Masker.mask`` takes on a 1 MB message. ``--rails-only`` skips the personal-data sets. Not run by CI.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data" / "unseen"
 ATTACK_CATEGORIES = ("injection", "data_request")
+DIALOGUES = (ROOT / "eval" / "dialogues", ROOT / "eval" / "dialogues_hard")
 
 
 def split(id_: str) -> str:
@@ -46,15 +49,48 @@ def rows() -> list[dict[str, Any]]:
     return found
 
 
-def measure(mb: float) -> dict[str, Any]:
+def customer_turns() -> list[str]:
+    """Every customer turn of the evaluation dialogues, except the adversarial ones (meant to be flagged)."""
+    import yaml
+
+    turns = []
+    for folder in DIALOGUES:
+        for path in sorted(folder.rglob("*.yaml")):
+            if "adversarial" in path.parts:
+                continue
+            dialogue = yaml.safe_load(path.read_text(encoding="utf-8"))
+            for turn in (dialogue or {}).get("turns", []) if isinstance(dialogue, dict) else []:
+                if isinstance(turn, dict) and isinstance(turn.get("user"), str):
+                    turns.append(turn["user"])
+    return turns
+
+
+def benign_counts(counts: Counter[str], key: str, flags: list[Any]) -> None:
+    """benign_any / benign_atk / benign_blk for one benign message (``key`` is "split|prefix|kind")."""
+    part, prefix, kind = key.split("|")
+    for group, hit in (
+        ("any", bool(flags)),  # any flag (an angry customer's escalation included)
+        ("atk", any(f.category in ATTACK_CATEGORIES for f in flags)),  # taken for an attack
+        ("blk", any(f.action == "block" for f in flags)),  # answered with a canned refusal
+    ):
+        for name in (kind, "ALL"):
+            counts[f"{part}|{prefix}_{group}|{name}|gold"] += 1
+            counts[f"{part}|{prefix}_{group}|{name}|hit"] += hit
+
+
+def measure(mb: float, rails_only: bool = False) -> dict[str, Any]:
     """Run in whichever checkout is first on sys.path; returns counts (no text) as JSON-able data."""
     from guardrails.pii import Masker, detect
     from guardrails.rails import check_input
 
     counts: Counter[str] = Counter()
+    for text in customer_turns():
+        benign_counts(counts, "all|dialogue|turns", check_input(Masker().mask(text).text))
     for row in rows():
         part = split(row["id"])
         text = row["text"]
+        if rails_only and row["_set"] not in ("attacks", "benign"):
+            continue
         if "spans" in row or "must_survive" in row:
             regions = [(e.start, e.end) for e in detect(text)]
             for span in row.get("spans", []):
@@ -75,15 +111,7 @@ def measure(mb: float) -> dict[str, Any]:
                 counts[f"{part}|attack|ALL|gold"] += 1
                 counts[f"{part}|attack|ALL|hit"] += bool(flags)
             else:
-                for group, hit in (
-                    ("benign_any", bool(flags)),  # any flag (an angry customer's escalation included)
-                    ("benign_atk", any(f.category in ATTACK_CATEGORIES for f in flags)),  # taken for an attack
-                    ("benign_blk", any(f.action == "block" for f in flags)),  # answered with a canned refusal
-                ):
-                    counts[f"{part}|{group}|{row.get('kind', 'all')}|gold"] += 1
-                    counts[f"{part}|{group}|{row.get('kind', 'all')}|hit"] += hit
-                    counts[f"{part}|{group}|ALL|gold"] += 1
-                    counts[f"{part}|{group}|ALL|hit"] += hit
+                benign_counts(counts, f"{part}|benign|{row.get('kind', 'all')}", flags)
     result: dict[str, Any] = {"counts": dict(counts)}
     if mb:
         unit = "我的手机13812345678，地址北京市朝阳区建国路88号，订单号202403150001234567。戴森 V12 坏了。"
@@ -95,22 +123,22 @@ def measure(mb: float) -> dict[str, Any]:
     return result
 
 
-def run_base(base: Path, mb: float) -> dict[str, Any]:
+def run_base(base: Path, mb: float, rails_only: bool) -> dict[str, Any]:
     env = {**os.environ, "PYTHONPATH": str(base)}
     code = f"import sys, json; sys.path.insert(0, {str(base)!r}); sys.path.insert(0, {str(ROOT / 'bench')!r}); "
-    code += f"import unseen; print(json.dumps(unseen.measure({mb})))"
+    code += f"import unseen; print(json.dumps(unseen.measure({mb}, {rails_only})))"
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, cwd=base)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def table(before: dict[str, Any], after: dict[str, Any], part: str) -> None:
     keys = sorted({k.rsplit("|", 1)[0] for k in after["counts"] if k.startswith(part + "|")})
-    print(f"\n[{part}] {'group':<11}{'kind':<16}{'n':>5}{'before':>9}{'after':>9}")
+    print(f"\n[{part}] {'group':<14}{'kind':<16}{'n':>5}{'before':>9}{'after':>9}")
     for key in keys:
         _, group, kind = key.split("|")
         gold = after["counts"].get(f"{key}|gold", 0)
         rate = [c["counts"].get(f"{key}|hit", 0) / gold if gold else 0.0 for c in (before, after)]
-        print(f"[{part}] {group:<11}{kind:<16}{gold:>5}{rate[0]:>9.3f}{rate[1]:>9.3f}")
+        print(f"[{part}] {group:<14}{kind:<16}{gold:>5}{rate[0]:>9.3f}{rate[1]:>9.3f}")
 
 
 def main() -> None:
@@ -118,13 +146,14 @@ def main() -> None:
     parser.add_argument("--base", type=Path, default=Path("/work/wt/base"))
     parser.add_argument("--split", choices=("dev", "test", "both"), default="dev")
     parser.add_argument("--mb", type=float, default=0.0, help="also time a message of this many MB")
+    parser.add_argument("--rails-only", action="store_true", help="only attacks, benign messages and dialogues")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    after = measure(args.mb)
-    before = run_base(args.base, args.mb) if args.base.exists() else {"counts": {}}
+    after = measure(args.mb, args.rails_only)
+    before = run_base(args.base, args.mb, args.rails_only) if args.base.exists() else {"counts": {}}
     print("group pii = recall per kind; survive = look-alikes damaged (lower is better);")
     print("attack = detected per kind; benign_any/atk/blk = benign flagged at all / as an attack / blocked")
-    for part in ("dev", "test") if args.split == "both" else (args.split,):
+    for part in ("dev", "test", "all") if args.split == "both" else (args.split, "all"):
         table(before, after, part)
     for name, result in (("before", before), ("after", after)):
         timings = {k: round(v, 2) for k, v in result.items() if k.startswith("mask_")}

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.yamlmarks import DataError, load_yaml, where
+from pydantic import Field
+
+from knowledge.datafile import DataModel, load_model
 
 CLASSIFY_FILE = Path(__file__).resolve().parent / "config" / "classify.yaml"
 
@@ -33,6 +35,21 @@ class ClassifyRule:
         return self.weight * len(matched), matched
 
 
+class ClassifyEntry(DataModel):
+    procedure: str = Field(min_length=1)
+    weight: int = 1
+    words: list[str] = Field(min_length=1)
+    unless: list[str] = Field(default_factory=list)
+    opening_only: bool = False
+
+
+class ClassifyFile(DataModel):
+    """bot/config/classify.yaml."""
+
+    default: str
+    rules: list[ClassifyEntry]
+
+
 @dataclass(frozen=True)
 class Classification:
     procedure: str
@@ -47,23 +64,12 @@ class Classifier:
 
     @classmethod
     def load(cls, path: Path = CLASSIFY_FILE) -> Classifier:
-        raw = load_yaml(path)
-        if not isinstance(raw, dict) or "default" not in raw or not isinstance(raw.get("rules"), list):
-            raise DataError(f"{path.name}:1: expected 'default' and a list of 'rules'")
-        rules = []
-        for item in raw["rules"]:
-            if not isinstance(item, dict) or not item.get("procedure") or not item.get("words"):
-                raise DataError(f"{where(path, item)}: a rule needs 'procedure' and 'words'")
-            rules.append(
-                ClassifyRule(
-                    str(item["procedure"]),
-                    int(item.get("weight", 1)),
-                    tuple(str(word) for word in item["words"]),
-                    tuple(str(word) for word in item.get("unless") or ()),
-                    bool(item.get("opening_only", False)),
-                )
-            )
-        return cls(str(raw["default"]), tuple(rules))
+        model = load_model(path, ClassifyFile)
+        rules = tuple(
+            ClassifyRule(item.procedure, item.weight, tuple(item.words), tuple(item.unless), item.opening_only)
+            for item in model.rules
+        )
+        return cls(model.default, rules)
 
     def procedures(self) -> set[str]:
         return {self.default, *(rule.procedure for rule in self.rules)}

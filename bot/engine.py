@@ -15,12 +15,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from pydantic import Field
+
 from bot import conversation
 from bot.classify import Classification, Classifier
 from bot.procedures import Procedure, load_procedures
-from bot.slots import SlotSpec, derive, extract, load_slot_specs
-from bot.yamlmarks import load_yaml
+from bot.slots import SlotSpec, derive, extract, load_slot_specs, slot_roles
 from guardrails.types import MaskedText, RailFlag
+from knowledge.datafile import DataError, DataModel, load_model, load_yaml
 
 ESCALATION_FILE = Path(__file__).resolve().parent / "config" / "escalation.yaml"
 _MAX_MOVES = 12  # more moves than steps means a switch loop in the data; stop rather than spin
@@ -84,6 +86,27 @@ class StepOutcome:
     notes: tuple[str, ...] = ()  # sentences the reply adds: side answers, a way round, a negotiation
 
 
+def _check_agreement_wording(specs: Mapping[str, SlotSpec]) -> None:
+    """dialogue.yaml ``wording.agreed`` (the yes) must be a value the agreement slot can take."""
+    from bot.facts import DIALOGUE_FILE, dialogue_rules
+
+    agreement = specs[slot_roles(specs)["agreement"]]
+    agreed = dialogue_rules()["wording"]["agreed"]
+    if agreement.values and agreed not in {value for value, _ in agreement.values}:
+        line = getattr(load_yaml(DIALOGUE_FILE)["wording"], "key_lines", {}).get("agreed", 0)
+        raise DataError(
+            f"{DIALOGUE_FILE.name}:{line}: wording → agreed: 「{agreed}」不是槽位 {agreement.id} 的取值"
+            f"（{', '.join(value for value, _ in agreement.values)}）"
+        )
+
+
+class EscalationRules(DataModel):
+    """bot/config/escalation.yaml: which input-rail actions and categories hand a case to a person."""
+
+    actions: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=list)
+
+
 class Engine:
     """Procedures + slot catalogue + classifier; holds no per-case state itself."""
 
@@ -96,22 +119,24 @@ class Engine:
     ) -> None:
         self.procedures = dict(procedures)
         self.slot_specs = dict(slot_specs)
+        self.roles = slot_roles(self.slot_specs)  # role → slot id (slots.yaml ``role``)
         self.classifier = classifier
         self.escalate_after_turns = escalate_after_turns
         self.orders: Any = None  # an OrderSystem (bot/orders) that stated facts are checked against, if any
-        rules = load_yaml(ESCALATION_FILE)
-        self.escalation_actions = frozenset(rules.get("actions", ()))
-        self.escalation_categories = frozenset(rules.get("categories", ()))
+        rules = load_model(ESCALATION_FILE, EscalationRules)
+        self.escalation_actions = frozenset(rules.actions)
+        self.escalation_categories = frozenset(rules.categories)
 
     @classmethod
     def load(cls, escalate_after_turns: int = 8) -> Engine:
         """The shipped procedures, validated against slots, elements and templates."""
         from bot.drafting.template import TemplateBook
-        from bot.elements import load_elements
         from bot.procedures import validate
+        from bot.reply_elements import load_elements
 
         procedures, specs, classifier = load_procedures(), load_slot_specs(), Classifier.load()
         validate(procedures, slots=specs, elements=load_elements(), has_template=TemplateBook.load().has)
+        _check_agreement_wording(specs)
         return cls(procedures, specs, classifier, escalate_after_turns)
 
     def escalates(self, flag: RailFlag) -> bool:
@@ -198,9 +223,10 @@ class Engine:
         state.slots.update(new)
         for key in new:
             state.fact_turns[key] = state.turns
-        if "receipt_date" in new and "days_since_receipt" not in new:
-            state.slots.pop("days_since_receipt", None)  # recomputed from the newer date below
-        derive(state.slots, today)
+        receipt_slot, days_slot = self.roles["receipt_date"], self.roles["days_since_receipt"]
+        if receipt_slot in new and days_slot not in new:
+            state.slots.pop(days_slot, None)  # recomputed from the newer date below
+        derive(state.slots, today, self.roles)
         return new
 
     def _reclassify(self, state: CaseState, text: str, first_turn: bool) -> tuple[Classification | None, str | None]:

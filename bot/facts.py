@@ -15,22 +15,85 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import Field
+
 from bot.understand import Understanding, classify_reply, understand
 from bot.understand.data import table
-from bot.yamlmarks import load_yaml
+from knowledge.datafile import DataModel, Regex, load_checked
 
 CONFIG = Path(__file__).resolve().parent / "config"
 _POSITION_CHARS = 40
 
 
+class Wording(DataModel):
+    """How replies and the written record state the case (dialogue.yaml ``wording``)."""
+
+    agreed: str
+    date: str
+    not_provided: str
+    fact: str
+    chosen_remedy: str
+    customer_position: str
+    counter_offer: str
+    seller_named: str
+    seller_unknown: str
+
+
+class DialogueFile(DataModel):
+    """bot/config/dialogue.yaml: how the bot asks, re-asks, and answers around the procedure."""
+
+    max_asks: int
+    waivable: list[str]
+    not_given: str
+    cannot_give: Regex
+    reask: dict[str, str]
+    receipt_from_purchase: str
+    way_round: dict[str, str]
+    refused_once: str
+    counter: str
+    refused_again: str
+    out_of_scope: str
+    order_verified: str
+    order_not_found: str
+    order_no_again: str
+    no_repeat: list[str]
+    wording: Wording
+
+
+class CompanyAnswer(DataModel):
+    id: str
+    pattern: Regex
+    answer: str
+
+
+class OutOfScope(DataModel):
+    pattern: Regex
+    where: str
+
+
+class CompanyFile(DataModel):
+    """bot/config/company.yaml: what the company sells, where, and its answers to side questions."""
+
+    name: str
+    sells: list[str]
+    channels: dict[str, list[str]]
+    services: list[str]
+    answers: list[CompanyAnswer] = Field(default_factory=list)
+    out_of_scope: list[OutOfScope] = Field(default_factory=list)
+
+
+DIALOGUE_FILE = CONFIG / "dialogue.yaml"
+COMPANY_FILE = CONFIG / "company.yaml"
+
+
 @lru_cache(maxsize=1)
 def dialogue_rules() -> dict[str, Any]:
-    return dict(load_yaml(CONFIG / "dialogue.yaml"))
+    return dict(load_checked(DIALOGUE_FILE, DialogueFile))
 
 
 @lru_cache(maxsize=1)
 def company() -> dict[str, Any]:
-    return dict(load_yaml(CONFIG / "company.yaml"))
+    return dict(load_checked(COMPANY_FILE, CompanyFile))
 
 
 @dataclass(frozen=True)

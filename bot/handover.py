@@ -19,7 +19,7 @@ import yaml
 
 from bot import recording, stages
 from bot.engine import CaseState
-from bot.parts import Parts
+from bot.shared_parts import Parts
 from bot.types import Draft, Reply, Turn, TurnTrace
 
 HANDOVER_FILE = Path(__file__).resolve().parent / "config" / "handover.yaml"

@@ -9,8 +9,8 @@ says so and offers a human; the replacement passes the output rails like any dra
 from __future__ import annotations
 
 from bot.facts import dialogue_rules
-from bot.parts import Parts
 from bot.records.bodies import transcript
+from bot.shared_parts import Parts
 from bot.types import Draft
 
 

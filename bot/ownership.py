@@ -12,8 +12,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 TAKE, RELEASE, NOTE = "take", "release", "note"
-OWNERSHIP_KINDS = frozenset({TAKE, RELEASE})
-STAFF_EVENT_KINDS = frozenset({TAKE, RELEASE, NOTE})  # never shown to the customer; not exchanges
 
 
 def owner_in(rows: Iterable[Mapping[str, Any]]) -> str | None:

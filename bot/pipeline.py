@@ -23,8 +23,8 @@ from bot import no_repeat, recording, stages
 from bot.agent_check import check_agent_text
 from bot.drafting.base import Drafter
 from bot.engine import CaseState, StepOutcome
-from bot.parts import Parts
 from bot.records.bodies import transcript
+from bot.shared_parts import Parts
 from bot.types import Actor, Draft, Reply, Turn, TurnTrace
 
 T = TypeVar("T")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.types import STEP_IDS
-from bot.yamlmarks import DataError, load_yaml, where
+from knowledge.datafile import DataError, load_yaml, where
 
 PROCEDURES_DIR = Path(__file__).resolve().parent.parent / "knowledge" / "procedures"
 _STEP_KEYS = {"collect", "optional", "substeps", "require", "next", "offers", "search", "instructions", "wait"}
@@ -208,12 +208,19 @@ def _search(raw: Any, path: Path) -> SearchSpec:
     )
 
 
+def _key_where(path: Path, node: Any, keys: Iterable[str]) -> str:
+    """``file:line`` of the first of ``keys`` in a mapping loaded by ``load_yaml`` (the mapping's line if unknown)."""
+    lines = getattr(node, "key_lines", {})
+    found = sorted(lines[key] for key in keys if key in lines)
+    return f"{path.name}:{found[0]}" if found else where(path, node)
+
+
 def _step(step_id: str, raw: Any, path: Path) -> Step:
     if not isinstance(raw, dict):
         raise DataError(f"{where(path, raw)}: step '{step_id}' must be a mapping")
     unknown = set(raw) - _STEP_KEYS
     if unknown:
-        raise DataError(f"{where(path, raw)}: step '{step_id}' has unknown keys {sorted(unknown)}")
+        raise DataError(f"{_key_where(path, raw, unknown)}: step '{step_id}' has unknown keys {sorted(unknown)}")
     search = raw.get("search")
     offers = tuple(
         Offer(_conditions(item["if"], path) if "if" in item else (), tuple(item.get("remedies", ())))
@@ -241,7 +248,7 @@ def parse_procedure(path: Path) -> Procedure:
         raise DataError(f"{path.name}:1: a procedure file must be a mapping")
     unknown = set(raw) - _TOP_KEYS
     if unknown:
-        raise DataError(f"{where(path, raw)}: unknown keys {sorted(unknown)}")
+        raise DataError(f"{_key_where(path, raw, unknown)}: unknown keys {sorted(unknown)}")
     for key in ("id", "name", "steps"):
         if key not in raw:
             raise DataError(f"{where(path, raw)}: missing '{key}'")

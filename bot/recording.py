@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from bot import no_repeat
 from bot.engine import CaseState, StepOutcome
 from bot.facts import public_slots
-from bot.parts import Parts
 from bot.records.bodies import BODY_VERSION, ClassificationRecord, DraftRecord, MaskChangeRecord, TurnRecord
+from bot.shared_parts import Parts
 from bot.types import Reply, Turn, TurnTrace
 from guardrails.types import RailFlag
 from knowledge.types import Passage

@@ -20,13 +20,13 @@ from bot.agent_check import AgentCheck, check_agent_text
 from bot.drafting import make_drafter
 from bot.engine import CaseState
 from bot.ownership import NOTE, RELEASE, TAKE, owner_in
-from bot.parts import BOOK_KEY_FILE, Parts
 from bot.pipeline import TracedReply, handle_turn
 from bot.records import CaseConflict, RecordStore
 from bot.records.anchor import anchored_store
 from bot.records.bodies import transcript
 from bot.session_locks import SessionLocks
 from bot.settings import Settings
+from bot.shared_parts import BOOK_KEY_FILE, Parts
 from bot.types import Actor, Reply, Turn
 
 _ATTEMPTS = 3
@@ -107,17 +107,17 @@ class CsBot:
 
     def _open_parts(self) -> Parts:
         from bot.drafting.template import TemplateBook
-        from bot.elements import load_elements
         from bot.engine import Engine
+        from bot.reply_elements import load_elements
         from guardrails.pii import default_registry, open_vault
         from knowledge.index import index_exists
 
         self.settings.home.mkdir(parents=True, exist_ok=True)
         searcher, note = None, "no search index; run `csbot index build`"
-        if index_exists(self.settings):
+        if index_exists(self.settings.search_config):
             from knowledge.search import Searcher
 
-            searcher, note = Searcher(self.settings), ""
+            searcher, note = Searcher(self.settings.search_config), ""
         return Parts(
             settings=self.settings,
             engine=_with_orders(Engine.load(self.settings.escalate_after_turns), self.settings),
@@ -125,7 +125,7 @@ class CsBot:
             templates=TemplateBook.load(),
             elements=load_elements(),
             records=anchored_store(self.settings),  # checkpointed outside the database at every case close
-            vault=open_vault(self.settings),  # safe when processes open it at once (creates tables)
+            vault=open_vault(self.settings.vault_config),  # safe when processes open it at once (creates tables)
             book_key=self.settings.key_file_secret(BOOK_KEY_FILE),
             pii_registry=default_registry(),
             searcher=searcher,

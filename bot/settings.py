@@ -11,27 +11,18 @@ import os
 import secrets
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Nothing in the product may reach the internet at run time. These are set before any
-# huggingface / chromadb import so that a missing local file fails loudly instead of downloading.
-OFFLINE_ENVIRONMENT = {
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "ANONYMIZED_TELEMETRY": "False",
-    "GRADIO_ANALYTICS_ENABLED": "False",
-    "TOKENIZERS_PARALLELISM": "false",
-}
+from knowledge.config import SearchConfig
+from knowledge.offline import OFFLINE_ENVIRONMENT, enforce_offline_environment
 
+if TYPE_CHECKING:
+    from guardrails.pii.vault import VaultConfig
 
-def enforce_offline_environment() -> None:
-    """Set the offline switches unless the operator has set them explicitly."""
-    for key, value in OFFLINE_ENVIRONMENT.items():
-        os.environ.setdefault(key, value)
-
+__all__ = ["OFFLINE_ENVIRONMENT", "Settings", "enforce_offline_environment", "load_settings"]
 
 class Settings(BaseSettings):
     """Configuration of one csbot installation (environment variables ``CSBOT_*``)."""
@@ -97,6 +88,9 @@ class Settings(BaseSettings):
     widget_origins: str = Field(
         default="", description="space-separated origins allowed to frame /widget (CSP frame-ancestors); empty: none"
     )
+    record_timezone: str | None = Field(
+        default=None, description="IANA zone the 书面记录 shows times in; default bot/records/record_text.yaml's"
+    )
     customer_token_ttl_s: int = Field(default=24 * 3600, ge=60, description="lifetime of a customer bearer token")
     customer_resume_s: int = Field(
         default=30 * 24 * 3600, ge=60, description="how long an old customer token can be traded for a new one"
@@ -113,6 +107,31 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.home / "index"
+
+    @property
+    def search_config(self) -> SearchConfig:
+        """What ``knowledge/`` needs to build and search the index (it never reads these settings itself)."""
+        return SearchConfig(
+            index_dir=self.index_dir,
+            embed_model=self.embed_model,
+            chroma_url=self.chroma_url,
+            bm25_weight=self.bm25_weight,
+            dense_weight=self.dense_weight,
+            law_prior=self.law_prior,
+            core_law_prior=self.core_law_prior,
+            topic_prior=self.topic_prior,
+        )
+
+    @property
+    def vault_config(self) -> VaultConfig:
+        """What ``guardrails/``' vault needs: its database and its key (``CSBOT_VAULT_KEY`` or a key file).
+
+        Reading it creates the key file on first use, as opening the vault always has.
+        """
+        from guardrails.pii.vault import VaultConfig, decode_vault_key  # the vault module loads the PII stack
+
+        key = decode_vault_key(self.vault_key) if self.vault_key else self.key_file_secret("vault.key")
+        return VaultConfig(url=self.vault_url, key=key)
 
     @cached_property
     def keys_dir(self) -> Path:

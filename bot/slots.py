@@ -13,26 +13,22 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from bot.yamlmarks import DataError, load_yaml, where
+from pydantic import Field, field_validator
+
 from guardrails.types import MaskChange
+from knowledge.datafile import DataError, DataModel, load_model, load_raw_and_model, where
 from knowledge.numerals import chinese_to_arabic
 
 SLOTS_FILE = Path(__file__).resolve().parent / "config" / "slots.yaml"
-_KINDS = {"text", "regex", "keywords", "date", "days", "entity", "derived"}
-_CONTEXT_WINDOW = 8
 _ABSOLUTE_DATES = (
     re.compile(r"(?P<y>20\d{2})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})\s*[日号]?"),
     re.compile(r"(?P<rel>今年|去年)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]"),
     re.compile(r"(?P<rel>今年|去年)?(?P<m>\d{1,2})\s*月份?(?!\s*\d)"),  # month only: the 1st of that month
 )
-_RELATIVE_DAYS = {
-    "大前天": 3, "前天": 2, "昨天": 1, "昨日": 1, "今天": 0, "今日": 0, "刚刚": 0, "上周": 7, "上个月": 30,
-}
-_RELATIVE_N = re.compile(r"(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?P<unit>天|个?星期|周|个月)前")
-_UNIT_DAYS = {"天": 1, "星期": 7, "个星期": 7, "周": 7, "个月": 30}
 _MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 
 
@@ -55,6 +51,96 @@ class SlotSpec:
     implies: tuple[tuple[str, str], ...] = ()  # other slots a match also fills, unless found otherwise
     ignore: re.Pattern[str] | None = None  # text slots: messages that say nothing (greetings)
     told: str = ""  # how a reply states the value back ("{value}收到商品"); "" → "label value"
+    role: str | None = None  # what the slot means to the engine (slots.yaml ``role``)
+
+
+SlotRole = Literal[
+    "receipt_date", "days_since_receipt", "agreement", "chosen_remedy", "outcome", "purchase_date", "seller"
+]
+REQUIRED_ROLES: tuple[SlotRole, ...] = ("receipt_date", "days_since_receipt", "agreement", "chosen_remedy", "outcome")
+
+
+class KeywordValue(DataModel):
+    value: str
+    words: list[str] = Field(min_length=1)
+
+
+class SlotEntry(DataModel):
+    """One slot as written in slots.yaml (see the comment at the top of that file)."""
+
+    label: str | None = None
+    kind: Literal["text", "regex", "keywords", "date", "days", "entity", "derived"]
+    ask: str = ""
+    told: str = ""
+    patterns: list[str] = Field(default_factory=list)
+    expected_patterns: list[str] = Field(default_factory=list)
+    values: list[KeywordValue] = Field(default_factory=list)
+    context: list[str] = Field(default_factory=list)
+    types: list[str] = Field(default_factory=list)
+    only_in_step: str | None = None
+    max_chars: int = 80
+    exclude: list[str] = Field(default_factory=list)
+    implies: dict[str, str] = Field(default_factory=dict)
+    ignore: str | None = None
+    role: SlotRole | None = None
+
+
+class DateSettings(DataModel):
+    """Date arithmetic for date and days slots (slots.yaml ``dates``)."""
+
+    context_window: int = Field(ge=0)
+    relative_days: dict[str, int]
+    unit_days: dict[str, int] = Field(min_length=1)
+
+
+class SlotsFile(DataModel):
+    """bot/config/slots.yaml."""
+
+    slots: dict[str, SlotEntry]
+    dates: DateSettings
+
+    @field_validator("slots")
+    @classmethod
+    def _each_role_once(cls, slots: dict[str, SlotEntry]) -> dict[str, SlotEntry]:
+        """Every role the engine needs is on exactly one slot; no role is on two."""
+        holders: dict[str, list[str]] = {}
+        for slot_id, entry in slots.items():
+            if entry.role is not None:
+                holders.setdefault(entry.role, []).append(slot_id)
+        twice = [f"「{role}」在 {', '.join(ids)}" for role, ids in holders.items() if len(ids) > 1]
+        missing = [role for role in REQUIRED_ROLES if role not in holders]
+        if twice:
+            raise ValueError(f"一个角色只能标在一个槽位上：{'；'.join(twice)}")
+        if missing:
+            raise ValueError(f"缺少角色 {', '.join(missing)}：请在对应槽位上写 role: …")
+        return slots
+
+
+@dataclass(frozen=True)
+class DateWords:
+    """``DateSettings`` ready for extraction: the "N 天/周/个月前" pattern is built from the units."""
+
+    context_window: int
+    relative_days: Mapping[str, int]
+    unit_days: Mapping[str, int]
+    relative_n: re.Pattern[str]
+
+
+def _date_words(settings: DateSettings) -> DateWords:
+    units = "|".join(re.escape(unit) for unit in sorted(settings.unit_days, key=len, reverse=True))
+    relative_n = re.compile(rf"(?P<n>\d{{1,3}}|[一二两三四五六七八九十]{{1,3}})\s*(?P<unit>{units})前")
+    return DateWords(settings.context_window, dict(settings.relative_days), dict(settings.unit_days), relative_n)
+
+
+@cache
+def date_words(path: Path = SLOTS_FILE) -> DateWords:
+    """The date arithmetic of a slots file (the shipped one unless told)."""
+    return _date_words(load_model(path, SlotsFile).dates)
+
+
+def slot_roles(specs: Mapping[str, SlotSpec]) -> dict[str, str]:
+    """Role → the id of the slot that carries it (the loader checked every required role is there)."""
+    return {spec.role: slot_id for slot_id, spec in specs.items() if spec.role}
 
 
 def _compile(patterns: Iterable[str], path: Path, node: Any) -> tuple[re.Pattern[str], ...]:
@@ -67,34 +153,30 @@ def _compile(patterns: Iterable[str], path: Path, node: Any) -> tuple[re.Pattern
     return tuple(compiled)
 
 
-def _spec(slot_id: str, raw: Any, path: Path) -> SlotSpec:
-    if not isinstance(raw, dict) or raw.get("kind") not in _KINDS:
-        raise DataError(f"{where(path, raw)}: slot '{slot_id}' needs a kind out of {sorted(_KINDS)}")
-    values = tuple((str(item["value"]), tuple(str(w) for w in item["words"])) for item in raw.get("values", ()))
+def _spec(slot_id: str, entry: SlotEntry, path: Path, node: Any) -> SlotSpec:
     return SlotSpec(
         id=slot_id,
-        label=str(raw.get("label", slot_id)),
-        kind=str(raw["kind"]),
-        ask=str(raw.get("ask", "")),
-        patterns=_compile(raw.get("patterns", ()), path, raw),
-        expected_patterns=_compile(raw.get("expected_patterns", ()), path, raw),
-        values=values,
-        context=tuple(raw.get("context", ())),
-        types=tuple(raw.get("types", ())),
-        only_in_step=raw.get("only_in_step"),
-        max_chars=int(raw.get("max_chars", 80)),
-        exclude=tuple(str(v) for v in raw.get("exclude", ())),
-        implies=tuple((str(k), str(v)) for k, v in (raw.get("implies") or {}).items()),
-        ignore=_compile([raw["ignore"]], path, raw)[0] if raw.get("ignore") else None,
-        told=str(raw.get("told", "")),
+        label=entry.label if entry.label is not None else slot_id,
+        kind=entry.kind,
+        ask=entry.ask,
+        patterns=_compile(entry.patterns, path, node),
+        expected_patterns=_compile(entry.expected_patterns, path, node),
+        values=tuple((item.value, tuple(item.words)) for item in entry.values),
+        context=tuple(entry.context),
+        types=tuple(entry.types),
+        only_in_step=entry.only_in_step,
+        max_chars=entry.max_chars,
+        exclude=tuple(entry.exclude),
+        implies=tuple(entry.implies.items()),
+        ignore=_compile([entry.ignore], path, node)[0] if entry.ignore else None,
+        told=entry.told,
+        role=entry.role,
     )
 
 
 def load_slot_specs(path: Path = SLOTS_FILE) -> dict[str, SlotSpec]:
-    raw = load_yaml(path)
-    if not isinstance(raw, dict) or not isinstance(raw.get("slots"), dict):
-        raise DataError(f"{path.name}:1: expected a top-level 'slots' mapping")
-    return {slot_id: _spec(slot_id, spec, path) for slot_id, spec in raw["slots"].items()}
+    raw, model = load_raw_and_model(path, SlotsFile)
+    return {slot_id: _spec(slot_id, entry, path, raw["slots"][slot_id]) for slot_id, entry in model.slots.items()}
 
 
 def _keywords(spec: SlotSpec, text: str) -> str | None:
@@ -118,6 +200,7 @@ def _number(token: str) -> int:
 
 def _dates(text: str, today: date) -> list[tuple[int, date]]:
     """Every date mentioned, with its position; impossible dates are ignored."""
+    words = date_words()
     found: list[tuple[int, date]] = []
     for pattern in _ABSOLUTE_DATES:
         for match in pattern.finditer(text):
@@ -130,12 +213,12 @@ def _dates(text: str, today: date) -> list[tuple[int, date]]:
             if not groups.get("y") and not groups.get("rel") and value > today:
                 value = value.replace(year=year - 1)
             found.append((match.start(), value))
-    for word, days in _RELATIVE_DAYS.items():
+    for word, days in words.relative_days.items():
         position = text.find(word)
         if position >= 0 and not any(start <= position < start + 4 for start, _ in found):
             found.append((position, today - timedelta(days=days)))
-    for match in _RELATIVE_N.finditer(text):
-        found.append((match.start(), today - timedelta(days=_number(match["n"]) * _UNIT_DAYS[match["unit"]])))
+    for match in words.relative_n.finditer(text):
+        found.append((match.start(), today - timedelta(days=_number(match["n"]) * words.unit_days[match["unit"]])))
     return sorted(found, key=lambda item: item[0])
 
 
@@ -144,9 +227,10 @@ def _route_dates(
 ) -> dict[str, str]:
     """Give each date to the slot whose context words are nearest; otherwise to the slot being asked for."""
     date_slots = [spec for spec in specs.values() if spec.kind == "date"]
+    window_chars = date_words().context_window
     result: dict[str, str] = {}
     for position, value in _dates(text, today):
-        window = text[max(0, position - _CONTEXT_WINDOW) : position + _CONTEXT_WINDOW + 6]
+        window = text[max(0, position - window_chars) : position + window_chars + 6]
         target = next((spec.id for spec in date_slots if any(word in window for word in spec.context)), None)
         if target is None:
             target = next((slot for slot in expecting if specs[slot].kind == "date" and slot not in result), None)
@@ -197,13 +281,14 @@ def extract(
     return found
 
 
-def derive(slots: dict[str, str], today: date) -> None:
-    """Slots computed from others: days since receipt from the receipt date."""
-    receipt = slots.get("receipt_date")
-    if receipt and "days_since_receipt" not in slots:
+def derive(slots: dict[str, str], today: date, roles: Mapping[str, str]) -> None:
+    """Slots computed from others: days since receipt from the receipt date, and back (``slot_roles``)."""
+    receipt_slot, days_slot = roles["receipt_date"], roles["days_since_receipt"]
+    receipt = slots.get(receipt_slot)
+    if receipt and days_slot not in slots:
         try:
-            slots["days_since_receipt"] = str((today - date.fromisoformat(receipt)).days)
+            slots[days_slot] = str((today - date.fromisoformat(receipt)).days)
         except ValueError:
             return
-    if "days_since_receipt" in slots and "receipt_date" not in slots:
-        slots["receipt_date"] = (today - timedelta(days=int(slots["days_since_receipt"]))).isoformat()
+    if days_slot in slots and receipt_slot not in slots:
+        slots[receipt_slot] = (today - timedelta(days=int(slots[days_slot]))).isoformat()

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 from bot.conversation import negotiating
 from bot.drafting.base import DraftContext
-from bot.elements import Element, resolve_elements
 from bot.engine import CaseState, StepOutcome
 from bot.facts import ask_text, dialogue_rules
-from bot.parts import Parts
 from bot.records.bodies import transcript
+from bot.reply_elements import Element, resolve_elements
 from bot.rights import rights_fields
+from bot.shared_parts import Parts
 from bot.types import Draft
 from guardrails.types import MaskedText, RailFlag
 from knowledge.policies import PolicyLibrary
@@ -127,14 +127,21 @@ def _shown(value: str) -> str:
     if not _ISO_DATE.fullmatch(value):
         return value
     year, month, day = (int(part) for part in value.split("-"))
-    return f"{year}年{month}月{day}日"
+    return str(_wording()["date"]).format(year=year, month=month, day=day)
+
+
+def _wording() -> dict[str, str]:
+    """How replies and the record state the case (dialogue.yaml ``wording``)."""
+    return dict(dialogue_rules()["wording"])
 
 
 def _told(spec: SlotSpec, value: str) -> str:
     """One fact stated back to the customer in a sentence piece (slots.yaml ``told``), not a label dump."""
+    wording = _wording()
     if value == dialogue_rules()["not_given"]:
-        return f"{spec.label}暂未提供"
-    return spec.told.format(value=_shown(value)) if spec.told else f"{spec.label} {_shown(value)}"
+        return wording["not_provided"].format(label=spec.label)
+    shown = _shown(value)
+    return spec.told.format(value=shown) if spec.told else wording["fact"].format(label=spec.label, value=shown)
 
 
 def template_fields(parts: Parts, state: CaseState, remedies: Sequence[str]) -> dict[str, str]:
@@ -142,26 +149,28 @@ def template_fields(parts: Parts, state: CaseState, remedies: Sequence[str]) -> 
     step = procedure.step("investigate")
     filled = [slot for slot in (*step.required_slots, *step.optional) if state.slots.get(slot)]
     told = "，".join(_told(parts.slot_specs[slot], state.slots[slot]) for slot in filled)  # what the reply says
-    facts = "；".join(f"{label} {value}" for label, value in _facts(parts, state))  # what the record says
-    agreed = state.slots.get("agreement") == "同意"
-    chosen = (state.slots.get("remedy_choice") or (remedies[0] if remedies else "")) if agreed else ""
-    outcome = state.slots.get("outcome", "")
+    wording, roles = _wording(), parts.engine.roles
+    facts = "；".join(wording["fact"].format(label=label, value=value) for label, value in _facts(parts, state))
+    agreed = state.slots.get(roles["agreement"]) == wording["agreed"]
+    chosen = (state.slots.get(roles["chosen_remedy"]) or (remedies[0] if remedies else "")) if agreed else ""
+    outcome = state.slots.get(roles["outcome"], "")
     outcome = "" if outcome == procedure.name else outcome
-    position = state.slots.get("customer_position") if not agreed else None
-    said = f"顾客意见“{position}”" if position else ""
-    counter = f"顾客要求 {state.slots['counter_offer']}" if position and state.slots.get("counter_offer") else ""
-    parts_ = (procedure.name, facts, f"处理方式 {chosen}" if chosen else "", said, counter, outcome)
-    summary = "，".join(x for x in parts_ if x)
-    seller = state.slots.get("seller")
+    position = state.slots.get("customer_position") if not agreed else None  # written by bot.conversation
+    said = wording["customer_position"].format(value=position) if position else ""
+    demand = state.slots.get("counter_offer") if position else None
+    counter = wording["counter_offer"].format(value=demand) if demand else ""
+    chosen_text = wording["chosen_remedy"].format(value=chosen) if chosen else ""
+    summary = "，".join(x for x in (procedure.name, facts, chosen_text, said, counter, outcome) if x)
+    seller = state.slots.get(roles["seller"]) if "seller" in roles else None
     return {
         "case_id": state.case_id,
         "procedure_name": procedure.name,
         "facts": told,
         "remedies": "、".join(remedies),
         "summary": summary,
-        "outcome": state.slots.get("outcome", ""),
-        "days": state.slots.get("days_since_receipt", ""),
-        "seller_phrase": f"销售方（{seller}）" if seller else "实际销售者或购物平台",
+        "outcome": state.slots.get(roles["outcome"], ""),
+        "days": state.slots.get(roles["days_since_receipt"], ""),
+        "seller_phrase": wording["seller_named"].format(value=seller) if seller else wording["seller_unknown"],
         "rights": "",  # hook: the customer's legal rights for this case (issue 11), empty by default
         **{key: str(value) for key, value in procedure.response_time.items()},
     }

@@ -15,12 +15,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.types import STEP_IDS
 from eval import cited as cited_mod
 from eval import pii_scan
 from eval.models import ExpectationSpec, Outcome, Transcript, TurnResult
+from eval.schemas import PromisesFile
+from knowledge.datafile import load_model
 
 CheckResult = tuple[bool, str]
 CheckFn = Callable[[Any, "Scope"], CheckResult]
@@ -236,8 +236,8 @@ def expect_must_not_contain(value: Any, scope: Scope) -> CheckResult:
 
 @lru_cache(maxsize=1)
 def promise_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    data = yaml.safe_load(PROMISES_PATH.read_text(encoding="utf-8"))
-    return tuple((item["id"], re.compile(item["pattern"])) for item in data["promises"])
+    model = load_model(PROMISES_PATH, PromisesFile)
+    return tuple((item.id, re.compile(item.pattern)) for item in model.promises)
 
 
 def promises_in(text: str) -> list[str]:

@@ -28,9 +28,9 @@ def resolve_index(settings: Settings, explicit: Path | None, build_root: Path, l
         if not all((explicit / name).exists() for name in (RECORDS, TOKENS, MANIFEST, BM25_DIR)):
             raise IndexMissing(f"no search index in {explicit} (build one with `csbot index build`)")
         return explicit
-    if index_exists(settings):
+    if index_exists(settings.search_config):
         return settings.index_dir
     print(f"no index in {settings.index_dir}; building a temporary one over {', '.join(laws)}", file=sys.stderr)
     temporary = Settings(**{**settings.model_dump(), "home": build_root, "db_url": None, "vault_db_url": None})
-    build_index(temporary, laws=list(laws))
+    build_index(temporary.search_config, laws=list(laws))
     return temporary.index_dir

@@ -19,6 +19,7 @@ import jsonschema
 import yaml
 
 from eval.models import Dialogue, ExpectationSpec, TurnSpec
+from eval.references import check_references
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 MAX_FILE_BYTES = 1_000_000
@@ -128,12 +129,15 @@ def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
     return error
 
 
-def _validate(data: Any, lines: dict[Path_, int], file: Path) -> None:
+def _validate(data: Any, lines: dict[Path_, int], file: Path) -> list[DialogueError]:
+    """Every schema error of the file, each at its own line (one per line and message)."""
     validator = jsonschema.Draft202012Validator(load_schema())
-    errors = sorted(validator.iter_errors(data), key=lambda e: (_line_for(e.absolute_path, lines), e.message))
-    if errors:
-        first = _deepest(errors[0])
-        raise DialogueError(file, _line_for(_extra_key_path(first), lines), _schema_message(first))
+    found: dict[tuple[int, str], DialogueError] = {}
+    for error in validator.iter_errors(data):
+        deepest = _deepest(error)
+        line, message = _line_for(_extra_key_path(deepest), lines), _schema_message(deepest)
+        found.setdefault((line, message), DialogueError(file, line, message))
+    return [found[key] for key in sorted(found)]
 
 
 def _extra_key_path(error: jsonschema.ValidationError) -> Path_:
@@ -146,11 +150,16 @@ def _extra_key_path(error: jsonschema.ValidationError) -> Path_:
     return path
 
 
-def _check_regexes(data: dict[str, Any], lines: dict[Path_, int], file: Path) -> None:
-    """A regex that does not compile is a file error, not a failed expectation at run time."""
+def _expect_blocks(data: dict[str, Any]) -> list[tuple[Path_, dict[str, Any]]]:
     blocks: list[tuple[Path_, dict[str, Any]]] = [(("expect",), data.get("expect") or {})]
     blocks += [(("turns", i, "expect"), turn.get("expect") or {}) for i, turn in enumerate(data["turns"])]
-    for base, expect in blocks:
+    return blocks
+
+
+def _check_regexes(data: dict[str, Any], lines: dict[Path_, int], file: Path) -> list[DialogueError]:
+    """A regex that does not compile is a file error, not a failed expectation at run time."""
+    errors = []
+    for base, expect in _expect_blocks(data):
         for name in ("must_contain", "must_not_contain"):
             items = expect.get(name)
             for index, item in enumerate(items if isinstance(items, list) else [items]):
@@ -159,7 +168,8 @@ def _check_regexes(data: dict[str, Any], lines: dict[Path_, int], file: Path) ->
                         re.compile(item["regex"])
                     except re.error as error:
                         line = _line_for((*base, name, index) if isinstance(items, list) else (*base, name), lines)
-                        raise DialogueError(file, line, f"{name}: bad regex: {error}") from None
+                        errors.append(DialogueError(file, line, f"{name}: bad regex: {error}"))
+    return errors
 
 
 def _specs(expect: dict[str, Any] | None, base: Path_, lines: dict[Path_, int], turn: int | None) -> tuple:
@@ -193,19 +203,35 @@ def _build(data: dict[str, Any], lines: dict[Path_, int], file: Path) -> Dialogu
     )
 
 
+class DialogueErrors(DialogueError):
+    """Everything wrong with one file; ``errors`` lists each (``str()`` is the first)."""
+
+    def __init__(self, errors: Sequence[DialogueError]) -> None:
+        first = errors[0]
+        super().__init__(first.path, first.line, first.message)
+        self.errors = list(errors)
+
+
 def parse_dialogue(text: str, file: Path | str = "<string>") -> Dialogue:
-    """Parse one dialogue from YAML text; raises ``DialogueError`` naming file and line."""
+    """Parse one dialogue from YAML text; raises ``DialogueErrors`` (every problem, by file and line).
+
+    The shape comes first (schema, regexes); only a well-shaped dialogue has its references (procedure
+    ids, cited laws, articles and policy sections) looked up, so each error is about what was written.
+    """
     path = Path(file)
     data, lines = _compose(text, path)
     if not isinstance(data, dict):
         raise DialogueError(path, 1, "a dialogue file must be a mapping with id, description and turns")
-    _validate(data, lines, path)
-    _check_regexes(data, lines, path)
+    errors = _validate(data, lines, path)
+    if not errors:
+        errors = _check_regexes(data, lines, path) + check_references(data, lines, path)
+    if errors:
+        raise DialogueErrors(errors)
     return _build(data, lines, path)
 
 
 def load_dialogue(file: Path | str) -> Dialogue:
-    """Read and parse one dialogue file (UTF-8, at most 1 MB)."""
+    """Read and parse one dialogue file (UTF-8, at most 1 MB); ``DialogueErrors`` lists every problem."""
     path = Path(file)
     try:
         raw = path.read_bytes()
@@ -241,6 +267,9 @@ def load_dialogues(paths: Iterable[Path | str]) -> tuple[list[Dialogue], list[Di
     for file in expand_paths(paths):
         try:
             dialogue = load_dialogue(file)
+        except DialogueErrors as problems:
+            errors.extend(problems.errors)
+            continue
         except DialogueError as error:
             errors.append(error)
             continue

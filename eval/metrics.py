@@ -14,7 +14,7 @@ from typing import Any
 
 from eval import cited as cited_mod
 from eval import pii_scan
-from eval.assertions import EXPECTATIONS, rails_fired
+from eval.assertions import rails_fired
 from eval.results import DialogueResult
 
 CITE_EXPECTATIONS = ("must_cite", "must_cite_any")
@@ -136,10 +136,6 @@ def summarise(results: Sequence[DialogueResult]) -> dict[str, Any]:
         "records_verified": sum(1 for r in results if r.transcript.records_ok),
         "engine_errors": sum(1 for r in results if r.transcript.error is not None),
     }
-
-
-def known_categories() -> list[str]:
-    return sorted({expectation.category for expectation in EXPECTATIONS.values()})
 
 
 def dialogue_figures(result: DialogueResult) -> dict[str, Any]:

@@ -10,9 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-DIALOGUE_SCOPE = "dialogue"
-TURN_SCOPE = "turn"
-
 
 @dataclass(frozen=True)
 class ExpectationSpec:

@@ -73,6 +73,7 @@ class RunResult:
     drafter: str
     load_errors: list[str] = field(default_factory=list)
     started_at: str = ""
+    label: str = ""  # what this run is (``eval run --label``): "before the rail change", a commit …
 
     @property
     def ok(self) -> bool:
@@ -82,6 +83,7 @@ class RunResult:
         return {
             "format": RESULTS_FORMAT,
             "started_at": self.started_at,
+            "label": self.label,
             "drafter": self.drafter,
             "summary": self.summary,
             "load_errors": self.load_errors,

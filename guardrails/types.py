@@ -49,10 +49,6 @@ class MaskedText:
     text: str
     changes: tuple[MaskChange, ...] = ()
 
-    @property
-    def entity_types(self) -> tuple[str, ...]:
-        return tuple(change.type for change in self.changes)
-
 
 @dataclass(frozen=True)
 class RailFlag:

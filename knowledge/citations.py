@@ -10,16 +10,36 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import Field
+
 from knowledge.clock import today
+from knowledge.datafile import DataModel, load_model
 from knowledge.numerals import chinese_to_arabic
 from knowledge.policies import PolicyLibrary
 from knowledge.regulations import Regulation
 from knowledge.regulations import resolve as resolve_regulation
 from knowledge.repealed import repealed_laws
 from knowledge.statutes import REPEALED, Article, StatuteStore
+
+LAW_VERSIONS_FILE = Path(__file__).resolve().parent / "data" / "law_versions.yaml"
+
+
+class LawVersion(DataModel):
+    law: str = Field(min_length=1)
+    text_effective: date
+    source: str = ""
+
+
+class LawVersionsFile(DataModel):
+    """knowledge/data/law_versions.yaml: from when the bundled text of an amended law applies."""
+
+    laws: list[LawVersion] = Field(default_factory=list)
+
 
 _NUM = r"[零〇一二两三四五六七八九十百千万\d]+"
 _ARTICLE = rf"第?\s*(?P<num>{_NUM}|\d+(?:\.\d+)+)\s*条(?:\s*第\s*(?P<para>{_NUM})\s*款)?"
@@ -135,13 +155,8 @@ def _in_force_today(article: Article) -> bool:
 
 @lru_cache(maxsize=1)
 def _text_dates() -> dict[str, str]:
-    from pathlib import Path
-
-    import yaml
-
-    path = Path(__file__).resolve().parent / "data" / "law_versions.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {str(entry["law"]): str(entry["text_effective"]) for entry in data.get("laws", [])}
+    model = load_model(LAW_VERSIONS_FILE, LawVersionsFile)
+    return {entry.law: entry.text_effective.isoformat() for entry in model.laws}
 
 
 def text_effective(law: str) -> str | None:

@@ -2,7 +2,7 @@
 
 chromadb's default embedding function downloads a model, so every collection is opened with
 :class:`CsbotEmbeddingFunction`, a thin wrapper around ``knowledge.embedding``'s embedder, and every
-add/query passes explicit vectors. ``settings.chroma_url`` selects a Chroma server instead of disk.
+add/query passes explicit vectors. ``config.chroma_url`` selects a Chroma server instead of disk.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from bot.settings import Settings
+from knowledge.config import SearchConfig
 from knowledge.embedding import Embedder
 
 COLLECTION = "csbot_knowledge"
@@ -58,18 +58,18 @@ class CsbotEmbeddingFunction(EmbeddingFunction[Documents]):
         return False
 
 
-def open_client(settings: Settings) -> Any:
-    """Chroma on disk in ``index_dir/chroma``, or the server at ``settings.chroma_url``."""
+def open_client(config: SearchConfig) -> Any:
+    """Chroma on disk in ``index_dir/chroma``, or the server at ``config.chroma_url``."""
     import chromadb
 
     chroma_settings = chromadb.Settings(anonymized_telemetry=False, allow_reset=False)
-    if settings.chroma_url:
-        url = urlparse(settings.chroma_url)
+    if config.chroma_url:
+        url = urlparse(config.chroma_url)
         return chromadb.HttpClient(
             host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https",
             settings=chroma_settings,
         )
-    path = settings.index_dir / "chroma"
+    path = config.index_dir / "chroma"
     path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
@@ -82,11 +82,11 @@ _OPEN_LOCK = threading.Lock()
 class DenseStore:
     """One chromadb collection of passage vectors with source / law / in-force metadata."""
 
-    def __init__(self, settings: Settings, embedder: Embedder, create: bool = False) -> None:
+    def __init__(self, config: SearchConfig, embedder: Embedder, create: bool = False) -> None:
         self.embedder = embedder
         function = CsbotEmbeddingFunction(embedder)
         with _OPEN_LOCK:
-            self.client = open_client(settings)
+            self.client = open_client(config)
             if create:
                 self.collection = self.client.get_or_create_collection(
                     COLLECTION, embedding_function=function, metadata={"hnsw:space": "cosine", "model": embedder.name}

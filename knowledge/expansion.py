@@ -12,8 +12,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import yaml
+from pydantic import Field
+
+from knowledge.datafile import DataModel, load_yaml_text, validate_data
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,18 @@ def parse_expansions(
     return tuple(table)
 
 
+class ExpansionEntry(DataModel):
+    when: Any = None
+    add: Any = None
+    with_: Any = Field(default=None, alias="with")
+
+
+class ExpansionsFile(DataModel):
+    """knowledge/data/expansions*.yaml: the values are checked by ``parse_expansions``, the keys here."""
+
+    expansions: list[ExpansionEntry] = Field(default_factory=list)
+
+
 def entry_lines(text: str, key: str = "expansions") -> list[int]:
     """1-based line of every item of the document's top-level ``key`` list (for error messages)."""
     node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -75,7 +91,9 @@ def load_expansion_text(text: str, origin: str) -> tuple[Expansion, ...]:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
         raise ValueError(f"{origin}:{where} is not valid YAML ({getattr(error, 'problem', error)})") from error
-    return parse_expansions(data, origin, lines)
+    table = parse_expansions(data, origin, lines)
+    validate_data(load_yaml_text(text, Path(origin)), ExpansionsFile, Path(origin))  # unknown keys
+    return table
 
 
 def table_files(data_dir: Path) -> list[Path]:

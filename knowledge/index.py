@@ -1,4 +1,4 @@
-"""Build the search index in ``settings.index_dir``: BM25 (bm25s) beside dense vectors (chromadb).
+"""Build the search index in ``config.index_dir``: BM25 (bm25s) beside dense vectors (chromadb).
 
 Layout of the index folder:
   records.json   every passage (source, law/article or doc/section, text, in_force …), row = doc id
@@ -17,16 +17,17 @@ import json
 import shutil
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import bm25s
 
-from bot.settings import Settings
+from knowledge.config import SearchConfig
 from knowledge.numerals import short_law_title
 from knowledge.policies import PolicyLibrary
+from knowledge.progress import bar
 from knowledge.statutes import StatuteStore
 from knowledge.tokenize import tokenize
 
@@ -91,26 +92,29 @@ def imported_records(index_dir: Path) -> list[dict[str, Any]]:
     return [chunk for entry in registry.values() for chunk in entry["records"]]
 
 
+DENSE_BATCH = 256  # passages embedded and written per step (one progress tick)
+
+
 def build_index(
-    settings: Settings, *, laws: Sequence[str] | None = None, progress: bool = False, dense: bool | None = None
+    config: SearchConfig, *, laws: Sequence[str] | None = None, progress: bool = False, dense: bool | None = None
 ) -> IndexStats:
     """Build (or rebuild) the whole index. ``dense=None`` builds vectors only when dense_weight > 0."""
     started = time.perf_counter()
-    index_dir = settings.index_dir
+    index_dir = config.index_dir
     index_dir.mkdir(parents=True, exist_ok=True)
     statutes = statute_records(StatuteStore.open_default(), laws)
     policies = policy_records(PolicyLibrary.load())
     documents = imported_records(index_dir)
     records = statutes + policies + documents
     _say(progress, f"tokenising {len(records)} passages")
-    tokens = [tokenize(index_text(r)) for r in records]
+    tokens = [tokenize(index_text(r)) for r in bar(records, "分词", enabled=progress, total=len(records))]
     write_lexical(index_dir, records, tokens)
-    build_dense = settings.dense_weight > 0 if dense is None else dense
+    build_dense = config.dense_weight > 0 if dense is None else dense
     model = None
     if build_dense:
         _say(progress, "embedding passages (dense side)")
-        model = write_dense(settings, records)
-    elif (index_dir / "chroma").exists() and not settings.chroma_url:
+        model = write_dense(config, records, progress)
+    elif (index_dir / "chroma").exists() and not config.chroma_url:
         shutil.rmtree(index_dir / "chroma")  # stale vectors must not outlive the records they describe
     stats = IndexStats(len(statutes), len(policies), len(documents), build_dense, model,
                        round(time.perf_counter() - started, 2))
@@ -132,18 +136,20 @@ def write_lexical(index_dir: Path, records: list[dict[str, Any]], tokens: list[l
     save_json(index_dir / RECORDS, records)
 
 
-def write_dense(settings: Settings, records: list[dict[str, Any]]) -> str:
+def write_dense(config: SearchConfig, records: list[dict[str, Any]], progress: bool = False) -> str:
     """Embed only passages whose text or model changed since the last build; drop vanished ones."""
     from knowledge.dense import DenseStore
     from knowledge.embedding import load_embedder
 
-    embedder = load_embedder(settings)
-    store = DenseStore(settings, embedder, create=True)
+    embedder = load_embedder(config)
+    store = DenseStore(config, embedder, create=True)
     existing = store.fingerprints()
     wanted = {r["id"]: dense_metadata(r, embedder.name) for r in records}
     store.delete([i for i in existing if i not in wanted])
     todo = [r for r in records if existing.get(r["id"]) != wanted[r["id"]]["sha"]]
-    store.upsert([r["id"] for r in todo], [index_text(r) for r in todo], [wanted[r["id"]] for r in todo])
+    batches = [todo[start:start + DENSE_BATCH] for start in range(0, len(todo), DENSE_BATCH)]
+    for batch in bar(batches, "向量化", enabled=progress, total=len(batches), unit="批"):
+        store.upsert([r["id"] for r in batch], [index_text(r) for r in batch], [wanted[r["id"]] for r in batch])
     return embedder.name
 
 
@@ -153,8 +159,8 @@ def dense_metadata(rec: dict[str, Any], model: str) -> dict[str, Any]:
     return {"source": rec["source"], "law": rec["law"] or "", "in_force": bool(rec["in_force"]), "sha": sha}
 
 
-def index_exists(settings: Settings) -> bool:
-    folder = settings.index_dir
+def index_exists(config: SearchConfig) -> bool:
+    folder = config.index_dir
     return all((folder / name).exists() for name in (RECORDS, TOKENS, MANIFEST, BM25_DIR))
 
 
@@ -175,6 +181,3 @@ def _say(enabled: bool, message: str) -> None:
     if enabled:
         print(message, file=sys.stderr, flush=True)
 
-
-def iter_ids(records: Iterable[dict[str, Any]]) -> list[str]:
-    return [r["id"] for r in records]

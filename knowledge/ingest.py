@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.settings import Settings
 from knowledge.chunking import split_document
+from knowledge.config import SearchConfig
 from knowledge.index import (
     IMPORTED,
     RECORDS,
@@ -96,10 +96,10 @@ def file_records(path: Path, text: str, digest: str) -> list[dict[str, Any]]:
     ]
 
 
-def ingest_paths(settings: Settings, paths: Sequence[Path]) -> IngestReport:
+def ingest_paths(config: SearchConfig, paths: Sequence[Path]) -> IngestReport:
     """Import every path; unchanged files (same content hash) are skipped."""
-    settings.index_dir.mkdir(parents=True, exist_ok=True)
-    registry: dict[str, Any] = load_json(settings.index_dir / IMPORTED, default={})
+    config.index_dir.mkdir(parents=True, exist_ok=True)
+    registry: dict[str, Any] = load_json(config.index_dir / IMPORTED, default={})
     report = IngestReport()
     changed: dict[str, list[dict[str, Any]]] = {}
     for path in paths:
@@ -118,27 +118,27 @@ def ingest_paths(settings: Settings, paths: Sequence[Path]) -> IngestReport:
         registry[key] = {"sha256": digest, "records": records}
         report.files.append(FileResult(str(path), "ok", len(records)))
     if changed:
-        save_json(settings.index_dir / IMPORTED, registry)
-        if index_exists(settings):
-            _update_index(settings, registry, changed)
+        save_json(config.index_dir / IMPORTED, registry)
+        if index_exists(config):
+            _update_index(config, registry, changed)
     return report
 
 
-def _update_index(settings: Settings, registry: dict[str, Any], changed: dict[str, list[dict[str, Any]]]) -> None:
+def _update_index(config: SearchConfig, registry: dict[str, Any], changed: dict[str, list[dict[str, Any]]]) -> None:
     """Replace the changed files' passages in records, BM25 and (if present) the vectors."""
     old_ids = {rec["id"] for records in changed.values() for rec in records}
     new_records = [rec for key in changed for rec in registry[key]["records"]]
-    records = load_json(settings.index_dir / RECORDS, default=[])
-    tokens = load_json(settings.index_dir / TOKENS, default=[])
+    records = load_json(config.index_dir / RECORDS, default=[])
+    tokens = load_json(config.index_dir / TOKENS, default=[])
     kept = [(r, t) for r, t in zip(records, tokens, strict=True) if r["id"] not in old_ids]
     kept += [(r, tokenize(index_text(r))) for r in new_records]
-    write_lexical(settings.index_dir, [r for r, _ in kept], [t for _, t in kept])
-    if (settings.index_dir / "chroma").exists() or settings.chroma_url:
+    write_lexical(config.index_dir, [r for r, _ in kept], [t for _, t in kept])
+    if (config.index_dir / "chroma").exists() or config.chroma_url:
         from knowledge.dense import DenseStore
         from knowledge.embedding import load_embedder
 
-        embedder = load_embedder(settings)
-        store = DenseStore(settings, embedder, create=True)
+        embedder = load_embedder(config)
+        store = DenseStore(config, embedder, create=True)
         store.delete(sorted(old_ids))
         store.upsert([r["id"] for r in new_records], [index_text(r) for r in new_records],
                      [dense_metadata(r, embedder.name) for r in new_records])

@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
-import yaml
+from pydantic import Field
 
+from knowledge.datafile import DataModel, load_model
 from knowledge.numerals import PRC_PREFIX
 from knowledge.repealed import repealed_names
 
@@ -21,13 +23,15 @@ _STRIP = re.compile(r"[\s《》<>〈〉“”\"]")
 @lru_cache(maxsize=1)
 def alias_table() -> dict[str, str]:
     """alias -> full name, from the shipped data file."""
-    text = (resources.files("knowledge") / "data" / "law_aliases.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(text) or {}
-    table: dict[str, str] = {}
-    for full_name, aliases in (data.get("aliases") or {}).items():
-        for alias in aliases or []:
-            table[str(alias)] = str(full_name)
-    return table
+    path = Path(str(resources.files("knowledge") / "data" / "law_aliases.yaml"))
+    model = load_model(path, LawAliasesFile)
+    return {alias: full_name for full_name, aliases in model.aliases.items() for alias in aliases}
+
+
+class LawAliasesFile(DataModel):
+    """knowledge/data/law_aliases.yaml: full law name → the short names customers use."""
+
+    aliases: dict[str, list[str]] = Field(default_factory=dict)
 
 
 def clean_name(name: str) -> str:

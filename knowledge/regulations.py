@@ -12,9 +12,9 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from bot.yamlmarks import DataError, load_yaml
+from knowledge.datafile import DataError, DataModel, load_model
 from knowledge.numerals import PRC_PREFIX, chinese_to_arabic
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "regulations.yaml"
@@ -24,15 +24,21 @@ _ARTICLE_HEAD = re.compile(r"^\s*第([零〇一二两三四五六七八九十百
 class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
-    aliases: list[str] = []
+    aliases: list[str] = Field(default_factory=list)
     level: str
     issued_by: str
     document: str
     effective: date
-    articles: list[int] = []
+    articles: list[int] = Field(default_factory=list)
     articles_unverified: bool = False
-    text: dict[int, str] = {}
-    provenance: list[str] = []
+    text: dict[int, str] = Field(default_factory=dict)
+    provenance: list[str] = Field(default_factory=list)
+
+
+class RegulationsFile(DataModel):
+    """knowledge/data/regulations.yaml."""
+
+    regulations: list[_Entry] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -68,15 +74,8 @@ def _imported_dir() -> Path | None:
 
 @lru_cache(maxsize=2)
 def regulations(path: Path = DATA_FILE, imported: Path | None = None) -> dict[str, Regulation]:
-    raw = load_yaml(path)
     table: dict[str, Regulation] = {}
-    for node in (raw or {}).get("regulations", []):
-        try:
-            entry = _Entry.model_validate(node)
-        except ValidationError as error:
-            first = error.errors()[0]
-            raise DataError(f"{path.name}:{getattr(node, 'line', 0)}: {'.'.join(map(str, first['loc']))}: "
-                            f"{first['msg']}") from error
+    for entry in load_model(path, RegulationsFile).regulations:
         table[entry.name] = Regulation(entry.name, tuple(entry.aliases), entry.level, entry.issued_by,
                                        entry.document, entry.effective, frozenset(entry.articles), dict(entry.text),
                                        entry.articles_unverified)

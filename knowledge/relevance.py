@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from bot.yamlmarks import DataError, load_yaml
+from knowledge.datafile import load_model
 from knowledge.numerals import PRC_PREFIX
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "citation_topics.yaml"
@@ -46,13 +46,7 @@ class Verdict:
 
 @lru_cache(maxsize=2)
 def topics(path: Path = DATA_FILE) -> _Spec:
-    raw = load_yaml(path)
-    try:
-        return _Spec.model_validate(raw)
-    except ValidationError as error:
-        first = error.errors()[0]
-        raise DataError(f"{path.name}:{getattr(raw, 'line', 0)}: {'.'.join(map(str, first['loc']))}: "
-                        f"{first['msg']}") from error
+    return load_model(path, _Spec)
 
 
 def _short(law: str | None) -> str:

@@ -11,8 +11,9 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
+from pydantic import Field
 
+from knowledge.datafile import DataModel, load_yaml, validate_data
 from knowledge.numerals import PRC_PREFIX
 
 
@@ -24,6 +25,28 @@ class RepealedLaw:
     successor: str | None
     source: str | None
     article_map: dict[int, tuple[int, ...]]
+
+
+class ArticleMove(DataModel):
+    old: int
+    new: list[int] | int = Field(default_factory=list)
+    topic: str = ""
+    source: str = ""
+
+
+class RepealedEntry(DataModel):
+    name: str
+    aliases: list[str] = Field(default_factory=list)
+    repealed_on: str | None = None
+    successor: str | None = None
+    source: str | None = None
+    articles: list[ArticleMove] = Field(default_factory=list)
+
+
+class RepealedFile(DataModel):
+    """knowledge/data/repealed_laws.yaml."""
+
+    laws: list[RepealedEntry] = Field(default_factory=list)
 
 
 def _data_path() -> Path:
@@ -61,7 +84,10 @@ def repealed_laws() -> dict[str, RepealedLaw]:
     path = _data_path()
     if not path.exists():
         return {}
-    return parse_repealed(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))
+    raw = load_yaml(path)
+    table = parse_repealed(raw, str(path))
+    validate_data({} if raw is None else raw, RepealedFile, path)  # unknown keys
+    return table
 
 
 def repealed_names() -> dict[str, str]:

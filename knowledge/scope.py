@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
-import yaml
+from knowledge.datafile import DataModel, load_yaml, validate_data
 
 
 def parse_core_laws(data: object, origin: str = "core_laws.yaml") -> tuple[str, ...]:
@@ -26,5 +27,18 @@ def parse_core_laws(data: object, origin: str = "core_laws.yaml") -> tuple[str, 
 @lru_cache(maxsize=1)
 def core_laws() -> tuple[str, ...]:
     """Full names of the core customer-service laws, as written in the data file."""
-    text = (resources.files("knowledge") / "data" / "core_laws.yaml").read_text(encoding="utf-8")
-    return parse_core_laws(yaml.safe_load(text))
+    path = Path(str(resources.files("knowledge") / "data" / "core_laws.yaml"))
+    raw = load_yaml(path)
+    validate_data(raw, CoreLawsFile, path)
+    return parse_core_laws(raw)
+
+
+class CoreLaw(DataModel):
+    name: str
+    why: str = ""
+
+
+class CoreLawsFile(DataModel):
+    """knowledge/data/core_laws.yaml."""
+
+    laws: list[CoreLaw]

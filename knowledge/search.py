@@ -17,8 +17,8 @@ from typing import Any
 import bm25s
 import numpy as np
 
-from bot.settings import Settings
 from knowledge.citations import find_citations
+from knowledge.config import SearchConfig
 from knowledge.expansion import expand
 from knowledge.fusion import group_evidence, normalise_top
 from knowledge.index import BM25_DIR, MANIFEST, RECORDS, index_exists, load_json
@@ -35,7 +35,7 @@ EXPANSION_WEIGHT = 0.3
 # Each side proposes this many candidates; its scores are min-max normalised over them.
 CANDIDATES = 100
 DENSE_OVERFETCH = 4  # unfiltered neighbours fetched per wanted dense candidate
-# Source-document prior (settings.law_prior weighs it; bench/retrieval.py, STARD dev half): the
+# Source-document prior (config.law_prior weighs it; bench/retrieval.py, STARD dev half): the
 # articles per law that count, and the fused candidates it is computed over.
 GROUP_TOP = 3
 GROUP_CANDIDATES = 200
@@ -48,15 +48,15 @@ class IndexMissingError(RuntimeError):
 
 
 class Searcher:
-    """Search one index (``settings.index_dir``), loaded once."""
+    """Search one index (``config.index_dir``), loaded once."""
 
-    def __init__(self, settings: Settings, embedder: Any = None) -> None:
-        if not index_exists(settings):
-            raise IndexMissingError(f"no search index in {settings.index_dir}; run `csbot index build` first")
-        self.settings = settings
+    def __init__(self, config: SearchConfig, embedder: Any = None) -> None:
+        if not index_exists(config):
+            raise IndexMissingError(f"no search index in {config.index_dir}; run `csbot index build` first")
+        self.config = config
         self.store = StatuteStore.open_default()
-        self.records: list[dict[str, Any]] = load_json(settings.index_dir / RECORDS, default=[])
-        self.bm25 = bm25s.BM25.load(str(settings.index_dir / BM25_DIR))
+        self.records: list[dict[str, Any]] = load_json(config.index_dir / RECORDS, default=[])
+        self.bm25 = bm25s.BM25.load(str(config.index_dir / BM25_DIR))
         self._row = {rec["id"]: row for row, rec in enumerate(self.records)}
         self._source = np.array([SOURCES.index(r["source"]) for r in self.records], dtype=np.int8)
         self._in_force = np.array([bool(r["in_force"]) for r in self.records], dtype=bool)
@@ -64,10 +64,10 @@ class Searcher:
         law_code = {law: code for code, law in enumerate(self._law_names)}
         self._law = np.array([law_code.get(r["law"], -1) for r in self.records], dtype=np.int32)
         self._group = source_groups(self.records)
-        self.group_prior = max(settings.law_prior, 0.0)
-        self.core_prior = max(settings.core_law_prior, 0.0)
+        self.group_prior = max(config.law_prior, 0.0)
+        self.core_prior = max(config.core_law_prior, 0.0)
         self._core = self._core_mask()
-        self.topic_prior = max(settings.topic_prior, 0.0)
+        self.topic_prior = max(config.topic_prior, 0.0)
         self._topics = TopicPrior(self.records, self.store.resolve_law)
         self._dense: Any = None
         self._dense_lock = threading.Lock()
@@ -96,7 +96,7 @@ class Searcher:
         BM25 and dense scores plus the source-document prior and the core-law boost (for passages
         that match at all), divided by the sum of the weights."""
         mask = self._mask(filters or SearchFilters())
-        w_bm25, w_dense = max(self.settings.bm25_weight, 0.0), self.dense_weight
+        w_bm25, w_dense = max(self.config.bm25_weight, 0.0), self.dense_weight
         fused = np.zeros(len(self.records), dtype=np.float32)
         if w_bm25 > 0:
             fused += w_bm25 * normalise_top(self.bm25_scores(query), mask, CANDIDATES)
@@ -118,12 +118,12 @@ class Searcher:
     def _usable_dense_weight(self) -> float:
         """The dense weight, or 0 with a warning when the index was built without vectors (an index
         built BM25-only, e.g. before the default changed, keeps answering instead of failing)."""
-        weight = max(self.settings.dense_weight, 0.0)
-        manifest = load_json(self.settings.index_dir / MANIFEST, default={})
+        weight = max(self.config.dense_weight, 0.0)
+        manifest = load_json(self.config.index_dir / MANIFEST, default={})
         if weight > 0 and manifest.get("dense") is False:
             logger.warning(
                 "the index in %s has no dense vectors: searching with BM25 only; "
-                "run `csbot index build --dense` to use CSBOT_DENSE_WEIGHT=%s", self.settings.index_dir, weight,
+                "run `csbot index build --dense` to use CSBOT_DENSE_WEIGHT=%s", self.config.index_dir, weight,
             )
             return 0.0
         return weight
@@ -187,12 +187,12 @@ class Searcher:
     def _open_dense(self, store_class: Any) -> Any:
         from knowledge.embedding import load_embedder
 
-        embedder = self._embedder or load_embedder(self.settings)
+        embedder = self._embedder or load_embedder(self.config)
         try:
-            return store_class(self.settings, embedder)
+            return store_class(self.config, embedder)
         except Exception as error:  # chromadb raises its own NotFoundError subclasses
             raise IndexMissingError(
-                f"the index in {self.settings.index_dir} has no dense vectors; "
+                f"the index in {self.config.index_dir} has no dense vectors; "
                 "run `csbot index build --dense`"
             ) from error
 

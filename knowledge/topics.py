@@ -12,11 +12,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import yaml
+from pydantic import Field
 
+from knowledge.datafile import DataModel, load_yaml_text, validate_data
 from knowledge.expansion import entry_lines
 
 
@@ -85,6 +88,24 @@ def parse_topics(data: object, origin: str = "topics.yaml", lines: Sequence[int]
     return tuple(topics)
 
 
+class TopicLaw(DataModel):
+    law: Any = None
+    articles: Any = None
+
+
+class TopicEntry(DataModel):
+    name: Any = None
+    when: Any = None
+    with_: Any = Field(default=None, alias="with")
+    laws: list[TopicLaw] = Field(default_factory=list)
+
+
+class TopicsFile(DataModel):
+    """knowledge/data/topics.yaml: the values are checked by ``parse_topics``, the keys here."""
+
+    topics: list[TopicEntry] = Field(default_factory=list)
+
+
 def load_topics_text(text: str, origin: str = "topics.yaml") -> tuple[Topic, ...]:
     try:
         data, lines = yaml.safe_load(text), entry_lines(text, "topics")
@@ -92,7 +113,9 @@ def load_topics_text(text: str, origin: str = "topics.yaml") -> tuple[Topic, ...
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
         raise ValueError(f"{origin}:{where} is not valid YAML ({getattr(error, 'problem', error)})") from error
-    return parse_topics(data, origin, lines)
+    topics = parse_topics(data, origin, lines)
+    validate_data(load_yaml_text(text, Path(origin)), TopicsFile, Path(origin))  # unknown keys
+    return topics
 
 
 @lru_cache(maxsize=1)

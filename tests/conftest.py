@@ -55,7 +55,7 @@ def shared_read_only_parts() -> Iterator[None]:
     Only the shipped files are shared (a test that loads from another path gets a fresh load), and
     each bot gets its own shallow copy of the engine, whose ``orders`` is set per home.
     """
-    from bot import elements
+    from bot import reply_elements as elements
     from bot.drafting.template import TEMPLATES_DIR, TemplateBook
     from bot.engine import Engine
 

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-GROUPS = {"records", "eval", "index", "users", "rails"}
+GROUPS = {"records", "eval", "index", "users", "rails", "data"}
 
 
 def readme_commands() -> list[list[str]]:

@@ -16,9 +16,10 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.records.anchor import Anchor
-from bot.records.chain import GENESIS, envelope, record_hash
+from bot.records.chain import envelope
 from bot.service import CsBot
 from bot.settings import Settings
+from guardrails.hash_chain import GENESIS, record_hash
 from guardrails.pii.vault import Vault
 from tests.fixtures.bot import Chat
 
@@ -200,7 +201,7 @@ def test_cli_checkpoint_then_verify(
 def _vault_with_audit(settings: Settings) -> Vault:
     from guardrails.pii import open_vault
 
-    vault = open_vault(settings)
+    vault = open_vault(settings.vault_config)
     vault.put("CS-1", "[手机号1]", "PHONE_NUMBER", "13912345678")
     vault.put("CS-1", "[邮箱1]", "EMAIL_ADDRESS", "a@example.com")
     vault.reveal("CS-1", "[手机号1]", actor="agent7", reason="回电核实")
@@ -262,7 +263,7 @@ def test_on_postgresql_the_vault_audit_is_chained_and_refuses_update_and_delete(
         pytest.skip("CSBOT_TEST_PG_URL is not set (PostgreSQL not available)")
     engine = create_engine(url)
     with engine.begin() as connection:
-        for table in ("vault_audit", "vault_entries"):
+        for table in ("vault_audit", "vault_entries", "migrations"):  # the vault's migrations run again
             connection.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
     vault = _vault_with_audit(bot_settings.model_copy(update={"vault_db_url": url}))
     assert vault.verify_audit().ok and vault.verify_audit().checked == 3

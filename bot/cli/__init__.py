@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "bot.cli.serve_cmd",
     "bot.cli.users_cmd",
     "bot.cli.orders_cmd",
+    "bot.cli.data_cmd",
 )
 
 

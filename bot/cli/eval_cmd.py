@@ -72,6 +72,7 @@ class RunOptions:
     drafter: str | None = None
     index: Path | None = None
     only: tuple[str, ...] = ()
+    label: str = ""
 
 
 def _drafter_problem(settings: Settings, drafter: str | None) -> str | None:
@@ -108,12 +109,17 @@ def _run(paths: list[Path], options: RunOptions) -> int:
     from eval.loader import load_dialogues, select
     from eval.runner import run_dialogues
 
+    missing = [path for path in paths if not path.exists()]
+    for path in missing:
+        typer.echo(f"error: {path}: no such file or folder", err=True)
+    if missing:
+        return EXIT_USAGE
     loaded, errors = load_dialogues(paths)
     dialogues = select(loaded, options.only)
     for error in errors:
         typer.echo(f"error: {error}", err=True)
-    if not dialogues and not errors:
-        typer.echo("error: no dialogue found (no *.yaml in the paths, or none matches --only)", err=True)
+    if not dialogues:  # nothing to run: no index is built and no run is reported as 0 / 0
+        typer.echo("error: no dialogue to run (no loadable *.yaml in the paths, or none matches --only)", err=True)
         return EXIT_USAGE
     settings = load_settings()
     problem = _drafter_problem(settings, options.drafter)
@@ -136,6 +142,8 @@ def _run(paths: list[Path], options: RunOptions) -> int:
         return EXIT_USAGE
     finally:
         shutil.rmtree(build_root, ignore_errors=True)
+    if options.label:
+        run.label = run.summary["label"] = options.label
     _write_outputs(run, options)
     if options.as_json:
         typer.echo(json.dumps(run.summary, ensure_ascii=False))
@@ -168,12 +176,15 @@ def register(app: typer.Typer) -> None:
             list[str] | None,
             typer.Option("--only", help="Run only dialogues whose id matches this glob, or with this tag/procedure."),
         ] = None,
+        label: Annotated[
+            str, typer.Option("--label", help="Name this run (kept in --out/--json, shown by compare).")
+        ] = "",
     ) -> None:
         """Run dialogues through the bot; exit 1 when any expectation fails."""
         if drafter not in (None, "template", "llm"):
             typer.echo("error: --drafter must be template or llm", err=True)
             raise typer.Exit(EXIT_USAGE)
-        options = RunOptions(as_json, report, junit, out, drafter, index, tuple(only or ()))
+        options = RunOptions(as_json, report, junit, out, drafter, index, tuple(only or ()), label.strip())
         code = _run(paths, options)
         sys.stdout.flush()
         raise typer.Exit(code)
@@ -186,7 +197,8 @@ def register(app: typer.Typer) -> None:
         dialogues, errors = load_dialogues(paths)
         for error in errors:
             typer.echo(str(error), err=True)
-        typer.echo(f"{len(dialogues)} dialogues ok, {len(errors)} with errors")
+        files = len({error.path for error in errors})
+        typer.echo(f"{len(dialogues)} dialogues ok, {len(errors)} errors in {files} files")
         raise typer.Exit(EXIT_FAILED if errors or not dialogues else 0)
 
     @eval_app.command("compare")
@@ -195,7 +207,8 @@ def register(app: typer.Typer) -> None:
         run_b: Annotated[Path, typer.Argument(help="Later run, same kinds of file.")],
         as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
     ) -> None:
-        """Show which figures got better and which regressed from RUN_A to RUN_B (exit 1 on regression)."""
+        """Quality changes from RUN_A to RUN_B (exit 1 on a quality regression, 2 when the runs are not
+        comparable); latency changes beyond the tolerance are warnings only."""
         from eval.compare import RunFileError, compare_runs, load_run, render, to_json
 
         try:
@@ -204,6 +217,8 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(EXIT_USAGE) from error
         typer.echo(json.dumps(to_json(comparison), ensure_ascii=False) if as_json else render(comparison))
-        raise typer.Exit(EXIT_FAILED if comparison.regressed else 0)
+        if comparison.regressed:
+            raise typer.Exit(EXIT_FAILED)
+        raise typer.Exit(0 if comparison.comparable else EXIT_USAGE)
 
     app.add_typer(eval_app, name="eval")

@@ -24,12 +24,12 @@ def register(app: typer.Typer) -> None:
         from knowledge.index import build_index, index_exists
 
         settings = load_settings()
-        if if_missing and index_exists(settings):
+        if if_missing and index_exists(settings.search_config):
             typer.echo(f"index already present in {settings.index_dir}")
             return
         selected = [name.strip() for name in laws.split(",") if name.strip()] if laws else None
         try:
-            stats = build_index(settings, laws=selected, progress=True, dense=dense)
+            stats = build_index(settings.search_config, laws=selected, progress=True, dense=dense)
         except ValueError as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(2) from error

@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
         from knowledge.ingest import ingest_paths
 
         if regulation is not None:
-            from bot.yamlmarks import DataError
+            from knowledge.datafile import DataError
             from knowledge.regulations import import_regulation
 
             try:
@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
             typer.echo("error: give files to import, or --regulation FILE", err=True)
             raise typer.Exit(2)
 
-        report = ingest_paths(load_settings(), paths)
+        report = ingest_paths(load_settings().search_config, paths)
         for result in report.files:
             if result.status == "error":
                 typer.echo(f"error: {result.error}", err=True)

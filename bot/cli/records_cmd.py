@@ -29,7 +29,7 @@ def _store() -> RecordStore:
 
     settings = load_settings()
     settings.home.mkdir(parents=True, exist_ok=True)
-    return RecordStore(settings.records_url)
+    return RecordStore(settings.records_url, settings.record_timezone)
 
 
 def _anchor() -> Anchor:
@@ -63,7 +63,7 @@ def _vault_audit() -> AuditVerify:
     from bot.settings import load_settings
     from guardrails.pii import open_vault
 
-    return open_vault(load_settings()).verify_audit()
+    return open_vault(load_settings().vault_config).verify_audit()
 
 
 def checkpoint(

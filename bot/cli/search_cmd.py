@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
             typer.echo("error: give either a QUERY or --batch FILE", err=True)
             raise typer.Exit(2)
         try:
-            searcher = Searcher(load_settings())
+            searcher = Searcher(load_settings().search_config)
         except IndexMissingError as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(1) from error

@@ -20,7 +20,7 @@ from bot.drafting.base import DraftContext, DrafterConfigError, register
 from bot.drafting.template import TemplateDrafter, quote
 from bot.settings import Settings
 from bot.types import STEP_NAMES_ZH, Draft
-from bot.yamlmarks import load_yaml
+from knowledge.datafile import DataModel, load_checked
 
 PROMPT_FILE = Path(__file__).resolve().parent.parent / "config" / "llm_prompt.yaml"
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
@@ -31,6 +31,14 @@ def estimate_tokens(text: str) -> int:
     """About one token per CJK character and one per four other characters (cl100k-like, rounded up)."""
     cjk = len(_CJK.findall(text))
     return cjk + (len(text) - cjk + 3) // 4
+
+
+class PromptFile(DataModel):
+    """bot/config/llm_prompt.yaml: the system prompt, the per-step prompt and the passages header."""
+
+    system: str
+    step: str
+    passages_header: str
 
 
 class LLMDrafter:
@@ -49,7 +57,7 @@ class LLMDrafter:
 
         self.settings = settings
         self.fallback = fallback or TemplateDrafter()
-        self.prompt = load_yaml(PROMPT_FILE)
+        self.prompt = load_checked(PROMPT_FILE, PromptFile)
         self.request_log: deque[str] = deque(maxlen=_REQUEST_LOG_SIZE)
         self._http = httpx.Client(event_hooks={"request": [self._log_request]}, timeout=settings.llm_timeout_s)
         self.model = ChatOpenAI(

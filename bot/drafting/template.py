@@ -12,11 +12,14 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, RootModel
 
 from bot.drafting.base import DraftContext, register
 from bot.settings import Settings
-from bot.types import Draft
-from bot.yamlmarks import DataError, load_yaml, where
+from bot.types import STEP_IDS, Draft
+from knowledge.datafile import DataError, load_model
 from knowledge.types import Passage
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -24,6 +27,24 @@ COMMON = "_common"
 _GROUNDED_STEPS = ("triage", "resolve", "record")
 _QUOTE_CHARS = 60
 _SENTENCE_END = re.compile(r"[。；！？]")
+
+
+_SPECIAL_KEYS = ("ask", "ask_more", "closed", "empty", "escalated", "escalated_waiting", "grounds", "grounds_plain")
+
+
+def _template_key(key: str) -> str:
+    """A step id, ``step.outcome`` (a step's wording for one outcome), or a key the drafter uses."""
+    if key in _SPECIAL_KEYS or key.split(".", 1)[0] in STEP_IDS:
+        return key
+    steps, special = ", ".join(STEP_IDS), ", ".join(_SPECIAL_KEYS)
+    raise ValueError(f"未知的模板「{key}」：应为步骤（{steps}）、步骤.结果，或 {special}")
+
+
+TemplateKey = Annotated[str, AfterValidator(_template_key)]
+
+
+class TemplateFile(RootModel[dict[TemplateKey, Annotated[list[str], Field(min_length=1)]]]):
+    """bot/templates/*.yaml: each template key maps to its non-empty list of variants."""
 
 
 class _Blank(dict[str, str]):
@@ -41,13 +62,8 @@ class TemplateBook:
     def load(cls, directory: Path = TEMPLATES_DIR) -> TemplateBook:
         books: dict[str, dict[str, tuple[str, ...]]] = {}
         for path in sorted(directory.glob("*.yaml")):
-            raw = load_yaml(path)
-            if not isinstance(raw, dict):
-                raise DataError(f"{path.name}:1: a template file maps keys to lists of variants")
-            for key, variants in raw.items():
-                if not isinstance(variants, list) or not variants or not all(isinstance(v, str) for v in variants):
-                    raise DataError(f"{where(path, raw)}: template '{key}' needs a non-empty list of strings")
-            books[path.stem] = {key: tuple(variants) for key, variants in raw.items()}
+            model = load_model(path, TemplateFile)
+            books[path.stem] = {key: tuple(variants) for key, variants in model.root.items()}
         if COMMON not in books:
             raise DataError(f"{directory}: {COMMON}.yaml is missing")
         return cls(books)

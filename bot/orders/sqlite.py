@@ -22,7 +22,6 @@ create table if not exists orders (
 );
 create index if not exists orders_phone on orders(phone_digest);
 """
-COLUMNS = ("order_no", "phone", "product", "amount", "paid_on", "delivered_on", "channel", "tracking_no")
 
 
 def phone_digest(phone: str) -> str:

@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import select
 
 from bot.records import models
-from bot.records.chain import canonical
+from guardrails.hash_chain import canonical
 
 if TYPE_CHECKING:
     from bot.records.store import RecordStore
@@ -165,6 +165,6 @@ def anchored_store(settings: Settings) -> RecordStore:
     """The records store of these settings, checkpointed at every case close."""
     from bot.records.store import RecordStore
 
-    store = RecordStore(settings.records_url)
+    store = RecordStore(settings.records_url, settings.record_timezone)
     store.on_close = Anchor.for_settings(settings).on_close
     return store

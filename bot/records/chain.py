@@ -1,21 +1,8 @@
-"""Canonical JSON and the hash chain: each record's hash covers its content and the previous hash."""
+"""What a record's hash covers (its envelope); the hashing itself is ``guardrails/hash_chain.py``."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
-
-GENESIS = "0" * 64
-
-
-def canonical(value: Any) -> str:
-    """Sorted keys, compact separators, Chinese kept readable: the same content always hashes the same."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-
-
-def record_hash(prev_hash: str, envelope: dict[str, Any]) -> str:
-    return hashlib.sha256(f"{prev_hash}\n{canonical(envelope)}".encode()).hexdigest()
 
 
 def envelope(

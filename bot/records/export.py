@@ -12,20 +12,46 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
-import yaml
 
 from bot.plaintext import md_escape
 from bot.records.bodies import EVENT_KINDS, Message, transcript
+from bot.records.record_text import (
+    final_outcome,
+    intervention_zh,
+    local_time,
+    record_text,
+    record_timezone,
+    signature_lines,
+    zone_name,
+)
 from bot.types import STEP_NAMES_ZH
+from knowledge.datafile import DataModel, load_checked
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 EVENTS_FILE = Path(__file__).resolve().parent / "events.yaml"
+
+
+class EndPhrases(DataModel):
+    agent: str
+    system: str
+
+
+class EventsFile(DataModel):
+    """bot/records/events.yaml: how the timeline phrases consent, end and erasure records."""
+
+    consent: str
+    end: EndPhrases
+    erasure: str
+    reason: str
+    channels: dict[str, str]
+
+
 ACTOR_NAMES = {"customer": "顾客", "bot": "客服机器人", "agent": "人工客服", "system": "系统"}
 
 
 @lru_cache(maxsize=2)
 def _environment(fmt: str) -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,  # both formats: customer text must never become markup
         finalize=md_escape if fmt == "md" else None,  # nor Markdown structure (links, images, headings)
@@ -33,6 +59,8 @@ def _environment(fmt: str) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["localtime"] = local_time  # {{ stored_utc|localtime(zone) }}
+    return environment
 
 
 def _slot_labels() -> dict[str, str]:
@@ -43,7 +71,7 @@ def _slot_labels() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _event_phrases() -> dict[str, Any]:
-    return dict(yaml.safe_load((EVENTS_FILE).read_text(encoding="utf-8")))
+    return dict(load_checked(EVENTS_FILE, EventsFile))
 
 
 def _event_line(row: Mapping[str, Any]) -> str | None:
@@ -93,12 +121,12 @@ def _interventions(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
     for row in rows:
         body = row["body"]
         for flag in body.get("input_flags", ()):
-            found.append({"time": row["created_at"], "rule": flag["rule"], "what": f"输入：{flag['action']}"})
+            what = intervention_zh(flag["rule"], flag["action"])
+            found.append({"time": row["created_at"], "what": f"顾客消息·{what}"})
         for verdict in body.get("verdicts", ()):
             if verdict.get("verdict") != "pass":
-                reasons = "；".join(verdict.get("reasons", ()))
-                what = f"{verdict['verdict']} {reasons}"
-                found.append({"time": row["created_at"], "rule": verdict["rule"], "what": what})
+                what = intervention_zh(verdict["rule"], verdict["verdict"], verdict.get("reasons", ()))
+                found.append({"time": row["created_at"], "what": f"回复·{what}"})
     return found
 
 
@@ -122,10 +150,24 @@ def _targets(targets: Mapping[str, Any]) -> list[str]:
     return [f"{TARGET_NAMES.get(key, key)} {value}" for key, value in targets.items()]
 
 
+def _company_name() -> str:
+    from bot.facts import company
+
+    return str(company().get("name", ""))
+
+
 def render_case(
-    case_id: str, rows: Sequence[Mapping[str, Any]], state: Mapping[str, Any] | None, fmt: Literal["md", "html"]
+    case_id: str,
+    rows: Sequence[Mapping[str, Any]],
+    state: Mapping[str, Any] | None,
+    fmt: Literal["md", "html"],
+    timezone: str | None = None,
 ) -> str:
+    """The record; times in ``timezone`` (CSBOT_RECORD_TIMEZONE), else record_text.yaml's zone."""
     state = state or {}
+    zone = record_timezone(timezone)
+    ends = [row for row in rows if row["kind"] == "end"]
+    agents = sorted({str(r["body"]["agent_id"]) for r in rows if r["body"].get("agent_id")})
     labels = _slot_labels()
     exchanges = [row for row in rows if row["kind"] not in EVENT_KINDS]
     last = (exchanges or rows)[-1]["body"]  # a consent, end or erasure record carries no procedure or remedies
@@ -138,10 +180,15 @@ def render_case(
         "escalated": bool(state.get("escalated")),
         "opened": rows[0]["created_at"],
         "last": rows[-1]["created_at"],
-        "agents": sorted({str(r["body"]["agent_id"]) for r in rows if r["body"].get("agent_id")}),
+        "agents": agents,
         "facts": [(label, slots[key]) for key, label in labels.items() if slots.get(key) and key != "agreement"],
         "remedies_offered": last.get("remedies", []),
-        "outcome": slots.get("outcome", "处理中"),
+        "outcome": final_outcome(slots, ends[-1] if ends else None, zone),
+        "company": _company_name(),
+        "zone": zone,
+        "zone_note": f"{zone_name(zone)}（{zone.key}）",
+        "signature_title": record_text()["signature"]["title"],
+        "signature": signature_lines(_company_name(), agents, local_time(rows[-1]["created_at"], zone, "%Y年%m月%d日")),
         "timeline": _timeline(rows),
         "grounds": _grounds(rows),
         "interventions": _interventions(rows),

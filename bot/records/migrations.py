@@ -1,11 +1,10 @@
-"""Named schema migrations (m001_initial, m002_…), applied once each and recorded in ``migrations``."""
+"""The records' named schema migrations (m001_initial, m002_…), applied once each by ``guardrails.migrations``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect
 
 from bot.records import models
 
@@ -71,20 +70,6 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
 
 def migrate(engine: Engine) -> list[str]:
     """Apply the migrations not yet recorded; return the names applied now."""
-    applied_now = []
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(7270001)"))
-        models.migrations.create(connection, checkfirst=True)
-        done = {row[0] for row in connection.execute(models.migrations.select())}
-        for name, step in MIGRATIONS:
-            if name in done:
-                continue
-            step(connection)
-            connection.execute(models.migrations.insert().values(name=name, applied_at=datetime.now(UTC).isoformat()))
-            applied_now.append(name)
-    return applied_now
+    from guardrails.migrations import migrate as run_migrations  # the runner the vault and web tables share
 
-
-def table_names(engine: Engine) -> list[str]:
-    return inspect(engine).get_table_names()
+    return run_migrations(engine, MIGRATIONS)

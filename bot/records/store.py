@@ -18,8 +18,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from bot.records import models
-from bot.records.chain import GENESIS, canonical, envelope, record_hash
+from bot.records.chain import envelope
 from bot.records.migrations import migrate
+from guardrails.hash_chain import GENESIS, canonical, record_hash
 
 _PG_CHAIN_LOCK = 7270002
 CLOSING_STEP = "record"  # the procedures' last step: the case is closed and its 书面记录 formed
@@ -49,6 +50,15 @@ class CaseSummary:
     escalated: bool
     updated_at: str
     turns: int
+
+
+@dataclass(frozen=True)
+class CaseListing:
+    """A case as the records search sees it: its summary, when it was opened and its (masked) facts."""
+
+    summary: CaseSummary
+    opened_at: str
+    slots: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -88,8 +98,9 @@ def _now() -> str:
 class RecordStore:
     """Insert-only, hash-chained records plus the mutable ``cases`` table, in one database."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, timezone: str | None = None) -> None:
         self.url = url
+        self.timezone = timezone  # the zone exports show times in (CSBOT_RECORD_TIMEZONE); None: the default
         self.engine = make_engine(url)
         self.on_close: Callable[[RecordStore], None] | None = None  # set by whoever anchors the chain
         migrate(self.engine)
@@ -242,6 +253,23 @@ class RecordStore:
             rows = connection.execute(open_cases_query()).all()
         return [CaseSummary(*row) for row in rows]
 
+    def case_listings(self, opened_from: str | None = None, opened_before: str | None = None) -> list[CaseListing]:
+        """Cases opened in [opened_from, opened_before) (UTC ISO bounds, either open), newest update first."""
+        table = models.cases
+        columns = (table.c.case_id, table.c.session, table.c.procedure, table.c.step, table.c.escalated,
+                   table.c.updated_at, table.c.turns, table.c.created_at, table.c.state)
+        query = select(*columns).order_by(table.c.updated_at.desc())
+        if opened_from is not None:
+            query = query.where(table.c.created_at >= opened_from)
+        if opened_before is not None:
+            query = query.where(table.c.created_at < opened_before)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [
+            CaseListing(CaseSummary(*row[:7]), row.created_at, dict(json.loads(row.state).get("slots") or {}))
+            for row in rows
+        ]
+
     def _rows(self, where: Any = None) -> Iterator[dict[str, Any]]:
         query = select(models.records).order_by(models.records.c.id)
         if where is not None:
@@ -305,7 +333,7 @@ class RecordStore:
         rows = self.for_case(case_id)
         if not rows:
             raise KeyError(f"no records for case {case_id}")
-        return render_case(case_id, rows, chained_state(rows), fmt)
+        return render_case(case_id, rows, chained_state(rows), fmt, self.timezone)
 
 
 def open_cases_query() -> Select[Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import cn2an
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千万"
-NUMBER = rf"(?:\d+(?:\.\d+)?\s*[kKwW万千]?|[{CN_DIGITS}]+)"
 _SUFFIX = {"k": 1000, "K": 1000, "千": 1000, "w": 10000, "W": 10000, "万": 10000}
 
 

@@ -13,10 +13,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -24,7 +22,10 @@ from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine,
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
+from bot.web.data_models import ROLES_FILE, RolesFile
 from bot.web.password_policy import weakness
+from guardrails.migrations import Step, create_table, migrate
+from knowledge.datafile import load_checked
 
 SESSION_COOKIE = "csbot_staff"
 CSRF_COOKIE = "csbot_csrf"
@@ -40,7 +41,7 @@ class AuthError(ValueError):
 
 @cache
 def _role_table() -> dict[str, object]:
-    return yaml.safe_load((Path(__file__).parent / "roles.yaml").read_text(encoding="utf-8"))
+    return dict(load_checked(ROLES_FILE, RolesFile))
 
 
 def role_names() -> dict[str, str]:
@@ -74,6 +75,8 @@ users_table = Table(
     Column("password_hash", String(256), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+# Named migrations (guardrails/migrations.py): a database made by a bare create_all is upgraded in place.
+_MIGRATIONS: tuple[Step, ...] = (("web_users_m001_create", create_table(users_table)),)
 
 
 def users_url(settings: Settings) -> str:
@@ -90,7 +93,7 @@ class UserStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._hasher = PasswordHasher()
-        _metadata.create_all(engine)
+        migrate(engine, _MIGRATIONS)
 
     @classmethod
     def open(cls, settings: Settings) -> UserStore:

@@ -16,6 +16,7 @@ from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine,
 
 from bot.settings import Settings
 from bot.web.auth import users_url
+from guardrails.migrations import Step, create_table, migrate
 
 _metadata = MetaData()
 consents = Table(
@@ -26,6 +27,8 @@ consents = Table(
     Column("channel", String(16), nullable=False),  # widget | api
     Column("consented_at", DateTime(timezone=True), nullable=False),
 )
+# Named migrations (guardrails/migrations.py): a database made by a bare create_all is upgraded in place.
+_MIGRATIONS: tuple[Step, ...] = (("web_consents_m001_create", create_table(consents)),)
 
 
 class ConsentBook:
@@ -34,7 +37,7 @@ class ConsentBook:
     def __init__(self, settings: Settings, bot: Any) -> None:
         self._bot = bot
         self._engine = create_engine(users_url(settings), future=True)
-        _metadata.create_all(self._engine)
+        migrate(self._engine, _MIGRATIONS)
 
     def record(self, session: str, notice_version: str | None, channel: str) -> None:
         """Write the consent into the record first (the source of truth), then index it here."""

@@ -17,6 +17,7 @@ from sqlalchemy import Column, Float, Integer, MetaData, String, Table, delete, 
 from sqlalchemy.engine import Engine
 
 from bot.web.ratelimit import lockout_table
+from guardrails.migrations import Step, create_table, migrate
 
 _metadata = MetaData()
 failures_table = Table(
@@ -26,6 +27,8 @@ failures_table = Table(
     Column("failures", Integer, nullable=False),
     Column("locked_until", Float, nullable=False),
 )
+# Named migrations (guardrails/migrations.py): a database made by a bare create_all is upgraded in place.
+_MIGRATIONS: tuple[Step, ...] = (("web_login_failures_m001_create", create_table(failures_table)),)
 
 
 class LoginLockout:
@@ -36,7 +39,7 @@ class LoginLockout:
         self.free_failures = table["free_failures"]
         self.first_lock_s = table["first_lock_s"]
         self.max_lock_s = table["max_lock_s"]
-        _metadata.create_all(engine)
+        migrate(engine, _MIGRATIONS)
 
     def locked_for(self, name: str) -> float:
         """Seconds the account stays locked (0.0: a password may be tried)."""

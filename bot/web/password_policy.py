@@ -8,16 +8,16 @@ digits or punctuation appended (``Password1``); only digits.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
-import yaml
+from bot.web.data_models import WEAK_PASSWORDS_FILE, WeakPasswordsFile
+from knowledge.datafile import load_checked
 
 MIN_PASSWORD_CHARS = 8
 
 
 @cache
 def _lists() -> dict[str, list[str]]:
-    return yaml.safe_load((Path(__file__).parent / "weak_passwords.yaml").read_text(encoding="utf-8"))
+    return dict(load_checked(WEAK_PASSWORDS_FILE, WeakPasswordsFile))
 
 
 def weakness(password: str) -> str | None:

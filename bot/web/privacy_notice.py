@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from bot.web.data_models import PrivacyNoticeFile
+from knowledge.datafile import load_checked
 from knowledge.policies import PolicyLibrary
 
 NOTICE_FILE = Path(__file__).parent / "privacy_notice.yaml"
@@ -34,7 +34,7 @@ class PrivacyNotice:
 @cache
 def privacy_notice(policy_dir: Path | None = None) -> PrivacyNotice:
     """Assemble the notice (Markdown) from the policy sections listed in ``privacy_notice.yaml``."""
-    spec = yaml.safe_load(NOTICE_FILE.read_text(encoding="utf-8"))
+    spec = load_checked(NOTICE_FILE, PrivacyNoticeFile)
     library = PolicyLibrary.load(policy_dir)
     doc_title = library.resolve_doc(spec["policy"])
     if doc_title is None:

@@ -18,6 +18,7 @@ from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine,
 from bot.settings import Settings
 from bot.types import STEP_NAMES_ZH
 from bot.web.auth import users_url
+from guardrails.migrations import Step, create_table, migrate
 
 _metadata = MetaData()
 closed_table = Table(
@@ -27,6 +28,8 @@ closed_table = Table(
     Column("closed_by", String(40), nullable=False),
     Column("closed_at", DateTime(timezone=True), nullable=False),
 )
+# Named migrations (guardrails/migrations.py): a database made by a bare create_all is upgraded in place.
+_MIGRATIONS: tuple[Step, ...] = (("web_closed_m001_create", create_table(closed_table)),)
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ class QueueBook:
         self._bot = bot
         self._on_close = on_close  # e.g. revoke the customer's tokens
         self._engine = create_engine(users_url(settings), future=True)
-        _metadata.create_all(self._engine)
+        migrate(self._engine, _MIGRATIONS)
 
     def matching(self, wanted: QueueFilter) -> list[QueueRow]:
         return filter_rows(self._bot, self.open_rows(), wanted)

@@ -34,7 +34,7 @@ def _input_categories() -> dict[str, str]:
 
 @cache
 def _element_names() -> dict[str, str]:
-    from bot.elements import load_elements
+    from bot.reply_elements import load_elements
 
     return {name: spec.description or name for name, spec in load_elements().items()}
 

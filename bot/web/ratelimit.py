@@ -17,13 +17,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import cache
-from pathlib import Path
 from typing import Protocol
 
-import yaml
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from bot.web.data_models import RATELIMITS_FILE, RateLimitsFile
+from knowledge.datafile import load_checked
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -39,7 +40,7 @@ class Rule:
 
 @cache
 def _table() -> dict[str, object]:
-    return yaml.safe_load((Path(__file__).parent / "ratelimits.yaml").read_text(encoding="utf-8"))
+    return dict(load_checked(RATELIMITS_FILE, RateLimitsFile))
 
 
 def rules(setting_per_minute: int = 30) -> tuple[Rule, ...]:
@@ -175,11 +176,6 @@ class PgBuckets:
             values = {"key": key[:200], "size": size, "now": self._clock(), "rate": rate}
             row = conn.execute(text(_PG_TAKE), values).one()
         return 0.0 if row.passed else (1.0 - float(row.tokens)) / rate
-
-    def forget_idle(self, older_than_s: float = 120.0) -> int:
-        with self._engine.begin() as conn:
-            return int(conn.execute(text("DELETE FROM web_rate_buckets WHERE updated < :t"),
-                                    {"t": self._clock() - older_than_s}).rowcount)
 
 
 def store_for(db_url: str | None) -> BucketStore:

@@ -15,6 +15,7 @@ from sqlalchemy import Column, DateTime, MetaData, String, Table, create_engine,
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
+from guardrails.migrations import Step, create_table, migrate
 
 _metadata = MetaData()
 staff_sessions = Table(
@@ -26,6 +27,8 @@ staff_sessions = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True), nullable=True),
 )
+# Named migrations (guardrails/migrations.py): a database made by a bare create_all is upgraded in place.
+_MIGRATIONS: tuple[Step, ...] = (("web_staff_sessions_m001_create", create_table(staff_sessions)),)
 
 
 def _digest(session_id: str) -> str:
@@ -42,7 +45,7 @@ class StaffSessions:
     def __init__(self, engine: Engine, max_age_s: int) -> None:
         self._engine = engine
         self.max_age_s = max_age_s
-        _metadata.create_all(engine)
+        migrate(engine, _MIGRATIONS)
 
     @classmethod
     def for_settings(cls, settings: Settings, max_age_s: int) -> StaffSessions:
@@ -76,9 +79,3 @@ class StaffSessions:
             with self._engine.begin() as conn:
                 conn.execute(update(staff_sessions).where(staff_sessions.c.id_hash == _digest(session_id))
                              .values(revoked_at=datetime.now(UTC)))
-
-    def revoke_user(self, name: str) -> None:
-        """End every session of one member of staff (password changed, account locked)."""
-        with self._engine.begin() as conn:
-            conn.execute(update(staff_sessions).where(staff_sessions.c.name == name)
-                         .values(revoked_at=datetime.now(UTC)))

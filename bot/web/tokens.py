@@ -19,6 +19,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, 
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
+from guardrails.migrations import Step, create_table, migrate
 
 DEFAULT_TTL_S = 24 * 3600
 DEFAULT_RESUME_S = 30 * 24 * 3600
@@ -30,6 +31,8 @@ generations = Table(
     Column("session", String(80), primary_key=True),
     Column("generation", Integer, nullable=False),
 )
+# Named migrations (guardrails/migrations.py): a database made by a bare create_all is upgraded in place.
+_MIGRATIONS: tuple[Step, ...] = (("web_token_generations_m001_create", create_table(generations)),)
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class CustomerTokens:
     ) -> None:
         self._serializer = URLSafeTimedSerializer(secret, salt="csbot-customer-session-v2")
         self._engine = engine or create_engine("sqlite://", future=True)
-        _metadata.create_all(self._engine)
+        migrate(self._engine, _MIGRATIONS)
         self.ttl_s = ttl_s
         self.resume_s = resume_s
 

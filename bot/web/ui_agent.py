@@ -226,7 +226,7 @@ class AgentHandlers:
             raise gr.Error("查看遮盖信息必须填写原因（会被记录）。")
         conversation = self.ctx.bot.case_view(session).case_id
         if self._vault is None:  # one vault (one engine) for every reveal, not a new one each time
-            self._vault = open_vault(self.ctx.settings)
+            self._vault = open_vault(self.ctx.settings.vault_config)
         try:
             return self._vault.reveal(conversation, placeholder, actor=agent.name, reason=reason)
         except VaultError as error:

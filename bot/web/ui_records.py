@@ -13,7 +13,8 @@ import gradio as gr
 from bot.web.context import WebContext
 from bot.web.exports import ExportShelf, download_link
 from bot.web.quiet_choices import QuietDropdown
-from bot.web.views import CASE_HEADERS, TIMELINE_HEADERS, case_rows, search_cases, timeline_rows, verify_summary
+from bot.web.records_search import LISTING_HEADERS, SearchInputError, find_cases, listing_rows, make_query
+from bot.web.views import TIMELINE_HEADERS, procedure_names, timeline_rows, verify_summary
 
 
 class RecordsHandlers:
@@ -24,9 +25,25 @@ class RecordsHandlers:
         # Under CSBOT_HOME, fetched once through /exports/{id} by staff with "records", then deleted.
         self.shelf = ExportShelf(ctx.settings.home)
 
-    def search(self, query: str) -> tuple[list[list[str]], Any]:
-        cases = search_cases(self.ctx.bot, query)
-        return case_rows(cases), gr.update(choices=[case.case_id for case in cases], value=None)
+    def search(self, query: str, opened_from: str = "", opened_to: str = "") -> tuple[list[list[str]], Any]:
+        """Cases by number, product, order number, procedure or step, opened within the dates (inclusive)."""
+        try:
+            parsed = make_query(query, opened_from, opened_to)
+        except SearchInputError as error:
+            raise gr.Error(str(error), title="无法搜索") from None
+        names = procedure_names(self.ctx.bot)
+        listings = find_cases(self.ctx.bot.records, parsed, names)
+        choices = [listing.summary.case_id for listing in listings]
+        rows = listing_rows(listings, names, self.ctx.settings.record_timezone)
+        return rows, gr.update(choices=choices, value=None)
+
+    def open_row(self, evt: gr.SelectData) -> tuple[Any, list[list[str]]]:
+        """A click anywhere on a result row opens that case: picked for export, its timeline shown."""
+        row = evt.row_value or []
+        case_id = str(row[0]) if row else ""
+        if not case_id:
+            return gr.update(), []
+        return gr.update(value=case_id), self.timeline(case_id)
 
     def timeline(self, case_id: str | None) -> list[list[str]]:
         if not case_id:
@@ -54,12 +71,17 @@ def build(ctx: WebContext) -> gr.Blocks:
     with gr.Blocks(title="书面记录 · 云杉优选") as blocks:
         gr.Markdown("## 书面记录\n[首页 / 退出登录](/) · [质检台](/qa/)")
         with gr.Row():
-            query = gr.Textbox(label="搜索（案件编号、流程、步骤）", scale=4, elem_id="query")
+            query = gr.Textbox(
+                label="搜索（案件编号、商品、订单号、流程名称、步骤；空格分隔多个词）", scale=4, elem_id="query"
+            )
+            opened_from = gr.Textbox(label="受理日期从", placeholder="2026-12-01", scale=1, elem_id="opened-from")
+            opened_to = gr.Textbox(label="到（含）", placeholder="2026-12-31", scale=1, elem_id="opened-to")
             search = gr.Button("搜索", variant="primary", scale=1, elem_id="search")
             verify = gr.Button("校验哈希链", scale=1, elem_id="verify")
         verdict = gr.Markdown(elem_id="verdict")
         cases = gr.Dataframe(
-            headers=list(CASE_HEADERS), datatype="str", interactive=False, type="array", wrap=True, elem_id="cases"
+            headers=list(LISTING_HEADERS), datatype="str", interactive=False, type="array", wrap=True,
+            label="案件（点击一行打开该案件）", elem_id="cases",
         )
         with gr.Row():
             case = QuietDropdown(label="案件", choices=[], elem_id="case")
@@ -70,9 +92,12 @@ def build(ctx: WebContext) -> gr.Blocks:
             headers=list(TIMELINE_HEADERS), datatype="str", interactive=False, type="array", wrap=True,
             label="时间线", elem_id="timeline",
         )
-        blocks.load(handlers.search, [query], [cases, case])
-        search.click(handlers.search, [query], [cases, case])
-        query.submit(handlers.search, [query], [cases, case])
+        searched = [query, opened_from, opened_to]
+        blocks.load(handlers.search, searched, [cases, case])
+        search.click(handlers.search, searched, [cases, case])
+        for box in searched:
+            box.submit(handlers.search, searched, [cases, case])
+        cases.select(handlers.open_row, None, [case, timeline])
         case.change(handlers.timeline, [case], [timeline])
         verify.click(handlers.verify, None, [verdict])
         export.click(handlers.export, [case, fmt], [download])

@@ -9,21 +9,20 @@ from __future__ import annotations
 import html
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from bot.plaintext import md_escape
 from bot.records.bodies import transcript
 from bot.types import STEP_IDS, STEP_NAMES_ZH
+from bot.web.data_models import STEPS_PLAIN_FILE, StepsPlainFile
+from knowledge.datafile import load_checked
 
 ROLE_OF_ACTOR = {"customer": "user", "bot": "assistant", "agent": "assistant", "system": "assistant"}
 
 
 @cache
 def plain_steps() -> dict[str, str]:
-    table: dict[str, str] = yaml.safe_load((Path(__file__).parent / "steps_plain.yaml").read_text(encoding="utf-8"))
+    table: dict[str, str] = dict(load_checked(STEPS_PLAIN_FILE, StepsPlainFile))
     return table
 
 
@@ -167,29 +166,21 @@ def placeholders_in(view: Any) -> list[str]:
     return list(found)
 
 
-CASE_HEADERS = ("案件编号", "流程", "当前步骤", "已升级", "轮次", "最后更新")
 TIMELINE_HEADERS = ("序号", "时间", "角色", "类型", "步骤", "内容（已遮盖）", "依据", "检查")
 ACTOR_ZH = {"customer": "顾客", "bot": "机器人", "agent": "坐席", "system": "系统"}
 
 
+def procedure_names(bot: Any) -> dict[str, str]:
+    """Procedure id -> its Chinese name (退货七日无理由 …)."""
+    return {pid: procedure.name for pid, procedure in bot.parts.engine.procedures.items()}
+
+
 def search_cases(bot: Any, query: str) -> list[Any]:
-    """Cases whose number, procedure or step (id or Chinese name) contains the query; newest first."""
-    needle = query.strip().lower()
-    cases = sorted(bot.records.cases(), key=lambda case: str(case.updated_at), reverse=True)
-    if not needle:
-        return cases
-    return [
-        case for case in cases
-        if needle in " ".join((case.case_id, case.procedure, case.step, STEP_NAMES_ZH.get(case.step, ""))).lower()
-    ]
+    """Cases whose number, procedure (id or name), step, order number or product facts contain every
+    word of the query; newest first (bot/web/records_search.py)."""
+    from bot.web.records_search import CaseQuery, find_cases
 
-
-def case_rows(cases: list[Any]) -> list[list[str]]:
-    return [
-        [c.case_id, c.procedure, STEP_NAMES_ZH.get(c.step, c.step), "是" if c.escalated else "否", str(c.turns),
-         str(c.updated_at)[:19]]
-        for c in cases
-    ]
+    return [listing.summary for listing in find_cases(bot.records, CaseQuery(query.strip()), procedure_names(bot))]
 
 
 def case_json(case: Any) -> dict[str, object]:

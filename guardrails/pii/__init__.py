@@ -8,9 +8,9 @@ keeps the values encrypted so an authorised agent can reveal one, every reveal r
 from __future__ import annotations
 
 from guardrails.pii.analyzer import detect, resolve_overlaps
-from guardrails.pii.book import PlaceholderBook
 from guardrails.pii.config import SENSITIVE_TYPES, TYPE_LABELS_ZH, PiiConfigError, type_spec
 from guardrails.pii.operators import OPERATORS, Masker, mask_text
+from guardrails.pii.placeholder_book import PlaceholderBook
 from guardrails.pii.registry import RecognizerRegistry, default_registry
 from guardrails.pii.vault import Vault, VaultError, open_vault
 

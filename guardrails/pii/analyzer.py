@@ -12,9 +12,9 @@ from bisect import bisect_right
 from collections.abc import Collection, Sequence
 from functools import cache
 
-from guardrails.pii.config import load_config, type_spec
+from guardrails.pii.config import load_config
 from guardrails.pii.lexicon import lexicon
-from guardrails.pii.normalize import normalize
+from guardrails.pii.nfkc_offsets import normalize
 from guardrails.pii.recognizer import Candidate
 from guardrails.pii.recognizers.jieba_words import held_words
 from guardrails.pii.registry import RecognizerRegistry, default_registry
@@ -74,8 +74,9 @@ def detect(
     searched = normalized.text
     present = set(searched)  # once per text: a recogniser whose characters are all absent is skipped
     candidates: list[Candidate] = []
+    registry = registry or default_registry()
     with held_words(searched):  # the name recognisers share one segmentation of this text
-        for required, trigger, find in (registry or default_registry()).gates(types):
+        for required, trigger, find in registry.gates(types):
             if required is not None and present.isdisjoint(required):
                 continue
             if trigger is not None and trigger(searched) is None:
@@ -95,7 +96,7 @@ def detect(
                 start=start,
                 end=end,
                 score=candidate.score,
-                sensitive=type_spec(candidate.type).sensitive,
+                sensitive=registry.type_spec(candidate.type).sensitive,
                 recognizer=candidate.recognizer,
                 value=text[start:end],
             )

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, inspect, select, text
 
-from bot.records.chain import GENESIS, record_hash
+from guardrails.hash_chain import GENESIS, record_hash
 
 _PG_AUDIT_LOCK = 7270003
 _SQLITE_GUARDS = (
@@ -55,21 +55,23 @@ def _digest(prev: str, values: dict[str, Any]) -> str:
     return record_hash(prev, content)
 
 
-def guard(engine: Engine) -> None:
-    """Add the chain columns to an older vault and install the insert-only triggers (idempotent)."""
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_AUDIT_LOCK})
-        columns = {column["name"] for column in inspect(connection).get_columns("vault_audit")}
-        for name in ("prev_hash", "hash"):
-            if name not in columns:
-                connection.exec_driver_sql(f"ALTER TABLE vault_audit ADD COLUMN {name} VARCHAR(64)")
-        connection.exec_driver_sql(
-            "CREATE UNIQUE INDEX IF NOT EXISTS vault_audit_prev_hash ON vault_audit (prev_hash)"
-        )  # two writers that read the same head cannot both link to it: one fails and retries
-        if connection.dialect.name in ("sqlite", "postgresql"):
-            for statement in _SQLITE_GUARDS if connection.dialect.name == "sqlite" else _PG_GUARDS:
-                connection.exec_driver_sql(statement)
+def guard(connection: Connection) -> None:
+    """Add the chain columns to an older vault and install the insert-only triggers (idempotent).
+
+    The vault's migration ``vault_m002_audit_chain``: it runs inside the migration's transaction.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_AUDIT_LOCK})
+    columns = {column["name"] for column in inspect(connection).get_columns("vault_audit")}
+    for name in ("prev_hash", "hash"):
+        if name not in columns:
+            connection.exec_driver_sql(f"ALTER TABLE vault_audit ADD COLUMN {name} VARCHAR(64)")
+    connection.exec_driver_sql(
+        "CREATE UNIQUE INDEX IF NOT EXISTS vault_audit_prev_hash ON vault_audit (prev_hash)"
+    )  # two writers that read the same head cannot both link to it: one fails and retries
+    if connection.dialect.name in ("sqlite", "postgresql"):
+        for statement in _SQLITE_GUARDS if connection.dialect.name == "sqlite" else _PG_GUARDS:
+            connection.exec_driver_sql(statement)
 
 
 def append(connection: Connection, table: Table, values: dict[str, Any]) -> None:

@@ -9,16 +9,42 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-import yaml
+from pydantic import Field
+
+from knowledge.datafile import DataError, DataModel, load_yaml, validate_data
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 PII_CONFIG = CONFIG_DIR / "pii.yaml"
 
 
-class PiiConfigError(ValueError):
+class PiiConfigError(DataError):
     """The personal-data configuration file is malformed."""
+
+
+class MaskWidth(DataModel):
+    prefix: int = Field(default=0, ge=0)
+    suffix: int = Field(default=0, ge=0)
+
+
+class TypeEntry(DataModel):
+    """One built-in type in pii.yaml."""
+
+    class_: Literal["sensitive", "general"] = Field(alias="class")
+    label: str = Field(min_length=1)
+    mask: MaskWidth = MaskWidth()
+    context: list[str] = Field(default_factory=list)
+    negative_context: list[str] = Field(default_factory=list)
+
+
+class PiiFile(DataModel):
+    """guardrails/config/pii.yaml."""
+
+    sensitive_mask_operator: Literal["placeholder", "mask", "redact", "hash"] = "placeholder"
+    redact_text: str = "[已删除]"
+    types: dict[str, TypeEntry]
+    priority: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -42,65 +68,66 @@ class PiiConfig:
     redact_text: str
 
 
-def _type_spec(name: str, raw: dict[str, Any]) -> TypeSpec:
+def _type_spec(name: str, entry: TypeEntry) -> TypeSpec:
+    return TypeSpec(
+        type=name,
+        sensitive=entry.class_ == "sensitive",
+        label=entry.label,
+        mask_prefix=entry.mask.prefix,
+        mask_suffix=entry.mask.suffix,
+        context=tuple(entry.context),
+        negative_context=tuple(entry.negative_context),
+    )
+
+
+def parse_config(raw: Any, path: Path = PII_CONFIG) -> PiiConfig:
+    """Validate the loaded YAML document (errors name the file and line)."""
     try:
-        klass = raw["class"]
-        if klass not in ("sensitive", "general"):
-            raise PiiConfigError(f"type {name!r}: class must be sensitive or general, not {klass!r}")
-        mask = raw.get("mask") or {}
-        return TypeSpec(
-            type=name,
-            sensitive=klass == "sensitive",
-            label=str(raw["label"]),
-            mask_prefix=int(mask.get("prefix", 0)),
-            mask_suffix=int(mask.get("suffix", 0)),
-            context=tuple(str(word) for word in raw.get("context") or ()),
-            negative_context=tuple(str(word) for word in raw.get("negative_context") or ()),
-        )
-    except (KeyError, TypeError, ValueError) as error:
-        if isinstance(error, PiiConfigError):
-            raise
-        raise PiiConfigError(f"type {name!r} in {PII_CONFIG.name}: {error!r}") from error
-
-
-def parse_config(raw: Any) -> PiiConfig:
-    """Validate the loaded YAML document."""
-    if not isinstance(raw, dict) or not isinstance(raw.get("types"), dict):
-        raise PiiConfigError(f"{PII_CONFIG.name} must be a mapping with a 'types' mapping")
-    types = {name: _type_spec(name, spec or {}) for name, spec in raw["types"].items()}
-    priority = tuple(raw.get("priority") or types)
+        model = validate_data({} if raw is None else raw, PiiFile, path)
+    except DataError as error:
+        raise PiiConfigError(str(error), error.problems) from error
+    types = {name: _type_spec(name, entry) for name, entry in model.types.items()}
+    priority = tuple(model.priority or types)
     unknown = set(priority) - set(types)
     if unknown:
-        raise PiiConfigError(f"priority names unknown types: {sorted(unknown)}")
+        raise PiiConfigError(f"{path.name}: priority names unknown types: {sorted(unknown)}")
     return PiiConfig(
         types=types,
         priority=priority + tuple(name for name in types if name not in priority),
-        sensitive_mask_operator=str(raw.get("sensitive_mask_operator", "placeholder")),
-        redact_text=str(raw.get("redact_text", "[已删除]")),
+        sensitive_mask_operator=model.sensitive_mask_operator,
+        redact_text=model.redact_text,
     )
+
+
+def load_config_file(path: Path) -> PiiConfig:
+    try:
+        raw = load_yaml(path)
+    except DataError as error:
+        raise PiiConfigError(str(error), error.problems) from error
+    return parse_config(raw, path)
 
 
 @cache
 def load_config() -> PiiConfig:
-    with PII_CONFIG.open(encoding="utf-8") as handle:
-        return parse_config(yaml.safe_load(handle))
+    return load_config_file(PII_CONFIG)
 
 
-_CUSTOM_TYPES: dict[str, TypeSpec] = {}
-
-
-def register_type(spec: TypeSpec) -> None:
-    """Make a company-defined type (from custom_recognizers.yaml) known to the maskers."""
-    _CUSTOM_TYPES[spec.type] = spec
+def unknown_type(entity_type: str) -> TypeSpec:
+    """What a type nobody declared counts as: sensitive (the safe default), labelled by its id."""
+    return TypeSpec(entity_type, True, entity_type, 0, 0, (), ())
 
 
 def type_spec(entity_type: str) -> TypeSpec:
-    """The spec of a type; an unknown type counts as sensitive (the safe default)."""
-    spec = load_config().types.get(entity_type) or _CUSTOM_TYPES.get(entity_type)
-    if spec is None:
-        return TypeSpec(entity_type, True, entity_type, 0, 0, (), ())
-    return spec
+    """The spec of a type as the default registry knows it (built-in and the company's custom types).
+
+    The registry (``guardrails.pii.registry``) is the one source of types; this is its shortcut for
+    code that masks with the default registry.
+    """
+    from guardrails.pii.registry import default_registry
+
+    return default_registry().type_spec(entity_type)
 
 
+# The built-in types' labels and classes (pii.yaml); the registry adds the company's custom types.
 TYPE_LABELS_ZH: dict[str, str] = {name: spec.label for name, spec in load_config().types.items()}
 SENSITIVE_TYPES: frozenset[str] = frozenset(name for name, spec in load_config().types.items() if spec.sensitive)

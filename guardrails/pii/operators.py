@@ -14,9 +14,9 @@ from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Literal
 
 from guardrails.pii.analyzer import detect
-from guardrails.pii.book import PlaceholderBook, keyed_digest
-from guardrails.pii.config import TYPE_LABELS_ZH, load_config, type_spec
-from guardrails.pii.normalize import fold
+from guardrails.pii.config import TYPE_LABELS_ZH, load_config
+from guardrails.pii.nfkc_offsets import fold
+from guardrails.pii.placeholder_book import PlaceholderBook, keyed_digest
 from guardrails.pii.registry import RecognizerRegistry, default_registry
 from guardrails.types import Entity, MaskChange, MaskedText
 
@@ -63,7 +63,7 @@ class Masker:
         """The operator applied to this type (explicit per-type choice, else the stricter default)."""
         if entity_type in self.operators:
             return self.operators[entity_type]
-        if self.operator == "mask" and type_spec(entity_type).sensitive:
+        if self.operator == "mask" and self.registry.type_spec(entity_type).sensitive:
             return load_config().sensitive_mask_operator
         return self.operator
 
@@ -99,11 +99,11 @@ class Masker:
         recognizer = self.registry.get(entity.recognizer)
         canonical = recognizer.canonical(fold(entity.value))
         if operator == "placeholder":  # the default and the common case: checked first
-            placeholder = self.book.placeholder(entity.type, canonical)
+            placeholder = self.book.placeholder(entity.type, canonical, self.registry.type_spec(entity.type).label)
             if self.vault is not None and self.conversation_id is not None:
                 self.vault.put(self.conversation_id, placeholder, entity.type, entity.value)
             return placeholder
-        spec = type_spec(entity.type)
+        spec = self.registry.type_spec(entity.type)
         if operator == "mask":
             return recognizer.partial_mask(canonical, spec.mask_prefix, spec.mask_suffix)
         if operator == "redact":

@@ -16,35 +16,86 @@ A company adds its own kind (a membership card, an employee number) in
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-import yaml
+from pydantic import Field
 
-from guardrails.pii.config import CONFIG_DIR, PiiConfigError, TypeSpec, load_config, register_type
+from guardrails.pii.config import CONFIG_DIR, PiiConfigError, TypeSpec, load_config, unknown_type
 from guardrails.pii.recognizer import Gate, Pattern, Recognizer
 from guardrails.pii.recognizers import BUILTIN
+from knowledge.datafile import DataError, DataModel, Regex, load_yaml, validate_data
 
 CUSTOM_RECOGNIZERS = CONFIG_DIR / "custom_recognizers.yaml"
 
 
-class RecognizerRegistry:
-    """Recognisers by name, each knowing the type it reports."""
+class CustomPattern(DataModel):
+    name: str
+    regex: Regex
+    score: float = Field(default=0.6, ge=0, le=1)
 
-    def __init__(self, recognizers: Iterable[Recognizer] = ()) -> None:
+
+class CustomRecognizerEntry(DataModel):
+    """One company recogniser in custom_recognizers.yaml."""
+
+    name: str = Field(min_length=1)
+    type: str | None = None
+    label: str | None = None
+    class_: Literal["sensitive", "general"] = Field(default="sensitive", alias="class")
+    patterns: list[CustomPattern] = Field(min_length=1)
+    context: list[str] = Field(default_factory=list)
+    negative_context: list[str] = Field(default_factory=list)
+    deny_list: list[str] = Field(default_factory=list)
+
+
+class CustomRecognizersFile(DataModel):
+    """guardrails/config/custom_recognizers.yaml."""
+
+    recognizers: list[CustomRecognizerEntry] = Field(default_factory=list)
+
+
+class CustomRecognizer(Recognizer):
+    """A company recogniser together with the type it declares (label, class)."""
+
+    def __init__(self, spec: TypeSpec, **fields: Any) -> None:
+        super().__init__(**fields)
+        self.type_declared = spec
+
+
+class RecognizerRegistry:
+    """Recognisers by name, each knowing the type it reports, and every type's spec.
+
+    The one source of personal-data types: the built-in ones from pii.yaml and each custom
+    recogniser's own type (label, class), so placeholders, masks and the output rail's check for
+    invented placeholders all see the company's types too.
+    """
+
+    def __init__(self, recognizers: Iterable[Recognizer] = (), types: Mapping[str, TypeSpec] | None = None) -> None:
         self._recognizers: dict[str, Recognizer] = {}
         self._selection: dict[frozenset[str] | None, list[Recognizer]] = {}
         self._gates: dict[frozenset[str] | None, tuple[Gate, ...]] = {}
+        self._types: dict[str, TypeSpec] = dict(load_config().types if types is None else types)
         for recognizer in recognizers:
             self.add(recognizer)
+
+    def type_spec(self, entity_type: str) -> TypeSpec:
+        """The spec of a type; a type nobody declared counts as sensitive (the safe default)."""
+        return self._types.get(entity_type) or unknown_type(entity_type)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Type → Chinese label (the word inside a placeholder such as ``[会员卡号1]``)."""
+        return {name: spec.label for name, spec in self._types.items()}
 
     def add(self, recognizer: Recognizer) -> None:
         if recognizer.name in self._recognizers:
             raise ValueError(f"a recognizer named {recognizer.name!r} is already registered")
         self._recognizers[recognizer.name] = recognizer
+        declared = getattr(recognizer, "type_declared", None)
+        if isinstance(declared, TypeSpec) and declared.type not in self._types:
+            self._types[declared.type] = declared
         self._selection = {}
         self._gates = {}
 
@@ -90,38 +141,32 @@ def builtin_recognizers() -> list[Recognizer]:
     return found
 
 
-def custom_recognizers(raw: Any, source: str = "custom recognizers") -> list[Recognizer]:
-    """Build recognisers from a parsed YAML document; raise PiiConfigError naming what is wrong."""
+def custom_recognizers(raw: Any, source: str | Path = "custom recognizers") -> list[Recognizer]:
+    """Build recognisers from a parsed YAML document; raise PiiConfigError naming what is wrong.
+
+    Each carries the type it declares; a registry it is added to learns that type (label, class).
+    """
     if raw is None:
         return []
-    if not isinstance(raw, dict) or not isinstance(raw.get("recognizers", []), list):
-        raise PiiConfigError(f"{source}: expected a mapping with a 'recognizers' list")
-    return [_custom(entry, source) for entry in raw.get("recognizers") or []]
-
-
-def _custom(entry: Any, source: str) -> Recognizer:
-    if not isinstance(entry, dict) or "name" not in entry or "patterns" not in entry:
-        raise PiiConfigError(f"{source}: each recognizer needs at least 'name' and 'patterns'")
-    name = str(entry["name"])
-    entity_type = str(entry.get("type", name))
     try:
-        patterns = [
-            Pattern(str(item["name"]), str(item["regex"]), float(item.get("score", 0.6))) for item in entry["patterns"]
-        ]
-    except (KeyError, TypeError, ValueError, re.error) as error:
-        raise PiiConfigError(f"{source}: recognizer {name!r} has a bad pattern: {error}") from error
-    if entity_type not in load_config().types:
-        klass = entry.get("class", "sensitive")
-        if klass not in ("sensitive", "general"):
-            raise PiiConfigError(f"{source}: recognizer {name!r}: class must be sensitive or general")
-        register_type(TypeSpec(entity_type, klass == "sensitive", str(entry.get("label", entity_type)), 0, 0, (), ()))
-    return Recognizer(
+        model = validate_data(raw, CustomRecognizersFile, Path(source))
+    except DataError as error:
+        raise PiiConfigError(str(error), error.problems) from error
+    return [_custom(entry) for entry in model.recognizers]
+
+
+def _custom(entry: CustomRecognizerEntry) -> Recognizer:
+    entity_type = entry.type or entry.name
+    builtin = load_config().types.get(entity_type)
+    spec = builtin or TypeSpec(entity_type, entry.class_ == "sensitive", entry.label or entity_type, 0, 0, (), ())
+    return CustomRecognizer(
+        spec,
         type=entity_type,
-        name=name,
-        patterns=patterns,
-        context=[str(word) for word in entry.get("context") or ()],
-        negative_context=[str(word) for word in entry.get("negative_context") or ()],
-        deny_list=[str(word) for word in entry.get("deny_list") or ()],
+        name=entry.name,
+        patterns=[Pattern(item.name, item.regex, item.score) for item in entry.patterns],
+        context=list(entry.context),
+        negative_context=list(entry.negative_context),
+        deny_list=list(entry.deny_list),
     )
 
 
@@ -129,10 +174,10 @@ def load_custom_file(path: Path) -> list[Recognizer]:
     if not path.exists():
         return []
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise PiiConfigError(f"{path.name} is not valid YAML: {error}") from error
-    return custom_recognizers(raw, path.name)
+        raw = load_yaml(path)
+    except DataError as error:
+        raise PiiConfigError(str(error), error.problems) from error
+    return custom_recognizers(raw, path)
 
 
 @cache

@@ -18,8 +18,9 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -38,13 +39,11 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 
+from guardrails.migrations import Step, migrate
 from guardrails.pii import audit_chain
-
-if TYPE_CHECKING:
-    from bot.settings import Settings
 
 _metadata = MetaData()
 entries = Table(
@@ -75,14 +74,9 @@ audit = Table(
 )
 
 _PLACEHOLDER = re.compile(r"\[[^\[\]\s]{1,12}?\d{1,6}\]")
-_CREATE_ATTEMPTS = 6
-_create_lock = threading.Lock()
+_ATTEMPTS = 6
 _audit_lock = threading.Lock()
 T = TypeVar("T")
-# What a database says when another opener created the same table or index a moment earlier
-# (SQLite: "table vault_audit already exists"; PostgreSQL: DuplicateTable, or a duplicate key in
-# pg_type) or holds the schema lock (SQLite: "database is locked").
-_LOST_RACE = ("already exists", "duplicate", "database is locked")
 
 
 class VaultError(Exception):
@@ -201,16 +195,14 @@ class Vault:
         """Re-hash the audit trail; name the first row edited or removed."""
         return audit_chain.verify_audit(self._engine, audit)
 
-    delete_subject = delete_conversation
-
 
 def _retried(attempt: Callable[[], T]) -> T:
     """Another process linked the audit chain first (unique prev_hash, or SQLite busy): run it again."""
-    for number in range(_CREATE_ATTEMPTS):
+    for number in range(_ATTEMPTS):
         try:
             return attempt()
         except (IntegrityError, OperationalError):
-            if number == _CREATE_ATTEMPTS - 1:
+            if number == _ATTEMPTS - 1:
                 raise
             time.sleep(0.02 * (number + 1))
     raise AssertionError("unreachable")
@@ -227,43 +219,45 @@ def _masked_reason(reason: str) -> str:
     return mask_text(reason, "redact").text
 
 
-def create_tables(engine: Engine) -> None:
-    """Create the vault's tables where missing, safe when several threads or processes open it at once.
-
-    ``create_all`` checks for each table and then creates it; two openers can both see it missing and
-    the second ``CREATE`` fails. Threads of one process take turns on a lock; between processes a
-    lost race is recognised by the database's message and the check is simply run again (the other
-    opener's tables are then seen). Any other error is raised at once.
-    """
-    for attempt in range(_CREATE_ATTEMPTS):
-        try:
-            with _create_lock:
-                _metadata.create_all(engine, checkfirst=True)
-                audit_chain.guard(engine)
-            return
-        except (OperationalError, ProgrammingError, IntegrityError) as error:
-            lost_race = any(words in str(error.orig).lower() for words in _LOST_RACE)
-            if not lost_race or attempt == _CREATE_ATTEMPTS - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))
+def m001_tables(connection: Connection) -> None:
+    """The entries and the audit trail as they are today (a vault made before this keeps its tables)."""
+    for table in (entries, audit):
+        table.create(connection, checkfirst=True)
 
 
-def vault_key(settings: Settings) -> bytes:
-    """``CSBOT_VAULT_KEY`` (base64 of 32 bytes) or a key generated once in ``CSBOT_HOME/keys``."""
-    if settings.vault_key:
-        try:
-            key = base64.b64decode(settings.vault_key, validate=True)
-        except (binascii.Error, ValueError) as error:
-            raise VaultError("CSBOT_VAULT_KEY must be base64 (e.g. `openssl rand -base64 32`)") from error
-        if len(key) != 32:
-            raise VaultError(f"CSBOT_VAULT_KEY must decode to 32 bytes, not {len(key)}")
-        return key
-    return settings.key_file_secret("vault.key")
+MIGRATIONS: tuple[Step, ...] = (
+    ("vault_m001_tables", m001_tables),
+    ("vault_m002_audit_chain", audit_chain.guard),  # chain columns on an older trail, insert-only triggers
+)
 
 
-def open_vault(settings: Settings) -> Vault:
-    """The vault at ``settings.vault_url`` (SQLite in CSBOT_HOME unless a URL is given)."""
-    url = settings.vault_url
+def create_tables(engine: Engine) -> list[str]:
+    """Apply the vault's named migrations not yet recorded (safe when several processes open it at once)."""
+    return migrate(engine, MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class VaultConfig:
+    """Where the vault keeps its database and the key it encrypts with; ``bot/settings.py`` builds it."""
+
+    url: str  # SQLAlchemy URL; sqlite:/// creates its folder
+    key: bytes = field(repr=False)  # 32 bytes (AES-256); never printed
+
+
+def decode_vault_key(encoded: str) -> bytes:
+    """``CSBOT_VAULT_KEY``: base64 of 32 bytes; anything else is refused with a message that says what to set."""
+    try:
+        key = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise VaultError("CSBOT_VAULT_KEY must be base64 (e.g. `openssl rand -base64 32`)") from error
+    if len(key) != 32:
+        raise VaultError(f"CSBOT_VAULT_KEY must decode to 32 bytes, not {len(key)}")
+    return key
+
+
+def open_vault(config: VaultConfig) -> Vault:
+    """The vault at ``config.url`` (SQLite in CSBOT_HOME unless a URL is given)."""
+    url = config.url
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    return Vault(create_engine(url), vault_key(settings))
+    return Vault(create_engine(url), config.key)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from guardrails.rails.config import ClassifierSettings, InputConfig, InputRule, RailConfigError
-from guardrails.rails.normalise import normalise
+from guardrails.rails.fold_text import normalise
 from guardrails.rails.registry import rail
 
 BENIGN = "benign"

@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from guardrails.rails.config import COMMITMENTS_FILE, RailConfigError, compile_alternation, read_yaml
+from guardrails.rails.config import COMMITMENTS_FILE, RailConfigError, compile_alternation, read_data
 from guardrails.rails.registry import rail
 from guardrails.rails.runner import OutputContext, RailOutcome
+from guardrails.rails.schema import CommitmentsFile
 from guardrails.rails.text import Edit, apply_edits, sentence_spans
 
 
@@ -30,7 +31,7 @@ class CommitmentRules:
 
 def load_commitments(path: Path = COMMITMENTS_FILE) -> CommitmentRules:
     """Parse and validate ``commitments.yaml``."""
-    data = read_yaml(path)
+    data = read_data(path, CommitmentsFile)
     lists = {}
     for key in ("always", "outcome", "exceptions", "outcome_allowed_steps", "never"):
         value = data.get(key) or []

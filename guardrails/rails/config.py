@@ -15,9 +15,12 @@ from pathlib import Path
 from typing import Any, get_args
 
 import yaml
+from pydantic import BaseModel
 
-from guardrails.rails.normalise import assert_bounded, normalise
+from guardrails.rails.fold_text import assert_bounded, normalise
+from guardrails.rails.schema import InputRailsFile
 from guardrails.types import RailAction, RailCategory
+from knowledge.datafile import DataError, load_checked
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 INPUT_RAILS_FILE = CONFIG_DIR / "input_rails.yaml"
@@ -28,7 +31,7 @@ _CATEGORIES = frozenset(get_args(RailCategory))
 _ACTIONS = frozenset(get_args(RailAction))
 
 
-class RailConfigError(ValueError):
+class RailConfigError(DataError):
     """A rail configuration file is missing, not YAML, or has an invalid entry."""
 
 
@@ -84,6 +87,15 @@ def read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise RailConfigError(f"{path}: expected a mapping at the top level")
     return data
+
+
+def read_data(path: Path, model: type[BaseModel]) -> dict[str, Any]:
+    """The YAML mapping at ``path`` after it validated as ``model`` (errors name file and line)."""
+    try:
+        data = load_checked(path, model)
+    except DataError as error:
+        raise RailConfigError(str(error), error.problems) from error
+    return data if isinstance(data, dict) else {}
 
 
 def _string_list(entry: Mapping[str, Any], key: str, where: str) -> list[str]:
@@ -263,9 +275,9 @@ def load_input_config(path: Path | None = None) -> InputConfig:
     """The input rules from ``path`` (default: the bundled file, parsed once per process)."""
     if path is None:
         return _default_input_config()
-    return parse_input_config(read_yaml(path), path)
+    return parse_input_config(read_data(path, InputRailsFile), path)
 
 
 @functools.cache
 def _default_input_config() -> InputConfig:
-    return parse_input_config(read_yaml(INPUT_RAILS_FILE), INPUT_RAILS_FILE)
+    return parse_input_config(read_data(INPUT_RAILS_FILE, InputRailsFile), INPUT_RAILS_FILE)

@@ -16,7 +16,7 @@ import urllib.parse
 from collections.abc import Iterator
 
 from guardrails.rails.config import InputConfig, InputRule, load_input_config
-from guardrails.rails.normalise import leet_view, views
+from guardrails.rails.fold_text import leet_view, views
 from guardrails.rails.registry import get_rail, rail
 from guardrails.types import RailFlag
 

@@ -85,10 +85,11 @@ def _successor_label(raw: str, law: str, articles: tuple[int, ...]) -> str:
 @rail("personal_data")
 def personal_data_rail(text: str, ctx: OutputContext) -> RailOutcome:
     """No raw personal data in a reply, and no placeholder the customer did not give."""
-    from guardrails.pii import TYPE_LABELS_ZH
+    from guardrails.pii import default_registry
 
     reasons: list[str] = []
-    labels = "|".join(re.escape(label) for label in sorted(set(TYPE_LABELS_ZH.values()), key=len, reverse=True))
+    known = default_registry().labels.values()  # built-in and the company's custom types
+    labels = "|".join(re.escape(label) for label in sorted(set(known), key=len, reverse=True))
     placeholder = re.compile(rf"\[(?:{labels})\d{{1,4}}\]")
     foreign = Counter(m.group() for m in placeholder.finditer(text) if m.group() not in ctx.customer_placeholders)
     if foreign:

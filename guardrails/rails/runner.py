@@ -13,8 +13,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from guardrails.rails.config import OUTPUT_RAILS_FILE, RailConfigError, load_input_config, read_yaml
+from guardrails.rails.config import OUTPUT_RAILS_FILE, RailConfigError, load_input_config, read_data
 from guardrails.rails.registry import get_rail
+from guardrails.rails.schema import OutputRailsFile
 from guardrails.types import RailVerdict, VerdictKind
 
 Step = Literal["accept", "triage", "investigate", "resolve", "record"]
@@ -92,7 +93,7 @@ def canned_reply(rule_or_key: str) -> str:
 @functools.cache
 def output_config() -> dict[str, Any]:
     """The output-rail configuration, validated once per process."""
-    data = read_yaml(OUTPUT_RAILS_FILE)
+    data = read_data(OUTPUT_RAILS_FILE, OutputRailsFile)
     rails = data.get("rails")
     if not isinstance(rails, list) or not all(isinstance(item, str) for item in rails):
         raise RailConfigError(f"{OUTPUT_RAILS_FILE}: 'rails' must be a list of rail ids")

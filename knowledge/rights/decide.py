@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from bot.yamlmarks import DataError
+from knowledge.datafile import DataError
 from knowledge.numerals import arabic_to_chinese
 from knowledge.rights.amounts import compute, yuan
 from knowledge.rights.schema import Ground, Rule, Scalar, Table, Test, load_table

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from bot.yamlmarks import DataError, load_yaml
+from knowledge.datafile import DataError, load_yaml, validate_data
 from knowledge.numerals import chinese_to_arabic
 
 FACTS_FILE = Path(__file__).resolve().parent / "facts.yaml"
@@ -78,13 +78,7 @@ class FactReader:
 
 @lru_cache(maxsize=2)
 def fact_reader(path: Path = FACTS_FILE) -> FactReader:
-    raw = load_yaml(path)
-    try:
-        spec = _Spec.model_validate(raw)
-    except ValidationError as error:
-        first = error.errors()[0]
-        loc = ".".join(map(str, first["loc"]))
-        raise DataError(f"{path.name}:{getattr(raw, 'line', 0)}: {loc}: {first['msg']}") from error
+    spec = validate_data(load_yaml(path), _Spec, path)
     for patterns in (*spec.facts.values(), *spec.numbers.values()):
         for p in patterns:
             try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bot.yamlmarks import DataError, load_yaml, where
+from knowledge.datafile import load_model
 
 Scalar = str | int | float | bool
 
@@ -73,18 +73,4 @@ class Table(BaseModel):
 
 
 def load_table(path: Path) -> Table:
-    raw = load_yaml(path)
-    try:
-        return Table.model_validate(raw)
-    except ValidationError as error:
-        first = error.errors()[0]
-        node: object = raw
-        for key in first["loc"]:
-            inside = (isinstance(node, dict) and key in node) or (
-                isinstance(node, list) and isinstance(key, int) and key < len(node))
-            if not inside:
-                break
-            child = node[key]  # type: ignore[index]
-            node = child if isinstance(child, dict | list) else node
-        loc = ".".join(str(k) for k in first["loc"])
-        raise DataError(f"{where(path, node)}: {loc}: {first['msg']}") from error
+    return load_model(path, Table)

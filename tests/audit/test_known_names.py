@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from guardrails.pii import PlaceholderBook
-from guardrails.pii.known import mask_known_names
+from guardrails.pii.known_names import mask_known_names
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ def _vault_bytes(home: Path) -> bytes:
 
 
 def test_when_a_reveal_reason_holds_personal_data_then_the_audit_keeps_it_masked(bot_settings: Settings) -> None:
-    vault = open_vault(bot_settings)
+    vault = open_vault(bot_settings.vault_config)
     vault.put("CS-1", "[身份证号1]", "id_card", ID_CARD)
     assert vault.reveal("CS-1", "[身份证号1]", actor="agent-1", reason=REASON) == ID_CARD
     vault.delete_conversation("CS-1", actor="agent-1", reason=REASON)

@@ -10,7 +10,7 @@ import pytest
 
 from bot.classify import Classifier
 from bot.procedures import parse_procedure
-from bot.yamlmarks import DataError
+from knowledge.datafile import DataError
 from tests.fixtures.bot import Chat
 
 CLASSIFIER = Classifier.load()

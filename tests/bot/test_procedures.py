@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from bot.drafting.template import TemplateBook
-from bot.elements import load_elements
 from bot.engine import Engine
 from bot.procedures import PROCEDURES_DIR, load_procedures, validate
+from bot.reply_elements import load_elements
 from bot.slots import load_slot_specs
 from bot.types import STEP_IDS
-from bot.yamlmarks import DataError
+from knowledge.datafile import DataError
 
 SHIPPED = {
     "general_complaint", "return_7day", "quality_defect", "fraud_claim", "service_complaint",

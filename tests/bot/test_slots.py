@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from bot.classify import Classifier
-from bot.slots import derive, extract, load_slot_specs
+from bot.slots import derive, extract, load_slot_specs, slot_roles
 
 SPECS = load_slot_specs()
 TODAY = date(2026, 11, 29)
@@ -42,7 +42,7 @@ def test_slots_are_extracted_from_masked_text(
     text: str, step: str, expecting: tuple[str, ...], wanted: dict[str, str]
 ) -> None:
     found = extract(SPECS, text, step=step, expecting=expecting, today=TODAY)
-    derive(found, TODAY)
+    derive(found, TODAY, slot_roles(SPECS))
     for key, value in wanted.items():
         assert found.get(key) == value, (key, found)
 

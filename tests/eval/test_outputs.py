@@ -132,7 +132,7 @@ class TestCompare:
             load_run(self.write(tmp_path, "b.json", after.to_json())),
         )
         verdicts = {change.metric: change.verdict for change in comparison.changes}
-        assert verdicts["passed"] == "regressed" and verdicts["latency_p95_ms"] == "regressed"
+        assert verdicts["passed"] == "regressed" and verdicts["latency_p95_ms"] == "slower"
         assert comparison.broken == ["b"] and comparison.regressed
         assert "regressed dialogues (1): b" in render(comparison)
 

@@ -87,9 +87,13 @@ def test_cli_run_exit_code_json_last_line_and_files(
         str(tmp_path / "r.xml"),
         "--out",
         str(tmp_path / "run.json"),
+        "--label",
+        "before the rail change",
     )
     assert code == 0, out
     summary = json.loads(out.strip().splitlines()[-1])
+    assert summary["label"] == "before the rail change"
+    assert json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))["label"] == "before the rail change"
     for key in (
         "dialogues",
         "passed",
@@ -117,7 +121,7 @@ def test_cli_run_exit_code_json_last_line_and_files(
     assert json.loads(out.strip().splitlines()[-1])["failed"] == 1
 
     code, out, _ = invoke("compare", str(tmp_path / "run.json"), str(tmp_path / "b.json"))
-    assert code == 1 and "regressed" in out
+    assert code == 2 and "NOT COMPARABLE" in out  # two different dialogues: totals say nothing about each other
 
 
 def test_cli_reports_bad_files_with_line_and_fails(write_dialogue: Writer, tmp_path: Path) -> None:
@@ -132,6 +136,21 @@ def test_cli_usage_errors_exit_2(tmp_path: Path, args: list[str]) -> None:
     (tmp_path / "empty").mkdir()
     code, _, err = invoke(*[a.format(empty=tmp_path / "empty") for a in args])
     assert code == 2 and "error:" in err
+
+
+def test_cli_run_of_a_path_that_does_not_exist_exits_2_before_building_an_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import eval.index_setup
+
+    def no_index(*_args: object) -> None:
+        raise AssertionError("an index was resolved for a run with nothing to run")
+
+    monkeypatch.setattr(eval.index_setup, "resolve_index", no_index)
+    code, out, err = invoke("run", str(tmp_path / "nonexistent"))
+    assert code == 2, out + err
+    assert f"{tmp_path / 'nonexistent'}: no such file or folder" in err
+    assert not (tmp_path / "csbot-home" / "index").exists()
 
 
 def test_cli_run_with_missing_index_folder_exits_2(write_dialogue: Writer, tmp_path: Path) -> None:

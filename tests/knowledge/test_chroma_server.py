@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.settings import Settings
+from knowledge.config import SearchConfig
 from knowledge.index import build_index
 from knowledge.search import Searcher
 from knowledge.types import SearchFilters
@@ -55,11 +55,11 @@ def chroma_url(tmp_path: Path) -> Iterator[str]:
 def test_when_chroma_url_is_set_then_vectors_live_on_the_server_and_search_uses_them(
     tmp_path: Path, chroma_url: str
 ) -> None:
-    settings = Settings(home=tmp_path / "home", chroma_url=chroma_url, dense_weight=0.5)
-    stats = build_index(settings, laws=["个人信息保护法"])
+    config = SearchConfig(index_dir=tmp_path / "home" / "index", chroma_url=chroma_url, dense_weight=0.5)
+    stats = build_index(config, laws=["个人信息保护法"])
     assert stats.dense
-    assert not (settings.index_dir / "chroma").exists()
-    searcher = Searcher(settings)
+    assert not (config.index_dir / "chroma").exists()
+    searcher = Searcher(config)
     rows = searcher.dense_ranking("个人信息泄露", SearchFilters(sources=("statute",)), n=3)
     assert len(rows) == 3
     assert searcher.search("个人信息泄露", top_k=3)

@@ -47,7 +47,7 @@ def forget_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def shipped() -> Embedder:
-    return load_embedder(load_settings())
+    return load_embedder(load_settings().search_config)
 
 
 @pytest.fixture
@@ -99,7 +99,7 @@ def test_when_asked_about_7_day_returns_then_shipped_model_prefers_article_25(sh
     ],
 )
 def test_when_text_has_no_unknown_tokens_then_unk_rate_is_zero(texts: list[str], expected: float) -> None:
-    embedder = load_embedder(load_settings(embed_model=str(MINILM_DIR)))
+    embedder = load_embedder(load_settings(embed_model=str(MINILM_DIR)).search_config)
     assert unk_rate(embedder, texts) == expected
 
 
@@ -107,7 +107,7 @@ def test_when_minilm_reads_chinese_then_most_tokens_are_unknown_and_a_warning_na
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="knowledge.embedding"):
-        embedder = load_embedder(load_settings(embed_model=str(MINILM_DIR)))
+        embedder = load_embedder(load_settings(embed_model=str(MINILM_DIR)).search_config)
     assert unk_rate(embedder, [CHINESE_PROBE]) > 0.5
     warnings = [r.getMessage() for r in caplog.records if "cannot read Chinese" in r.getMessage()]
     assert len(warnings) == 1
@@ -116,14 +116,14 @@ def test_when_minilm_reads_chinese_then_most_tokens_are_unknown_and_a_warning_na
 
 def test_when_minilm_is_loaded_twice_then_it_warns_once(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="knowledge.embedding"):
-        load_embedder(load_settings(embed_model=str(MINILM_DIR)))
-        load_embedder(load_settings(embed_model=str(MINILM_DIR)))
+        load_embedder(load_settings(embed_model=str(MINILM_DIR)).search_config)
+        load_embedder(load_settings(embed_model=str(MINILM_DIR)).search_config)
     assert sum("cannot read Chinese" in r.getMessage() for r in caplog.records) == 1
 
 
 def test_when_shipped_model_is_loaded_then_no_chinese_warning(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="knowledge.embedding"):
-        embedder = load_embedder(load_settings())
+        embedder = load_embedder(load_settings().search_config)
     assert unk_rate(embedder, [CHINESE_PROBE]) < 0.05
     assert not [r for r in caplog.records if "cannot read Chinese" in r.getMessage()]
 
@@ -136,7 +136,7 @@ def test_when_model_path_is_not_a_model_then_error_names_the_path(tmp_path: Path
     elif kind == "file":
         target.write_bytes(b"\x00\x01 not a model")
     with pytest.raises(EmbedderLoadError, match=str(target).replace("\\", "\\\\")):
-        load_embedder(load_settings(embed_model=str(target)))
+        load_embedder(load_settings(embed_model=str(target)).search_config)
 
 
 def test_when_model_folder_is_corrupt_then_error_names_the_path(tmp_path: Path) -> None:
@@ -144,13 +144,13 @@ def test_when_model_folder_is_corrupt_then_error_names_the_path(tmp_path: Path) 
     target.mkdir()
     (target / "modules.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(EmbedderLoadError, match="broken"):
-        load_embedder(load_settings(embed_model=str(target)))
+        load_embedder(load_settings(embed_model=str(target)).search_config)
 
 
 @pytest.mark.parametrize("model", ["shipped", "minilm"])
 def test_when_loading_and_embedding_then_no_network_connection_is_made(no_network: list[object], model: str) -> None:
     settings = load_settings(embed_model=None if model == "shipped" else str(MINILM_DIR))
-    embedder = load_embedder(settings)
+    embedder = load_embedder(settings.search_config)
     embedder.embed_documents([ARTICLE_25, UNRELATED])
     embedder.embed_query(RETURN_QUESTION)
     assert no_network == []

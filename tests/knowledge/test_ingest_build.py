@@ -8,7 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from bot.settings import Settings
+from knowledge.config import SearchConfig
 from knowledge.index import build_index, index_exists
 from knowledge.ingest import ingest_paths
 from knowledge.search import Searcher
@@ -40,14 +40,14 @@ def _minimal_pdf(text: str) -> bytes:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    settings = Settings(home=tmp_path / "home")
-    build_index(settings, laws=["消费者权益保护法"])
-    return settings
+def config(tmp_path: Path) -> SearchConfig:
+    config = SearchConfig(index_dir=tmp_path / "home" / "index")
+    build_index(config, laws=["消费者权益保护法"])
+    return config
 
 
 def test_when_files_are_ingested_then_their_sections_are_searchable_and_bad_files_are_named(
-    settings: Settings, tmp_path: Path
+    config: SearchConfig, tmp_path: Path
 ) -> None:
     txt = tmp_path / "储值规则.txt"
     txt.write_text(POLICY_TXT, encoding="utf-8")
@@ -63,13 +63,13 @@ def test_when_files_are_ingested_then_their_sections_are_searchable_and_bad_file
     binary = tmp_path / "blob.txt"
     binary.write_bytes(b"\x00\x01\x02")
 
-    report = ingest_paths(settings, [txt, broken, word, pdf, binary, tmp_path / "missing.md"])
+    report = ingest_paths(config, [txt, broken, word, pdf, binary, tmp_path / "missing.md"])
 
     statuses = {Path(f.path).name: f.status for f in report.files}
     assert statuses == {"储值规则.txt": "ok", "broken.docx": "error", "faq.docx": "ok", "notice.pdf": "ok",
                         "blob.txt": "error", "missing.md": "error"}
     assert all(Path(f.path).name in (f.error or "") for f in report.files if f.status == "error")
-    searcher = Searcher(settings)
+    searcher = Searcher(config)
     hits = searcher.search("储值余额 注销 退回", top_k=3, filters=SearchFilters(sources=("document",)))
     assert (hits[0].doc, hits[0].section) == ("会员储值规则", "2")
     assert searcher.search("保价补差", top_k=1, filters=SearchFilters(sources=("document",)))[0].doc == "常见问题"
@@ -77,26 +77,26 @@ def test_when_files_are_ingested_then_their_sections_are_searchable_and_bad_file
 
 
 def test_when_a_file_is_ingested_again_unchanged_then_it_is_skipped_and_changes_replace_old_sections(
-    settings: Settings, tmp_path: Path
+    config: SearchConfig, tmp_path: Path
 ) -> None:
     path = tmp_path / "rules.md"
     path.write_text("# 规则\n## 1 旧规定\n包装拆封不退。\n", encoding="utf-8")
-    assert ingest_paths(settings, [path]).files[0].status == "ok"
-    assert ingest_paths(settings, [path]).files[0].status == "unchanged"
+    assert ingest_paths(config, [path]).files[0].status == "ok"
+    assert ingest_paths(config, [path]).files[0].status == "unchanged"
     path.write_text("# 规则\n## 1 新规定\n拆封不影响七日无理由退货。\n", encoding="utf-8")
-    assert ingest_paths(settings, [path]).files[0].status == "ok"
-    hits = Searcher(settings).search("拆封", top_k=5, filters=SearchFilters(sources=("document",)))
+    assert ingest_paths(config, [path]).files[0].status == "ok"
+    hits = Searcher(config).search("拆封", top_k=5, filters=SearchFilters(sources=("document",)))
     assert [p.title for p in hits] == ["新规定"]
 
 
 def test_when_ingesting_before_any_index_then_the_next_build_includes_the_documents(tmp_path: Path) -> None:
-    settings = Settings(home=tmp_path / "fresh")
+    config = SearchConfig(index_dir=tmp_path / "fresh" / "index")
     note = tmp_path / "note.txt"
     note.write_text("第一条 门店营业时间为九点至二十一点。", encoding="utf-8")
-    assert ingest_paths(settings, [note]).ok and not index_exists(settings)
-    stats = build_index(settings, laws=["电子商务法"])
+    assert ingest_paths(config, [note]).ok and not index_exists(config)
+    stats = build_index(config, laws=["电子商务法"])
     assert stats.documents == 1
-    assert Searcher(settings).search("营业时间", top_k=1)[0].source == "document"
+    assert Searcher(config).search("营业时间", top_k=1)[0].source == "document"
 
 
 def test_when_building_and_searching_then_no_network_connection_is_attempted(
@@ -112,9 +112,9 @@ def test_when_building_and_searching_then_no_network_connection_is_attempted(
         real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
-    settings = Settings(home=tmp_path / "offline", dense_weight=0.5)
-    build_index(settings, laws=["个人信息保护法"])
-    searcher = Searcher(settings)
+    config = SearchConfig(index_dir=tmp_path / "offline" / "index", dense_weight=0.5)
+    build_index(config, laws=["个人信息保护法"])
+    searcher = Searcher(config)
     hits = searcher.search("泄露我的手机号", top_k=3)
     dense_rows = searcher.dense_ranking("泄露我的手机号", SearchFilters(sources=("statute",)), n=5)
     assert hits and attempts == []
@@ -127,7 +127,7 @@ def test_when_building_and_searching_then_no_network_connection_is_attempted(
 
 def test_when_laws_list_names_an_unknown_law_then_build_fails_clearly(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown law: 火星法"):
-        build_index(Settings(home=tmp_path / "x"), laws=["火星法"])
+        build_index(SearchConfig(index_dir=tmp_path / "x" / "index"), laws=["火星法"])
 
 
 def test_when_index_is_rebuilt_then_only_changed_passages_are_embedded_again(
@@ -138,8 +138,8 @@ def test_when_index_is_rebuilt_then_only_changed_passages_are_embedded_again(
     embedded: list[int] = []
     real_load = embedding.load_embedder
 
-    def counting_load(settings: Settings) -> embedding.Embedder:
-        embedder = real_load(settings)
+    def counting_load(config: SearchConfig) -> embedding.Embedder:
+        embedder = real_load(config)
         real_embed = embedder.embed_documents
 
         def embed_documents(texts: list[str]):  # type: ignore[no-untyped-def]
@@ -150,13 +150,13 @@ def test_when_index_is_rebuilt_then_only_changed_passages_are_embedded_again(
         return embedder
 
     monkeypatch.setattr(embedding, "load_embedder", counting_load)
-    settings = Settings(home=tmp_path / "dense", dense_weight=0.5)
-    first = build_index(settings, laws=["电子商务法"])
+    config = SearchConfig(index_dir=tmp_path / "dense" / "index", dense_weight=0.5)
+    first = build_index(config, laws=["电子商务法"])
     assert sum(embedded) == first.statutes + first.policies
     embedded.clear()
-    build_index(settings, laws=["电子商务法"])
+    build_index(config, laws=["电子商务法"])
     assert sum(embedded) == 0
     note = tmp_path / "note.md"
     note.write_text("# 说明\n## 1 发票\n电子发票随包裹发送。\n", encoding="utf-8")
-    ingest_paths(settings, [note])
+    ingest_paths(config, [note])
     assert sum(embedded) == 1

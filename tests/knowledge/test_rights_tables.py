@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.yamlmarks import DataError
+from knowledge.datafile import DataError
 from knowledge.rights import decide, load_tables
 from knowledge.rights.amounts import deposit_effective, food_tenfold, fraud_triple
 from knowledge.rights.decide import quote_of
@@ -256,6 +256,6 @@ def test_schema_rejects_unknown_key_with_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text(
         "kind: x\nname: x\nrules:\n- id: a\n  says: s\n  rights: []\n  colour: red\n", encoding="utf-8")
     load_tables.cache_clear()
-    with pytest.raises(DataError, match=r"bad\.yaml:4"):
+    with pytest.raises(DataError, match=r"bad\.yaml:7: .*colour"):  # the line of the offending key
         load_tables(tmp_path)
     load_tables.cache_clear()

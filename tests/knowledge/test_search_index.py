@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,13 +12,14 @@ from typer.testing import CliRunner
 
 from bot.cli import build_app
 from bot.settings import Settings
+from knowledge.config import SearchConfig
 from knowledge.search import IndexMissingError, Searcher
 from knowledge.types import SearchFilters
 
 
 @pytest.fixture(scope="module")
 def searcher(small_index_settings: Settings) -> Searcher:
-    return Searcher(small_index_settings)
+    return Searcher(small_index_settings.search_config)
 
 
 @pytest.mark.parametrize(
@@ -71,7 +73,7 @@ def test_when_query_is_empty_or_odd_then_search_answers_without_error(searcher: 
 
 def test_when_no_index_exists_then_searcher_says_how_to_build_it(tmp_path: Path) -> None:
     with pytest.raises(IndexMissingError, match="csbot index build"):
-        Searcher(Settings(home=tmp_path / "empty"))
+        Searcher(SearchConfig(index_dir=tmp_path / "empty" / "index"))
 
 
 def test_when_the_index_has_no_vectors_then_search_falls_back_to_bm25_and_says_so(
@@ -79,11 +81,11 @@ def test_when_the_index_has_no_vectors_then_search_falls_back_to_bm25_and_says_s
 ) -> None:
     from knowledge.index import build_index
 
-    bm25_settings = Settings(home=tmp_path, dense_weight=0.0)
-    build_index(bm25_settings, laws=["消费者权益保护法"])  # an index built without vectors
-    bm25_only = Searcher(bm25_settings)
+    bm25_config = SearchConfig(index_dir=tmp_path / "index", dense_weight=0.0)
+    build_index(bm25_config, laws=["消费者权益保护法"])  # an index built without vectors
+    bm25_only = Searcher(bm25_config)
     with caplog.at_level(logging.WARNING, logger="knowledge.search"):
-        wanting_dense = Searcher(bm25_settings.model_copy(update={"dense_weight": 0.5}))
+        wanting_dense = Searcher(replace(bm25_config, dense_weight=0.5))
     assert wanting_dense.dense_weight == 0.0
     assert "no dense vectors" in caplog.text and "csbot index build --dense" in caplog.text
     query = "买的东西七天内可以退货吗"
@@ -120,7 +122,7 @@ def test_when_first_queries_arrive_together_then_every_thread_gets_its_answer(sm
     tenant"); the store is now opened once, under a lock. This checks the outcome, it cannot force the race."""
     from concurrent.futures import ThreadPoolExecutor
 
-    searchers = [Searcher(small_index_settings), Searcher(small_index_settings)]
+    searchers = [Searcher(small_index_settings.search_config), Searcher(small_index_settings.search_config)]
     query = "网购商品七天无理由退货"
     with ThreadPoolExecutor(max_workers=6) as pool:
         answers = list(pool.map(lambda i: [p.label for p in searchers[i % 2].search(query)], range(12)))

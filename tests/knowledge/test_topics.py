@@ -100,8 +100,8 @@ def test_when_the_topic_prior_is_on_then_matching_passages_of_the_topic_gain_and
     small_index_settings: Settings,
 ) -> None:
     base = {"law_prior": 0.0, "core_law_prior": 0.0, "dense_weight": 0.0}  # BM25 alone: weights sum to 1
-    off = Searcher(small_index_settings.model_copy(update={**base, "topic_prior": 0.0}))
-    on = Searcher(small_index_settings.model_copy(update={**base, "topic_prior": 1.0}))
+    off = Searcher(small_index_settings.model_copy(update={**base, "topic_prior": 0.0}).search_config)
+    on = Searcher(small_index_settings.model_copy(update={**base, "topic_prior": 1.0}).search_config)
     before, after = off.fused_scores(QUERY), on.fused_scores(QUERY)
     topical = on._topics.mask(QUERY)
     matching = before > 0
@@ -115,7 +115,7 @@ def test_when_the_topic_prior_is_on_then_matching_passages_of_the_topic_gain_and
 def test_when_the_topic_prior_is_on_then_a_family_question_ranks_marriage_articles_first(
     small_index_settings: Settings,
 ) -> None:
-    passages = Searcher(small_index_settings).search(QUERY, top_k=3, filters=None)
+    passages = Searcher(small_index_settings.search_config).search(QUERY, top_k=3, filters=None)
     statutes = [p for p in passages if p.source == "statute"]
     assert statutes and all(p.law == "中华人民共和国民法典" and 1040 <= (p.article or 0) <= 1118 for p in statutes)
 

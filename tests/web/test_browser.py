@@ -118,7 +118,7 @@ def test_qa_user_runs_a_small_dialogue_set(browser, live_server: str, web_app, t
     dialogue.write_text(SMALL_SET, encoding="utf-8")
     page = new_page(browser)
     log_in(page, live_server, web_app, "qa", "/qa/")
-    page.locator("input[type=file]").set_input_files(str(dialogue))
+    page.locator("input[type=file][accept='.yaml, .yml']").set_input_files(str(dialogue))
     page.locator("#sets").get_by_text("uploads/web-qa-smoke.yaml").wait_for()
     page.locator("#run").click()
     summary = page.locator("#summary table")

@@ -120,7 +120,7 @@ class TestCopilot:
         placeholder = copilot._show(session, None)[5]["choices"][0]
         value = copilot.reveal(session, placeholder, "回拨顾客确认地址", staff(web_app, "agent"))
         assert value == PHONE
-        audit = open_vault(web_app.state.ctx.settings).reveals(case_id)
+        audit = open_vault(web_app.state.ctx.settings.vault_config).reveals(case_id)
         assert [(row["actor"], row["reason"]) for row in audit] == [("agent-user", "回拨顾客确认地址")]
 
     @pytest.mark.parametrize(("role", "reason", "complaint"), [("agent", " ", "原因"), ("qa", "审计", "坐席")])
@@ -212,15 +212,24 @@ def test_qa_console_runs_an_uploaded_set_and_compares_two_runs(web_app: FastAPI,
     dialogue.write_text(SMALL_SET, encoding="utf-8")
     qa = QaHandlers(web_app.state.ctx)
     qa.upload([str(dialogue)])
-    first = qa.run(["uploads/handler-smoke.yaml"])
+    ticks: list[tuple[float, str]] = []
+    first = qa.run(["uploads/handler-smoke.yaml"], "基线", lambda share, desc="": ticks.append((share, desc)))
     assert "| 通过 | 1 |" in first[0]
-    second = qa.run(["uploads/handler-smoke.yaml"])
+    assert ticks[-1] == (1.0, "已完成 1/1：handler-smoke") and ticks[0][0] == 0.0  # progress, dialogue by dialogue
+    second = qa.run(["uploads/handler-smoke.yaml"], "改动之后")
     runs = qa.saved_runs()
-    assert len(runs) == 2 and second[4]["value"] == runs[0]
-    comparison = qa.compare(runs[1], runs[0])
+    assert len(runs) == 2 and second[5]["value"] == runs[0]
+    assert [row[2] for row in qa.history()] == ["改动之后", "基线"]  # the run history, newest first, labelled
+    assert qa.run_choices()[0] == (f"{runs[0]} · 改动之后", runs[0])
+    comparison, rows = qa.compare(runs[1], runs[0])
     lines = {line.split()[0]: line.split() for line in comparison.splitlines() if line.strip()}
     assert lines["passed"][1:] == ["1", "1", "same"]  # the same set, the same outcome
     assert "regressed dialogues" not in comparison  # latency may differ between runs; dialogues may not
+    assert "A = 基线" in comparison and "B = 改动之后" in comparison
+    assert rows[0][0] == "handler-smoke（通过/通过）" and rows[0][2] == "耳机不想要了，想七天无理由退货"
+    assert all(reply.startswith("【") and "案件编号" in reply for reply in rows[0][3:5])  # both runs' replies
+    changed = qa.compare(runs[1], runs[0], True)[1]  # templates rotate wording per case: may differ
+    assert all(row in rows for row in changed)
 
 
 def test_qa_console_refuses_files_that_are_not_dialogue_sets(web_app: FastAPI, tmp_path: Path) -> None:

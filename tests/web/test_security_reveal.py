@@ -42,7 +42,7 @@ def test_a_number_in_the_reveal_reason_is_not_written_as_the_cases_placeholder(w
     copilot = AgentHandlers(ctx)
     placeholder = copilot._show(session, None)[5]["choices"][0]
     copilot.reveal(session, placeholder, "顾客说新号码13900001111", gr.Request(username="agent-user"))
-    reason = open_vault(ctx.settings).reveals(case_id)[-1]["reason"]
+    reason = open_vault(ctx.settings.vault_config).reveals(case_id)[-1]["reason"]
     assert "13900001111" not in reason
     assert placeholder not in reason  # another number must not read as the case's [手机号1]
 

@@ -22,7 +22,7 @@ def _alt(key: str) -> str:
 
 
 def _grammar() -> str:
-    numeral = r"(?:\d{1,4}|[一二三四五六七八九十]{1,3}|[A-Z])"
+    numeral = r"(?:[A-Z]?\d{1,4}|[一二三四五六七八九十]{1,3}|[A-Z])"  # C1栋: a letter may lead
     province = f"(?:{_alt('provinces')}{_alt('province_suffixes')}?)"
     city = f"(?:{_CJK}{{2,4}}?{_alt('city_suffixes')})"
     district = f"(?:{_CJK}{{1,4}}?(?<!小|社){_alt('district_suffixes')})"  # 阳光小区 is a compound
@@ -31,17 +31,31 @@ def _grammar() -> str:
     # 北京市北京市北京市... from being tried in every possible segmentation.
     admin = f"(?>(?:{province}|{city}|{district}|{town}){{0,5}})"
     road = f"(?:{_CJK}{{1,8}}?{_alt('road_suffixes')}(?:{numeral}(?:弄|巷))?)"
-    number = f"(?:\\d{{1,5}}(?:-\\d{{1,5}})?{_alt('number_suffixes')})"
+    number = f"(?:\\d{{1,5}}(?:-\\d{{1,5}})?{_alt('number_suffixes')}(?!楼))"  # 5号楼 is a building
     compound = f"(?:[\u4e00-\u9fffA-Za-z0-9]{{1,10}}{_alt('compound_suffixes')})"
     building = f"(?:{numeral}{_alt('building_suffixes')})"
-    room = f"(?:[A-Z]{{0,2}}-?\\d{{1,5}}{_alt('room_suffixes')}?)"  # 2302室, L201 (a shop in a mall)
-    street_level = f"{road}{number}{compound}?{building}{{0,3}}{room}?"
-    compound_level = f"{compound}{building}{{1,3}}{room}?"
-    return f"{admin}(?:{street_level}|{compound_level})(?![A-Za-z0-9])"
+    # 2302室, L201, 6A056 (a shop unit in a mall)
+    room = f"(?:[A-Z]{{0,2}}(?:\\d{{1,2}}[A-Z])?-?\\d{{1,5}}{_alt('room_suffixes')}?)"
+    zone = f"{_alt('compound_zones')}?"  # 嘉里中心南区2楼
+    street_level = f"{road}(?:{number}|{building}){compound}?{building}{{0,3}}{room}?"  # 和义东里5号楼
+    compound_level = f"{compound}{zone}{building}{{1,3}}{room}?"
+    # A village with its group (王庄村3组, 琳琅村四社) after at least one administrative level: rural
+    # addresses have no house number. Without the county or town before it, a village is a place.
+    village = f"(?:{_CJK}{{1,4}}?{_alt('village_suffixes')}(?:{numeral}{_alt('village_group_suffixes')})?)"
+    village_level = f"(?<=[{''.join(_last_chars())}]){village}"
+    return f"{admin}(?:{street_level}|{compound_level}|{village_level})(?![A-Za-z0-9])"
+
+
+def _last_chars() -> set[str]:
+    """Last characters of the district and town suffixes (县, 镇, 乡, 区, 道 …): a village follows one."""
+    return {word[-1] for key in ("district_suffixes", "town_suffixes") for word in words("address", key)}
 
 
 # Every address has a numbered part (478号, 3栋, 501室, A座); the grammar only runs in a window around one.
-_CORE = re.compile(r"(?:\d{1,5}|[A-Z])(?:号院|号楼|号|弄|栋|幢|座|单元|室|楼|层)")
+_CORE = re.compile(
+    r"(?:\d{1,5}|[A-Z])(?:号院|号楼|号|弄|栋|幢|座|单元|室|楼|层|期|铺)"
+    r"|(?:县|镇|乡|区|道)[\u4e00-\u9fff]{1,4}?(?:村|屯|寨)"  # a village after a county or town
+)
 _WINDOW = 48
 
 
@@ -55,8 +69,10 @@ class AddressRecognizer(Recognizer):
         self._stop = re.compile(_alt("stop_words"))
         self._place_stops = frozenset(words("address", "stop_words_in_place_names"))
         suffixes = (*words("address", "district_suffixes"), *words("address", "road_suffixes"))
-        place_suffix = "|".join(map(re.escape, (*suffixes, *words("address", "town_suffixes"))))
-        self._place_after = re.compile(f"{_CJK}{{0,2}}?(?:{place_suffix})")
+        compounds = (*words("address", "compound_suffixes"), *words("address", "village_suffixes"))
+        place_suffix = "|".join(map(re.escape, (*suffixes, *words("address", "town_suffixes"), *compounds)))
+        # 和平区, 和平街, 和信公寓, 永和家园, 和府奥园: the stop word begins or sits inside a place name
+        self._place_after = re.compile(f"{_CJK}{{0,3}}?(?:{place_suffix})")
         self._digit = re.compile(r"\d")
 
     def windows(self, text: str) -> list[tuple[int, int]]:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guardrails.pii import default_registry
-from guardrails.pii.normalize import normalize
+from guardrails.pii.nfkc_offsets import normalize
 from guardrails.pii.recognizer import case_variants
 from tests.guardrails.pii.test_properties import ANY_TEXT
 from tests.guardrails.pii.test_recognizers import LOOK_ALIKES, MATCHING, REJECTED

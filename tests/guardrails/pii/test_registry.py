@@ -29,7 +29,7 @@ def test_when_company_declares_a_recognizer_then_it_masks_with_its_own_label() -
     registry = registry_with(DECLARATION)
     masked = Masker(registry=registry).mask("我的工号EMP123456").text
     assert masked == "我的工号[工号1]"
-    assert type_spec("employee_no").sensitive is False
+    assert registry.type_spec("employee_no").sensitive is False and registry.labels["employee_no"] == "工号"
 
 
 @pytest.mark.parametrize(

@@ -43,6 +43,18 @@ FORMS = [
     ("address", "天津市和平区和平街12号", "天津市和平区和平街12号"),
     ("address", "幸福里28幢2302室", "幸福里28幢2302室"),
     ("address", "广州天河区太古汇2楼L201", "广州天河区太古汇2楼L201"),
+    # round 2, by class of address grammar: a village and its group after a county or town (no number)
+    ("address", "寄到湖南省邵阳市隆回县桃洪镇石门村5组", "湖南省邵阳市隆回县桃洪镇石门村5组"),
+    ("address", "四川省绵阳市三台县新德镇柏林村六社", "四川省绵阳市三台县新德镇柏林村六社"),
+    # 和 inside a compound name, after a road or as its second character
+    ("address", "杭州市拱墅区和睦路和美公寓3幢502室", "杭州市拱墅区和睦路和美公寓3幢502室"),
+    ("address", "北京市朝阳区望京东路和光里7号楼", "北京市朝阳区望京东路和光里7号楼"),
+    # a phase, a mall zone, a shop unit with letters
+    ("address", "苏州市吴中区长和家园2期8幢301室", "苏州市吴中区长和家园2期8幢301室"),
+    ("address", "南京市鼓楼区德基广场北区5楼", "南京市鼓楼区德基广场北区5楼"),
+    ("address", "深圳市福田区华强北路3008号电子城2楼B105铺", "深圳市福田区华强北路3008号电子城2楼B105铺"),
+    # 州, the short form of an autonomous prefecture
+    ("address", "西双版纳州景洪市勐海路18号", "西双版纳州景洪市勐海路18号"),
 ]
 
 
@@ -62,6 +74,8 @@ LOOK_ALIKES = [
     "张三丰的太极拳",
     "这个 产品不错",
     "东方 明珠好看",
+    "我老家是石门村的",  # a village without its county or town is a place, not an address
+    "石门村5组的乡亲",
 ]
 
 

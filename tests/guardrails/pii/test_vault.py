@@ -13,7 +13,7 @@ from guardrails.pii import Masker, Vault, VaultError, open_vault
 
 @pytest.fixture
 def vault() -> Vault:
-    return open_vault(load_settings())
+    return open_vault(load_settings().vault_config)
 
 
 def test_when_a_value_is_revealed_then_it_is_returned_and_the_reveal_is_recorded(vault: Vault) -> None:
@@ -60,7 +60,7 @@ def test_when_conversation_is_deleted_then_values_are_gone_and_deletion_is_recor
 def test_when_the_key_changes_then_reveal_fails_loudly(vault: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
     vault.put("c1", "[手机号1]", "phone", "13812345678")
     monkeypatch.setenv("CSBOT_VAULT_KEY", base64.b64encode(b"z" * 32).decode())
-    other = open_vault(load_settings())
+    other = open_vault(load_settings().vault_config)
     with pytest.raises(VaultError, match="key"):
         other.reveal("c1", "[手机号1]", actor="a", reason="r")
 
@@ -69,7 +69,7 @@ def test_when_the_key_changes_then_reveal_fails_loudly(vault: Vault, monkeypatch
 def test_when_configured_key_is_malformed_then_error_says_how_to_fix(monkeypatch: pytest.MonkeyPatch, bad: str) -> None:
     monkeypatch.setenv("CSBOT_VAULT_KEY", bad)
     with pytest.raises(VaultError, match="CSBOT_VAULT_KEY"):
-        open_vault(load_settings())
+        open_vault(load_settings().vault_config)
 
 
 def test_vault_lives_apart_from_the_records_database() -> None:

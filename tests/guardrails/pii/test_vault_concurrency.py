@@ -34,7 +34,7 @@ from guardrails.pii import open_vault
 start = float(sys.argv[1])
 while time.time() < start:
     time.sleep(0.001)
-vault = open_vault(load_settings())
+vault = open_vault(load_settings().vault_config)
 vault.put(sys.argv[2], "[手机号1]", "phone", "13812345678")
 print(vault.reveal(sys.argv[2], "[手机号1]", actor="test", reason="concurrency"))
 """
@@ -49,7 +49,7 @@ def test_when_threads_open_a_fresh_vault_at_once_then_every_one_gets_a_working_v
     def open_one() -> None:
         barrier.wait()
         try:
-            opened.append(open_vault(settings))
+            opened.append(open_vault(settings.vault_config))
         except BaseException as error:  # reported by the assertion below
             errors.append(error)
 

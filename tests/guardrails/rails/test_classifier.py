@@ -71,20 +71,33 @@ def test_when_message_resembles_an_exemplar_category_then_the_classifier_flags_i
 
 
 @pytest.mark.parametrize(
-    ("text", "category"),
+    ("text", "category", "leaning"),
     [
         # 用{{third_party}}的手机号: the customer's own order
-        ("我用老公的手机号注册的，帮我查一下订单", "data_request"),
-        ("帮我写一下发票抬头", "off_topic"),  # 写…发票 is the customer's own paperwork
+        (
+            "我用老公的手机号注册的，帮我查一下订单",
+            "data_request",
+            ["用我老婆的手机号注册的，帮我查订单", "我用我爸的手机号注册的账号，查一下订单"],
+        ),
+        # 写…发票: the customer's own paperwork
+        ("帮我写一下发票抬头", "off_topic", ["帮我写一下发票的抬头和税号", "写一下发票抬头吧"]),
     ],
 )
 def test_when_a_rule_exception_names_the_benign_reading_then_the_classifier_defers_to_it(
-    all_categories_config: InputConfig, text: str, category: str
+    tmp_path: Path, text: str, category: str, leaning: list[str]
 ) -> None:
-    settings = all_categories_config.classifier
-    assert settings is not None
-    assert category in trained(settings).categories(text)  # the model alone would flag it
-    assert f"classifier_{category}" not in {flag.rule for flag in check_input(text, all_categories_config)}
+    """A model whose exemplars lean the wrong way (a company's own, say) still defers to a written exception."""
+    data = read_yaml(INPUT_RAILS_FILE)
+    bundled = (INPUT_RAILS_FILE.parent / data["classifier"]["exemplars"]).read_text(encoding="utf-8")
+    leaning_rows = "".join(json.dumps({"text": row, "label": category}, ensure_ascii=False) + "\n" for row in leaning)
+    exemplars = tmp_path / "exemplars.jsonl"
+    exemplars.write_text(bundled + leaning_rows * 3, encoding="utf-8")
+    categories = ["injection", "data_request", "abuse", "escalation", "off_topic"]
+    data["classifier"] = {**data["classifier"], "exemplars": str(exemplars), "categories": categories}
+    config = parse_input_config(data, INPUT_RAILS_FILE)
+    assert config.classifier is not None
+    assert category in trained(config.classifier).categories(text)  # the model alone would flag it
+    assert f"classifier_{category}" not in {flag.rule for flag in check_input(text, config)}
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import guardrails.rails as rails_api
 from guardrails.rails import RailConfigError, check_input, load_input_config
-from guardrails.rails.normalise import assert_bounded, normalise
+from guardrails.rails.fold_text import assert_bounded, normalise
 from guardrails.rails.registry import UnknownRailError, get_rail
 from guardrails.rails.runner import run_output_rails
 
@@ -28,15 +28,15 @@ RULE = {"id": "r1", "category": "injection", "action": "block", "patterns": ["�
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"category": "gossip"}, "category must be one of"),
-        ({"action": "shout"}, "action must be one of"),
+        ({"category": "gossip"}, "「category」只能是"),
+        ({"action": "shout"}, "「action」只能是"),
         ({"patterns": [], "keywords": []}, "needs 'patterns' or 'keywords'"),
         ({"patterns": ["忽略.*指令"]}, "unbounded repetition"),
         ({"patterns": ["(a+)+b"]}, "unbounded repetition"),
         ({"patterns": ["x{2,}"]}, "unbounded repetition"),
         ({"patterns": ["(unclosed"]}, "bad pattern"),
-        ({"patterns": "not a list"}, "must be a list"),
-        ({"recheck_categories": ["nonsense"]}, "unknown recheck_categories"),
+        ({"patterns": "not a list"}, "「patterns」应为列表"),
+        ({"recheck_categories": ["nonsense"]}, "「recheck_categories」第1项只能是"),
     ],
 )
 def test_when_a_rule_is_invalid_then_loading_names_the_file_and_rule(
@@ -45,7 +45,7 @@ def test_when_a_rule_is_invalid_then_loading_names_the_file_and_rule(
     path = write_rules(rails_config_copy, [RULE | change])
     with pytest.raises(RailConfigError, match=message) as caught:
         load_input_config(path)
-    assert str(path) in str(caught.value) and "'r1'" in str(caught.value)
+    assert str(path) in str(caught.value) and "r1" in str(caught.value)
 
 
 @pytest.mark.parametrize(

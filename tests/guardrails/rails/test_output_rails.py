@@ -84,6 +84,14 @@ def test_when_placeholder_was_not_given_by_customer_then_it_is_removed(output_co
     assert verdict(result, "personal_data") == ("repaired", ("removed 2 placeholder(s) the customer did not give",))
 
 
+def test_when_an_invented_placeholder_is_of_a_company_type_then_it_is_removed(output_context: MakeContext) -> None:
+    """custom_recognizers.yaml declares 会员卡号; the registry, not a list of built-ins, knows its label."""
+    ctx = output_context(customer_placeholders=frozenset({"[会员卡号1]"}))
+    result = run_output_rails("您的会员卡[会员卡号1]已登记，另一张[会员卡号2]也已处理。", ctx)
+    assert "[会员卡号1]" in result.text and "[会员卡号2]" not in result.text
+    assert verdict(result, "personal_data") == ("repaired", ("removed 1 placeholder(s) the customer did not give",))
+
+
 @pytest.mark.parametrize(
     ("draft", "phrase"),
     [

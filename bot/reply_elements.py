@@ -11,7 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.yamlmarks import DataError, load_yaml, where
+from pydantic import Field
+
+from knowledge.datafile import DataModel, load_model
 
 ELEMENTS_FILE = Path(__file__).resolve().parent / "config" / "elements.yaml"
 
@@ -33,16 +35,24 @@ class Element:
     fallback: str
 
 
+class ElementEntry(DataModel):
+    description: str = ""
+    any_of: list[str] = Field(min_length=1)
+    fallback: str = Field(min_length=1)
+
+
+class ElementsFile(DataModel):
+    """bot/config/elements.yaml."""
+
+    elements: dict[str, ElementEntry]
+
+
 def load_elements(path: Path = ELEMENTS_FILE) -> dict[str, ElementSpec]:
-    raw = load_yaml(path)
-    if not isinstance(raw, dict) or not isinstance(raw.get("elements"), dict):
-        raise DataError(f"{path.name}:1: expected a top-level 'elements' mapping")
-    specs = {}
-    for name, item in raw["elements"].items():
-        if not isinstance(item, dict) or not item.get("any_of") or not item.get("fallback"):
-            raise DataError(f"{where(path, item)}: element '{name}' needs 'any_of' and 'fallback'")
-        specs[name] = ElementSpec(name, tuple(item["any_of"]), str(item["fallback"]), str(item.get("description", "")))
-    return specs
+    model = load_model(path, ElementsFile)
+    return {
+        name: ElementSpec(name, tuple(item.any_of), item.fallback, item.description)
+        for name, item in model.elements.items()
+    }
 
 
 class _Blank(dict[str, str]):

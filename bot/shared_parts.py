@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from bot.drafting.base import Drafter
 from bot.drafting.template import TemplateBook
-from bot.elements import ElementSpec
 from bot.engine import CaseState, Engine
 from bot.records import RecordStore
+from bot.reply_elements import ElementSpec
 from bot.settings import Settings
 from bot.slots import SlotSpec
 
@@ -62,7 +62,7 @@ class Parts:
     def mask_known_names(self, state: CaseState, text: str) -> str:
         """``text`` with the names this case has seen masked even where no cue marks them (欧阳娜娜您好)."""
         from guardrails.pii import PlaceholderBook
-        from guardrails.pii.known import mask_known_names
+        from guardrails.pii.known_names import mask_known_names
 
         if not state.placeholders:
             return text

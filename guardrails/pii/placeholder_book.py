@@ -33,15 +33,18 @@ class PlaceholderBook:
     def _digest(self, entity_type: str, canonical: str) -> str:
         return keyed_digest(self._key, f"{entity_type}\x1f{canonical}").hex()
 
-    def placeholder(self, entity_type: str, canonical: str) -> str:
-        """The placeholder for this value, allocating the next number on first sight."""
+    def placeholder(self, entity_type: str, canonical: str, label: str | None = None) -> str:
+        """The placeholder for this value, allocating the next number on first sight.
+
+        ``label`` is the type's label from the masker's registry (default: the default registry's).
+        """
         digest = self._digest(entity_type, canonical)
         existing = self._entries.get(digest)
         if existing is not None:
             return existing
         number = self._counters.get(entity_type, 0) + 1
         self._counters[entity_type] = number
-        placeholder = f"[{type_spec(entity_type).label}{number}]"
+        placeholder = f"[{label or type_spec(entity_type).label}{number}]"
         self._entries[digest] = placeholder
         return placeholder
 

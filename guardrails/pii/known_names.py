@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from guardrails.pii.book import PlaceholderBook
+from guardrails.pii.placeholder_book import PlaceholderBook
 
 _RUN = re.compile(r"[\u4e00-\u9fff·•]{2,}")
 _LONGEST = 8  # a transliterated foreign name with its dot (约翰·史密斯) is rarely longer

@@ -1,0 +1,120 @@
+"""The words and clock of the 书面记录: local time, guardrail interventions in Chinese, the final
+outcome and the sign-off block, all driven by ``record_text.yaml``.
+
+The rails write their reasons in English for engineers; a written record for a customer, a mediator
+or a court reads Chinese throughout, so each reason is rendered through the YAML's pattern table
+and one that no pattern knows is left out rather than shown in English.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+TEXT_FILE = Path(__file__).resolve().parent / "record_text.yaml"
+
+
+@cache
+def record_text() -> dict[str, Any]:
+    return dict(yaml.safe_load(TEXT_FILE.read_text(encoding="utf-8")))
+
+
+def record_timezone(name: str | None = None) -> ZoneInfo:
+    """The zone the record's times are shown in: ``name`` (CSBOT_RECORD_TIMEZONE), else the YAML's."""
+    chosen = name or str(record_text()["timezone"])
+    try:
+        return ZoneInfo(chosen)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown time zone {chosen!r} (an IANA name such as Asia/Shanghai)") from error
+
+
+def zone_name(zone: ZoneInfo) -> str:
+    """北京时间 for Asia/Shanghai, …; 当地时间 for a zone the table does not name."""
+    return str(record_text()["zone_names"].get(zone.key, record_text()["other_zone"]))
+
+
+def local_time(stored: str, zone: ZoneInfo, fmt: str | None = None) -> str:
+    """A stored UTC ISO timestamp as local wall-clock time; text that is not a timestamp is kept."""
+    try:
+        moment = datetime.fromisoformat(str(stored))
+    except ValueError:
+        return str(stored)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone).strftime(fmt or str(record_text()["time_format"]))
+
+
+@cache
+def _reason_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(entry["pattern"]), str(entry["text"])) for entry in record_text()["reasons"])
+
+
+def reason_zh(reason: str) -> str | None:
+    """One rail reason in Chinese, or None when the table does not know it."""
+    for pattern, text in _reason_patterns():
+        match = pattern.search(reason)
+        if match:
+            return text.format(None, *match.groups())
+    return None
+
+
+@cache
+def _input_rule_names() -> dict[str, tuple[str, str]]:
+    """Input rule id -> (Chinese name from its description, category)."""
+    from guardrails.rails.config import load_input_config
+
+    names = {}
+    for rule in load_input_config().rules:
+        chinese = re.split(r"\s*[（(]", rule.description, maxsplit=1)[0].strip()
+        names[rule.id] = (chinese, rule.category)
+    return names
+
+
+def rail_name(rule: str) -> str:
+    """A rail or input rule by its Chinese name."""
+    table = record_text()
+    if rule in table["rails"]:
+        return str(table["rails"][rule])
+    chinese, category = _input_rule_names().get(rule, ("", ""))
+    category_name = table["input_categories"].get(category) or table["input_categories"].get(rule.split("_")[0])
+    if chinese and re.search(r"[\u4e00-\u9fff]", chinese):
+        return f"{category_name}（{chinese}）" if category_name else chinese
+    return str(category_name or table["unknown_rail"])
+
+
+def verdict_name(verdict: str) -> str:
+    return str(record_text()["verdicts"].get(verdict, record_text()["verdicts"]["repaired"]))
+
+
+def intervention_zh(rule: str, verdict: str, reasons: Iterable[str] = ()) -> str:
+    """``引用核验：已修正回复（《…》第X条已废止，改引…）`` — every word Chinese."""
+    known = [text for text in (reason_zh(str(reason)) for reason in reasons) if text]
+    detail = f"（{'；'.join(known)}）" if known else ""
+    return f"{rail_name(rule)}：{verdict_name(verdict)}{detail}"
+
+
+def final_outcome(slots: Mapping[str, Any], end: Mapping[str, Any] | None, zone: ZoneInfo) -> str:
+    """What the case came to: the outcome the procedure recorded, else the end of the conversation."""
+    table = record_text()
+    recorded = slots.get("outcome")
+    if recorded:
+        return str(recorded)
+    if end is None:
+        return str(table["outcome_open"])
+    body = end["body"]
+    who = table["ended_by"]["system" if end["actor"] == "system" else "agent"].format(agent_id=body.get("agent_id", ""))
+    reason = f"，原因：{body['reason']}" if body.get("reason") else ""
+    return str(table["outcome_ended"]).format(who=who, time=local_time(end["created_at"], zone), reason=reason)
+
+
+def signature_lines(company: str, handlers: Iterable[str], date: str) -> list[str]:
+    block = record_text()["signature"]
+    who = "、".join(handlers) or str(block["no_handler"])
+    return [str(line).format(company=company, handlers=who, date=date) for line in block["lines"]]
