@@ -63,7 +63,11 @@ def shared_read_only_parts() -> Iterator[None]:
     load_engine, load_book, load_elements = Engine.load, TemplateBook.load, elements.load_elements
 
     def engine(cls: type[Engine], escalate_after_turns: int = 8) -> Engine:
-        key = ("engine", escalate_after_turns)
+        import bot.facts
+        import bot.slots
+
+        # a test that patches what the engine is loaded from gets a fresh (validated) load
+        key = ("engine", escalate_after_turns, bot.facts.dialogue_rules, bot.slots.load_slot_specs)
         if key not in loaded:
             loaded[key] = load_engine(escalate_after_turns)
         return copy.copy(loaded[key])
