@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -139,7 +140,8 @@ class Message:
 
 def messages_of(row: Mapping[str, Any]) -> list[Message]:
     """The messages one record holds: the customer's (when there was text) and the reply (bot or agent)."""
-    seq, at = int(row["id"]), str(row["created_at"])
+    created = row["created_at"]
+    seq, at = int(row["id"]), created.isoformat() if isinstance(created, datetime) else str(created)
     if row["kind"] == "attachment":  # a file the customer sent: a line of theirs (the file is kept apart)
         from bot.customer_events import attachment_line
 

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from typing import Any
 
 from bot import handover
-from bot.customer_events import attachment_line
+from bot.records.bodies import transcript
 
 CLOSING_STEP = "record"
 
@@ -46,21 +45,13 @@ class Conversation:
         return tuple(line for line in self.lines if line.seq > seq)
 
 
-def _time(value: object) -> str:
-    return value.isoformat() if isinstance(value, datetime) else str(value)
-
-
 def lines_of(rows: Iterable[Mapping[str, Any]]) -> tuple[ChatLine, ...]:
-    said: list[tuple[str, str, str]] = []
-    for row in rows:
-        body = row["body"]
-        if body.get("masked_text"):
-            said.append(("customer", str(body["masked_text"]), _time(row["created_at"])))
-        if row["kind"] == "attachment":
-            said.append(("customer", attachment_line(body), _time(row["created_at"])))
-        if body.get("reply"):
-            said.append(("agent" if row["actor"] == "agent" else "bot", str(body["reply"]), _time(row["created_at"])))
-    return tuple(ChatLine(seq, actor, text, when) for seq, (actor, text, when) in enumerate(said, start=1))
+    """The conversation as the customer's page shows it, from the one ``transcript``; ``seq`` numbers its
+    messages from 1 within the session (the contract's cursor), not the records' chain ids."""
+    return tuple(
+        ChatLine(seq, message.actor, message.text, message.time)
+        for seq, message in enumerate(transcript(list(rows)), start=1)
+    )
 
 
 def conversation(bot: Any, session: str) -> Conversation:
