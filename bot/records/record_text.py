@@ -16,14 +16,48 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
+from knowledge.datafile import DataModel, Regex, load_checked
 
 TEXT_FILE = Path(__file__).resolve().parent / "record_text.yaml"
 
 
+class ReasonText(DataModel):
+    pattern: Regex
+    text: str
+
+
+class EndedBy(DataModel):
+    agent: str
+    system: str
+
+
+class Signature(DataModel):
+    title: str
+    lines: list[str]
+    no_handler: str
+
+
+class RecordTextFile(DataModel):
+    """record_text.yaml: the record's clock, rail names and reasons in Chinese, outcome and sign-off."""
+
+    timezone: str
+    time_format: str
+    zone_names: dict[str, str]
+    other_zone: str
+    rails: dict[str, str]
+    input_categories: dict[str, str]
+    unknown_rail: str
+    verdicts: dict[str, str]
+    reasons: list[ReasonText]
+    outcome_open: str
+    outcome_ended: str
+    ended_by: EndedBy
+    signature: Signature
+
+
 @cache
 def record_text() -> dict[str, Any]:
-    return dict(yaml.safe_load(TEXT_FILE.read_text(encoding="utf-8")))
+    return dict(load_checked(TEXT_FILE, RecordTextFile))
 
 
 def record_timezone(name: str | None = None) -> ZoneInfo:

@@ -5,19 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
+from bot.web.data_models import RAIL_LABELS_FILE, RailLabelsFile
+from knowledge.datafile import load_checked
 
-LABELS_FILE = Path(__file__).with_name("rail_labels.yaml")
 _NAMED_COUNT = re.compile(r"([a-z_]+)×(\d+)")
 
 
 @cache
 def labels() -> dict[str, Any]:
-    table: dict[str, Any] = yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
-    return table
+    return dict(load_checked(RAIL_LABELS_FILE, RailLabelsFile))
 
 
 @cache
