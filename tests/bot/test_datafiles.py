@@ -211,3 +211,50 @@ def test_when_the_agreed_wording_is_not_a_value_of_the_agreement_slot_then_the_e
     monkeypatch.setattr(bot.facts, "dialogue_rules", lambda: rules)
     with pytest.raises(DataError, match=r"dialogue\.yaml:[1-9]\d*: wording → agreed: 「好滴」"):
         Engine.load()
+
+
+# The product's own reader of each issue-15 file: (module, its path constant, its cached loader).
+READERS = {
+    "handover": ("bot.handover", "HANDOVER_FILE", "rules"),
+    "customer_events": ("bot.customer_events", "EVENTS_FILE", "_config"),
+    "record_text": ("bot.records.record_text", "TEXT_FILE", "record_text"),
+    "attachments": ("bot.web.attachments", "ATTACHMENTS_FILE", "config"),
+    "rail_labels": ("bot.web.rail_words", "RAIL_LABELS_FILE", "labels"),
+    "widget_copy": ("bot.web.ui_customer", "WIDGET_COPY_FILE", "copy"),
+    "macros": ("bot.web.workspace", "MACROS_FILE", "macros"),
+}
+
+
+@pytest.mark.parametrize("kind_name", sorted(READERS))
+def test_when_the_product_reads_a_file_with_a_typo_then_it_fails_at_load_naming_file_and_line(
+    kind_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    from knowledge.datafile import DataError
+
+    module_name, constant, loader_name = READERS[kind_name]
+    module = importlib.import_module(module_name)
+    path = copy_of(kind_name, tmp_path)
+    text = path.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    path.write_text(text + "zzz_typo: 1\n", encoding="utf-8")
+    monkeypatch.setattr(module, constant, path)
+    loader = getattr(module, loader_name)
+    loader.cache_clear()
+    try:
+        with pytest.raises(DataError) as raised:
+            loader()
+    finally:
+        loader.cache_clear()
+    assert_names_file_and_line(list(raised.value.problems), path, text.count("\n") + 1)
+    assert "未知的键「zzz_typo」" in str(raised.value)
+
+
+def test_when_a_reason_pattern_does_not_compile_then_the_record_text_names_its_line(tmp_path: Path) -> None:
+    path = copy_of("record_text", tmp_path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if line.strip().startswith("- pattern:"))
+    lines[number] = "  - pattern: '(unclosed'"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [problem] = problems_of(path, KINDS_BY_NAME["record_text"])
+    assert problem.startswith(f"{path}:{number + 1}: reasons → 第1项") and "正则表达式写错了" in problem
