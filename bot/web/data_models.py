@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from knowledge.datafile import DataModel, Regex
+from knowledge.datafile import DataModel
 
 WEB_DIR = Path(__file__).resolve().parent
 ROLES_FILE = WEB_DIR / "roles.yaml"
@@ -110,20 +110,11 @@ class MacrosFile(DataModel):
     macros: list[Macro] = Field(min_length=1)
 
 
-class ReasonLabel(DataModel):
-    pattern: Regex
-    text: str
-
-
 class RailLabelsFile(DataModel):
-    """rail_labels.yaml: the guardrails' names, verdicts and reasons in Chinese, for agents."""
+    """rail_labels.yaml: what the guardrails did, in Chinese, for agents (names and reasons: bot.rail_labels)."""
 
-    rails: dict[str, str]
-    input_categories: dict[str, str]
-    unknown_rail: str
     verdicts: dict[str, str]
     agent_verdicts: dict[str, str]
-    reasons: list[ReasonLabel]
 
 
 class AgentBadge(DataModel):

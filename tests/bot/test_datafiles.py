@@ -22,8 +22,8 @@ REQUIRED = {
     "output_rails": "disclaimer", "commitments": "always", "pii": "types", "pii_lexicon": "names",
     "procedures": "steps", "rights_tables": "rules", "core_laws": "laws", "citation_topics": "articles",
     "rights_facts": "facts", "promises": "promises", "handover": "held_reply", "customer_events": "satisfaction",
-    "record_text": "reasons", "attachments": "types", "macros": "macros", "rail_labels": "rails",
-    "widget_copy": "welcome",
+    "record_text": "timezone", "attachments": "types", "macros": "macros", "rail_verdicts": "verdicts",
+    "rail_names": "reasons", "widget_copy": "welcome",
 }
 
 
@@ -219,7 +219,8 @@ READERS = {
     "customer_events": ("bot.customer_events", "EVENTS_FILE", "_config"),
     "record_text": ("bot.records.record_text", "TEXT_FILE", "record_text"),
     "attachments": ("bot.web.attachments", "ATTACHMENTS_FILE", "config"),
-    "rail_labels": ("bot.web.rail_words", "RAIL_LABELS_FILE", "labels"),
+    "rail_verdicts": ("bot.web.rail_words", "RAIL_LABELS_FILE", "labels"),
+    "rail_names": ("bot.rail_labels", "LABELS_FILE", "table"),
     "widget_copy": ("bot.web.ui_customer", "WIDGET_COPY_FILE", "copy"),
     "macros": ("bot.web.workspace", "MACROS_FILE", "macros"),
 }
@@ -250,11 +251,28 @@ def test_when_the_product_reads_a_file_with_a_typo_then_it_fails_at_load_naming_
     assert "未知的键「zzz_typo」" in str(raised.value)
 
 
-def test_when_a_reason_pattern_does_not_compile_then_the_record_text_names_its_line(tmp_path: Path) -> None:
-    path = copy_of("record_text", tmp_path)
+def test_when_a_reason_pattern_does_not_compile_then_the_rail_table_names_its_line(tmp_path: Path) -> None:
+    path = copy_of("rail_names", tmp_path)
     lines = path.read_text(encoding="utf-8").splitlines()
     number = next(i for i, line in enumerate(lines) if line.strip().startswith("- pattern:"))
     lines[number] = "  - pattern: '(unclosed'"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    [problem] = problems_of(path, KINDS_BY_NAME["record_text"])
+    [problem] = problems_of(path, KINDS_BY_NAME["rail_names"])
     assert problem.startswith(f"{path}:{number + 1}: reasons → 第1项") and "正则表达式写错了" in problem
+
+
+def test_when_one_reason_is_shown_then_the_agent_reads_an_objection_and_the_record_a_repair_from_one_row() -> None:
+    from bot.rail_labels import reason_patterns, table
+    from bot.records import record_text
+    from bot.web import rail_words
+
+    reason = "《消费者权益保护法》第99条: does not exist; sentence removed"
+    row = next(row for row in table().reasons if row.objection and row.repair and re.match(row.pattern, reason))
+    assert rail_words.reason_zh(reason) == row.objection.format("", "《消费者权益保护法》第99条")
+    assert record_text.reason_zh(reason) == row.repair.format(None, "《消费者权益保护法》第99条")
+    assert rail_words.reason_zh(reason) != record_text.reason_zh(reason)
+    # a row worded for agents only is skipped by the record, which leaves an unknown reason out
+    agent_only = [row for row in table().reasons if row.repair is None]
+    assert agent_only and len(reason_patterns("repair")) == len(table().reasons) - len(agent_only)
+    odd = "《消费者权益保护法》第55条: something else; sentence removed"
+    assert rail_words.reason_zh(odd) and record_text.reason_zh(odd) is None
