@@ -8,15 +8,33 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from knowledge.datafile import DataModel, load_checked
 
 EVENTS_FILE = Path(__file__).resolve().parent / "config" / "customer_events.yaml"
 
 
+class Satisfaction(DataModel):
+    question: str
+    ratings: dict[str, str]
+    record_line: str
+
+
+class AttachmentWording(DataModel):
+    line: str
+    record_line: str
+    kinds: dict[str, str]
+
+
+class CustomerEventsFile(DataModel):
+    """customer_events.yaml: the satisfaction question and how an attachment is shown and recorded."""
+
+    satisfaction: Satisfaction
+    attachment: AttachmentWording
+
+
 @cache
 def _config() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(EVENTS_FILE.read_text(encoding="utf-8"))
-    return loaded
+    return dict(load_checked(EVENTS_FILE, CustomerEventsFile))
 
 
 def question() -> str:

@@ -15,21 +15,30 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
+from pydantic import Field
 
 from bot import recording, stages
 from bot.engine import CaseState
 from bot.shared_parts import Parts
 from bot.types import Draft, Reply, Turn, TurnTrace
+from knowledge.datafile import DataModel, load_checked
 
 HANDOVER_FILE = Path(__file__).resolve().parent / "config" / "handover.yaml"
 Owner = Literal["bot", "waiting", "agent"]
 
 
+class HandoverFile(DataModel):
+    """handover.yaml: which record kinds hand the case to an agent and back, and the notice meanwhile."""
+
+    takes_kinds: list[str]
+    owns_kinds: list[str] = Field(default_factory=list)
+    releases_kinds: list[str]
+    held_reply: str
+
+
 @cache
 def rules() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(HANDOVER_FILE.read_text(encoding="utf-8"))
-    return loaded
+    return dict(load_checked(HANDOVER_FILE, HandoverFile))
 
 
 def owner(rows: Iterable[Mapping[str, Any]]) -> Owner:

@@ -81,6 +81,30 @@ def _events(path: Path) -> None:
     load_model(path, EventsFile)
 
 
+def _handover(path: Path) -> None:
+    from bot.handover import HandoverFile
+
+    load_model(path, HandoverFile)
+
+
+def _customer_events(path: Path) -> None:
+    from bot.customer_events import CustomerEventsFile
+
+    load_model(path, CustomerEventsFile)
+
+
+def _record_text(path: Path) -> None:
+    from bot.records.record_text import RecordTextFile
+
+    load_model(path, RecordTextFile)
+
+
+def _rail_labels(path: Path) -> None:
+    from bot.rail_labels import RailLabelsFile
+
+    load_model(path, RailLabelsFile)
+
+
 def _web(model_name: str) -> Callable[[Path], None]:
     def check(path: Path) -> None:
         from bot.web import data_models
@@ -230,12 +254,20 @@ KINDS: tuple[DataKind, ...] = (
     DataKind("llm_prompt", "大模型提示词", ("bot/config/llm_prompt.yaml",), _llm_prompt),
     DataKind("templates", "回复模板", ("bot/templates/*.yaml",), _template),
     DataKind("understand", "理解层词表", ("bot/understand/data/*.yaml",), _understand),
+    DataKind("handover", "人工接手与交还", ("bot/config/handover.yaml",), _handover),
+    DataKind("customer_events", "满意度评价与附件用语", ("bot/config/customer_events.yaml",), _customer_events),
+    DataKind("rail_names", "护栏名称与原因说明（坐席与书面记录共用）", ("bot/config/rail_labels.yaml",), _rail_labels),
     DataKind("events", "书面记录时间线用语", ("bot/records/events.yaml",), _events),
+    DataKind("record_text", "书面记录的时间、护栏说明与签署", ("bot/records/record_text.yaml",), _record_text),
     DataKind("roles", "员工角色与权限", ("bot/web/roles.yaml",), _web("RolesFile")),
     DataKind("ratelimits", "访问频率限制", ("bot/web/ratelimits.yaml",), _web("RateLimitsFile")),
     DataKind("privacy_notice", "个人信息处理告知", ("bot/web/privacy_notice.yaml",), _web("PrivacyNoticeFile")),
     DataKind("steps_plain", "步骤的通俗说明", ("bot/web/steps_plain.yaml",), _web("StepsPlainFile")),
     DataKind("weak_passwords", "弱密码表", ("bot/web/weak_passwords.yaml",), _web("WeakPasswordsFile")),
+    DataKind("attachments", "顾客附件类型与大小", ("bot/web/attachments.yaml",), _web("AttachmentsFile")),
+    DataKind("macros", "坐席常用回复", ("bot/web/macros.yaml",), _web("MacrosFile")),
+    DataKind("rail_verdicts", "护栏处理结果（坐席用）", ("bot/web/rail_labels.yaml",), _web("RailLabelsFile")),
+    DataKind("widget_copy", "顾客窗口提示语", ("bot/web/widget_copy.yaml",), _web("WidgetCopyFile")),
     DataKind("input_rails", "输入护栏规则", ("guardrails/config/input_rails.yaml",), _input_rails),
     DataKind("output_rails", "输出护栏配置", ("guardrails/config/output_rails.yaml",), _output_rails),
     DataKind("commitments", "承诺用语规则", ("guardrails/config/commitments.yaml",), _commitments),

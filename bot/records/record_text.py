@@ -16,14 +16,40 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
+from bot import rail_labels
+from knowledge.datafile import DataModel, load_checked
 
 TEXT_FILE = Path(__file__).resolve().parent / "record_text.yaml"
 
 
+class EndedBy(DataModel):
+    agent: str
+    system: str
+
+
+class Signature(DataModel):
+    title: str
+    lines: list[str]
+    no_handler: str
+
+
+class RecordTextFile(DataModel):
+    """record_text.yaml: the record's clock, rail names and reasons in Chinese, outcome and sign-off."""
+
+    timezone: str
+    time_format: str
+    zone_names: dict[str, str]
+    other_zone: str
+    verdicts: dict[str, str]
+    outcome_open: str
+    outcome_ended: str
+    ended_by: EndedBy
+    signature: Signature
+
+
 @cache
 def record_text() -> dict[str, Any]:
-    return dict(yaml.safe_load(TEXT_FILE.read_text(encoding="utf-8")))
+    return dict(load_checked(TEXT_FILE, RecordTextFile))
 
 
 def record_timezone(name: str | None = None) -> ZoneInfo:
@@ -51,14 +77,9 @@ def local_time(stored: str, zone: ZoneInfo, fmt: str | None = None) -> str:
     return moment.astimezone(zone).strftime(fmt or str(record_text()["time_format"]))
 
 
-@cache
-def _reason_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
-    return tuple((re.compile(entry["pattern"]), str(entry["text"])) for entry in record_text()["reasons"])
-
-
 def reason_zh(reason: str) -> str | None:
     """One rail reason in Chinese, or None when the table does not know it."""
-    for pattern, text in _reason_patterns():
+    for pattern, text in rail_labels.reason_patterns("repair"):
         match = pattern.search(reason)
         if match:
             return text.format(None, *match.groups())
@@ -79,14 +100,14 @@ def _input_rule_names() -> dict[str, tuple[str, str]]:
 
 def rail_name(rule: str) -> str:
     """A rail or input rule by its Chinese name."""
-    table = record_text()
-    if rule in table["rails"]:
-        return str(table["rails"][rule])
+    rails, categories = rail_labels.rail_names("record"), rail_labels.category_names("record")
+    if rule in rails:
+        return rails[rule]
     chinese, category = _input_rule_names().get(rule, ("", ""))
-    category_name = table["input_categories"].get(category) or table["input_categories"].get(rule.split("_")[0])
+    category_name = categories.get(category) or categories.get(rule.split("_")[0])
     if chinese and re.search(r"[\u4e00-\u9fff]", chinese):
         return f"{category_name}（{chinese}）" if category_name else chinese
-    return str(category_name or table["unknown_rail"])
+    return str(category_name or rail_labels.unknown_rail("record"))
 
 
 def verdict_name(verdict: str) -> str:

@@ -18,17 +18,16 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from bot.web.data_models import ATTACHMENTS_FILE, AttachmentsFile
+from knowledge.datafile import load_checked
 
-CONFIG_FILE = Path(__file__).parent / "attachments.yaml"
 FILE_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 CASE_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 
 
 @cache
 def config() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8"))
-    return loaded
+    return dict(load_checked(ATTACHMENTS_FILE, AttachmentsFile))
 
 
 def largest_upload() -> int:

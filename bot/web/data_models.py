@@ -1,5 +1,6 @@
 """The shapes of the web layer's data files (roles, rate limits, privacy notice, plain step names,
-weak passwords), read through the one data-file loader (``knowledge.datafile``)."""
+weak passwords, attachments, macros, rail labels, widget copy), read through the one data-file loader
+(``knowledge.datafile``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ RATELIMITS_FILE = WEB_DIR / "ratelimits.yaml"
 PRIVACY_NOTICE_FILE = WEB_DIR / "privacy_notice.yaml"
 STEPS_PLAIN_FILE = WEB_DIR / "steps_plain.yaml"
 WEAK_PASSWORDS_FILE = WEB_DIR / "weak_passwords.yaml"
+ATTACHMENTS_FILE = WEB_DIR / "attachments.yaml"
+MACROS_FILE = WEB_DIR / "macros.yaml"
+RAIL_LABELS_FILE = WEB_DIR / "rail_labels.yaml"
+WIDGET_COPY_FILE = WEB_DIR / "widget_copy.yaml"
 
 
 class RolesFile(DataModel):
@@ -77,3 +82,60 @@ class WeakPasswordsFile(DataModel):
 
     common: list[str]
     sequences: list[str]
+
+
+class AttachmentType(DataModel):
+    label: str
+    max_bytes: int = Field(ge=1)
+
+
+class AttachmentsFile(DataModel):
+    """attachments.yaml: the media types a customer may attach (by magic bytes), their caps, the refusals."""
+
+    types: dict[Literal["image/jpeg", "image/png", "image/webp", "video/mp4"], AttachmentType]
+    max_name_chars: int = Field(ge=1)
+    refused_type: str
+    refused_size: str
+    refused_empty: str
+
+
+class Macro(DataModel):
+    title: str
+    text: str
+
+
+class MacrosFile(DataModel):
+    """macros.yaml: the canned replies agents insert into a draft."""
+
+    macros: list[Macro] = Field(min_length=1)
+
+
+class RailLabelsFile(DataModel):
+    """rail_labels.yaml: what the guardrails did, in Chinese, for agents (names and reasons: bot.rail_labels)."""
+
+    verdicts: dict[str, str]
+    agent_verdicts: dict[str, str]
+
+
+class AgentBadge(DataModel):
+    waiting: str
+    agent: str
+
+
+class WidgetCopyFile(DataModel):
+    """widget_copy.yaml: what the customer widget says around the conversation."""
+
+    welcome: str
+    consent_needed: str
+    empty_message: str
+    message_cut: str
+    bad_message: str
+    session_lost: str
+    escalated: str
+    agent_badge: AgentBadge
+    rated: str
+    rating_needed: str
+    transcript_link: str
+    transcript_title: str
+    actor_names: dict[str, str]
+    language_notes: dict[str, str]

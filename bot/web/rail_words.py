@@ -1,28 +1,23 @@
-"""The guardrails' flags and reasons in Chinese, from ``rail_labels.yaml`` (agents never read English)."""
+"""The guardrails' flags and reasons in Chinese for agents (agents never read English): names and reasons
+from the shared ``bot/config/rail_labels.yaml`` (worded as objections), verdicts from ``rail_labels.yaml`` here."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
+from bot import rail_labels
+from bot.web.data_models import RAIL_LABELS_FILE, RailLabelsFile
+from knowledge.datafile import load_checked
 
-LABELS_FILE = Path(__file__).with_name("rail_labels.yaml")
 _NAMED_COUNT = re.compile(r"([a-z_]+)×(\d+)")
 
 
 @cache
 def labels() -> dict[str, Any]:
-    table: dict[str, Any] = yaml.safe_load(LABELS_FILE.read_text(encoding="utf-8"))
-    return table
-
-
-@cache
-def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
-    return tuple((re.compile(item["pattern"]), str(item["text"])) for item in labels()["reasons"])
+    return dict(load_checked(RAIL_LABELS_FILE, RailLabelsFile))
 
 
 @cache
@@ -41,11 +36,11 @@ def _element_names() -> dict[str, str]:
 
 def rail_name(rule: str) -> str:
     """An output rail's or input rule's Chinese name."""
-    table = labels()
-    if rule in table["rails"]:
-        return str(table["rails"][rule])
-    category = _input_categories().get(rule) or next((c for c in table["input_categories"] if rule.startswith(c)), "")
-    return str(table["input_categories"].get(category, table["unknown_rail"]))
+    rails, categories = rail_labels.rail_names("agent"), rail_labels.category_names("agent")
+    if rule in rails:
+        return rails[rule]
+    category = _input_categories().get(rule) or next((c for c in categories if rule.startswith(c)), "")
+    return categories.get(category, rail_labels.unknown_rail("agent"))
 
 
 def verdict_name(verdict: str, *, agent: bool = False) -> str:
@@ -63,7 +58,7 @@ def _words(value: str) -> str:
 
 def reason_zh(reason: str) -> str | None:
     """A rail's English reason in Chinese, or None when no pattern knows it."""
-    for pattern, text in _patterns():
+    for pattern, text in rail_labels.reason_patterns("objection"):
         match = pattern.match(reason)
         if match:
             return text.format("", *(_words(group or "") for group in match.groups()))

@@ -19,20 +19,20 @@ from types import SimpleNamespace
 from typing import Any
 
 import gradio as gr
-import yaml
 
 from bot import customer_events
 from bot.types import Turn
 from bot.web.context import WebContext
+from bot.web.data_models import WIDGET_COPY_FILE, WidgetCopyFile
 from bot.web.exports import SESSION, ExportShelf, download_link
 from bot.web.language import foreign_language
 from bot.web.messages import Conversation, conversation
 from bot.web.privacy_notice import privacy_notice
 from bot.web.schemas import MAX_MESSAGE_CHARS, MessageIn
 from bot.web.views import chat_messages, customer_status
+from knowledge.datafile import load_checked
 
 ESCALATE_REASON = "顾客在在线客服中点击“转人工”"
-COPY_FILE = Path(__file__).parent / "widget_copy.yaml"
 WIDGET_JS = (Path(__file__).parent / "static" / "widget.js").read_text(encoding="utf-8")
 READ_STORED = "() => window.localStorage.getItem('csbot-widget') || ''"
 KEEP = gr.update()
@@ -45,8 +45,7 @@ ATTACH_HTML = (
 
 @cache
 def copy() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(COPY_FILE.read_text(encoding="utf-8"))
-    return loaded
+    return dict(load_checked(WIDGET_COPY_FILE, WidgetCopyFile))
 
 
 class WidgetHandlers:

@@ -11,18 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from bot.ownership import NOTE, owner_in
 from bot.plaintext import md_escape
 from bot.types import STEP_NAMES_ZH
+from bot.web.data_models import MACROS_FILE, MacrosFile
 from bot.web.views import escape
+from knowledge.datafile import load_model
 
 CUSTOMER_KEY_TYPES = ("phone", "email", "id_card")
-MACROS_FILE = Path(__file__).with_name("macros.yaml")
 CHANNELS_ZH = {"online": "线上", "offline": "线下"}
 
 
@@ -169,11 +167,8 @@ def notes_text(bot: Any, session: str) -> str:
 @cache
 def macros() -> tuple[tuple[str, str], ...]:
     """(title, text) of each canned reply in ``macros.yaml``."""
-    data = yaml.safe_load(MACROS_FILE.read_text(encoding="utf-8"))
-    items = data.get("macros") if isinstance(data, dict) else None
-    if not isinstance(items, list) or not items:
-        raise ValueError(f"{MACROS_FILE.name}: expected a non-empty 'macros' list")
-    return tuple((str(item["title"]), str(item["text"]).strip()) for item in items)
+    items = load_model(MACROS_FILE, MacrosFile).macros
+    return tuple((item.title, item.text.strip()) for item in items)
 
 
 def with_macro(draft: str, title: str) -> str:
