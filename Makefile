@@ -35,7 +35,9 @@ system-deps:
 ## Lint, check the layer contract (pyproject [tool.importlinter]), then the whole test suite.
 test: install system-deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo
+	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest
 
 ## The inner loop: lint, then every test except the browser, slow and PostgreSQL ones (serial: the
@@ -47,7 +49,7 @@ test-fast: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-logo
-	$(VENV)/bin/ruff format --check . || true
+	$(VENV)/bin/ruff format --check .
 
 ## Dead code: what vulture finds beyond the known false positives in vulture_whitelist.py.
 deadcode: install

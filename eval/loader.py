@@ -41,7 +41,8 @@ class DialogueError(ValueError):
 
 @lru_cache(maxsize=1)
 def load_schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
 
 
 MAX_DEPTH = 12  # a dialogue nests five levels; anything deeper is a mistake or an attack
@@ -172,7 +173,7 @@ def _check_regexes(data: dict[str, Any], lines: dict[Path_, int], file: Path) ->
     return errors
 
 
-def _specs(expect: dict[str, Any] | None, base: Path_, lines: dict[Path_, int], turn: int | None) -> tuple:
+def _specs(expect: dict[str, Any] | None, base: Path_, lines: dict[Path_, int], turn: int | None) -> tuple[ExpectationSpec, ...]:
     return tuple(
         ExpectationSpec(name=name, value=value, line=_line_for((*base, name), lines), turn=turn)
         for name, value in (expect or {}).items()

@@ -62,7 +62,9 @@ def open_client(config: SearchConfig) -> Any:
     """Chroma on disk in ``index_dir/chroma``, or the server at ``config.chroma_url``."""
     import chromadb
 
-    chroma_settings = chromadb.Settings(anonymized_telemetry=False, allow_reset=False)
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if config.chroma_url:
         url = urlparse(config.chroma_url)
         return chromadb.HttpClient(

@@ -49,7 +49,8 @@ def normalise_top(scores: np.ndarray, allowed: np.ndarray, top: int) -> np.ndarr
     low = float(np.partition(out, -top)[-top]) if positive > top else 0.0
     if high <= low:
         return np.where(out > 0, 1.0, 0.0).astype(np.float32)
-    return np.clip((out - low) / (high - low), 0.0, None).astype(np.float32)
+    scaled: np.ndarray = np.clip((out - low) / (high - low), 0.0, None).astype(np.float32)
+    return scaled
 
 
 def group_evidence(scores: np.ndarray, groups: np.ndarray, per_group: int, candidates: int) -> np.ndarray:

@@ -91,7 +91,7 @@ def _input_rule_names() -> dict[str, tuple[str, str]]:
     """Input rule id -> (Chinese name from its description, category)."""
     from guardrails.rails.config import load_input_config
 
-    names = {}
+    names: dict[str, tuple[str, str]] = {}
     for rule in load_input_config().rules:
         chinese = re.split(r"\s*[（(]", rule.description, maxsplit=1)[0].strip()
         names[rule.id] = (chinese, rule.category)

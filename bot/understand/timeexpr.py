@@ -101,7 +101,7 @@ def find_dates(text: str, today: date) -> list[DateMention]:
             # a bare 20号 is this month's (or last month's) 20th
             day = to_int(match["d"])
             value = _safe(today.year, today.month, day) if day else None
-            if value and value > today:
+            if day and value and value > today:
                 previous = today.replace(day=1) - timedelta(days=1)
                 value = _safe(previous.year, previous.month, day)
             add(match.start(), match.end(), value)

@@ -46,7 +46,8 @@ def _role_table() -> dict[str, object]:
 
 def role_names() -> dict[str, str]:
     """Role id -> Chinese label, from ``roles.yaml``."""
-    return dict(_role_table()["roles"])  # type: ignore[call-overload]
+    roles: dict[str, str] = dict(_role_table()["roles"])  # type: ignore[call-overload]
+    return roles
 
 
 def allowed_roles(permission: str) -> frozenset[str]:

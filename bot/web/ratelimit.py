@@ -55,7 +55,9 @@ def rules(setting_per_minute: int = 30) -> tuple[Rule, ...]:
 
 
 def lockout_table() -> dict[str, int]:
-    return {k: int(v) for k, v in _table()["login_lockout"].items()}  # type: ignore[union-attr]
+    lockout = _table()["login_lockout"]
+    assert isinstance(lockout, dict)
+    return {str(k): int(v) for k, v in lockout.items()}
 
 
 def rules_for(scope: Scope, table: tuple[Rule, ...] | None = None) -> list[Rule]:

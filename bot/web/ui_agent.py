@@ -228,7 +228,7 @@ class AgentHandlers:
         if self._vault is None:  # one vault (one engine) for every reveal, not a new one each time
             self._vault = open_vault(self.ctx.settings.vault_config)
         try:
-            return self._vault.reveal(conversation, placeholder, actor=agent.name, reason=reason)
+            return str(self._vault.reveal(conversation, placeholder, actor=agent.name, reason=reason))
         except VaultError as error:
             raise gr.Error(f"无法查看：{error}") from None
 
@@ -256,6 +256,7 @@ class AgentHandlers:
 
 def build(ctx: WebContext) -> gr.Blocks:
     handlers = AgentHandlers(ctx)
+    blocks: gr.Blocks  # gradio types __enter__ loosely
     with gr.Blocks(title="坐席助手 · 云杉优选") as blocks:
         gr.Markdown("## 坐席助手\n[首页 / 退出登录](/)")
         with gr.Row():

@@ -218,6 +218,7 @@ def build(ctx: WebContext) -> gr.Blocks:
     """The widget's layout and wiring."""
     notice = privacy_notice()
     handlers = WidgetHandlers(ctx)
+    blocks: gr.Blocks  # gradio types __enter__ loosely
     with gr.Blocks(title="在线客服 · 云杉优选", elem_classes=["csbot-widget"]) as blocks:
         session, token = gr.State(None), gr.State(None)
         stored = gr.Textbox(visible=True, elem_id="stored", elem_classes=["csbot-hidden"], show_label=False)

@@ -192,6 +192,7 @@ def build(ctx: WebContext) -> gr.Blocks:
     ) -> Any:
         return handlers.run(names, label, progress)  # Gradio injects the progress bar by this default
 
+    blocks: gr.Blocks  # gradio types __enter__ loosely
     with gr.Blocks(title="质检台 · 云杉优选") as blocks:
         gr.Markdown("## 质检台：对话集评测\n[首页 / 退出登录](/) · [书面记录](/records/)")
         with gr.Row():

@@ -68,6 +68,7 @@ class RecordsHandlers:
 
 def build(ctx: WebContext) -> gr.Blocks:
     handlers = RecordsHandlers(ctx)
+    blocks: gr.Blocks  # gradio types __enter__ loosely
     with gr.Blocks(title="书面记录 · 云杉优选") as blocks:
         gr.Markdown("## 书面记录\n[首页 / 退出登录](/) · [质检台](/qa/)")
         with gr.Row():

@@ -79,10 +79,11 @@ class FactReader:
 @lru_cache(maxsize=2)
 def fact_reader(path: Path = FACTS_FILE) -> FactReader:
     spec = validate_data(load_yaml(path), _Spec, path)
-    for patterns in (*spec.facts.values(), *spec.numbers.values()):
-        for p in patterns:
-            try:
-                re.compile(p.pattern)
-            except re.error as error:
-                raise DataError(f"{path.name}: bad pattern {p.pattern!r}: {error}") from error
+    patterns: list[_Pattern | _Number] = [p for group in spec.facts.values() for p in group]
+    patterns += [p for group in spec.numbers.values() for p in group]
+    for p in patterns:
+        try:
+            re.compile(p.pattern)
+        except re.error as error:
+            raise DataError(f"{path.name}: bad pattern {p.pattern!r}: {error}") from error
     return FactReader(spec)

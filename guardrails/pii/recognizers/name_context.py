@@ -43,7 +43,8 @@ def _word_starts(text: str, tagger: str) -> WordIndex:
     lookup) and kept per thread only for that call, so no large text stays in memory after it."""
     held = getattr(_current, "index", None)
     if held is not None and held[0] is text and held[1] == tagger:
-        return held[2]
+        index: WordIndex = held[2]
+        return index
     tagged = tagged_words(text, tagger)
     return [word.start for word in tagged], tagged
 
