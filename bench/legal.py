@@ -74,7 +74,7 @@ def run(questions: list[dict[str, Any]], homes: dict[str, Any]) -> dict[str, lis
     bots = {mode: CsBot(settings, drafter="template") for mode, settings in homes.items()}
     out: dict[str, list[tuple[dict[str, Any], float, str]]] = {mode: [] for mode in homes}
     for number, question in enumerate(questions):
-        for mode in (("off", "on") if number % 2 == 0 else ("on", "off")):
+        for mode in ("off", "on") if number % 2 == 0 else ("on", "off"):
             os.environ["CSBOT_RIGHTS"] = mode
             bot = bots[mode]
             session = bot.new_session()
@@ -118,11 +118,15 @@ def main() -> int:
     from eval.index_setup import DEFAULT_INDEX_LAWS, resolve_index
 
     enforce_offline_environment()
-    questions = [q for q in load() if (args.split == "both" or split_of(q["id"]) == args.split)
-                 and args.batch in ("all", batch_of(q["id"]))]
+    questions = [
+        q
+        for q in load()
+        if (args.split == "both" or split_of(q["id"]) == args.split) and args.batch in ("all", batch_of(q["id"]))
+    ]
     with tempfile.TemporaryDirectory(prefix="csbot-legal-") as tmp:
-        index_dir = resolve_index(Settings(home=Path(tmp) / "build"), args.index, Path(tmp) / "build",
-                                  DEFAULT_INDEX_LAWS)
+        index_dir = resolve_index(
+            Settings(home=Path(tmp) / "build"), args.index, Path(tmp) / "build", DEFAULT_INDEX_LAWS
+        )
         homes = {}
         for mode in ("off", "on"):
             home = Path(tmp) / f"home-{mode}"
@@ -130,25 +134,34 @@ def main() -> int:
             (home / "index").symlink_to(index_dir.resolve(), target_is_directory=True)
             homes[mode] = Settings(home=home, drafter="template")
         results = run(questions, homes)
-    print("| batch | split | variant | n | grounded on central | other grounds | off-topic | not in force "
-          "| repealed named | p50 ms | p95 ms |\n|---|---|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| batch | split | variant | n | grounded on central | other grounds | off-topic | not in force "
+        "| repealed named | p50 ms | p95 ms |\n|---|---|---|---|---|---|---|---|---|---|---|"
+    )
     for batch in ("old", "new"):
         for split in ("dev", "test"):
             for mode, label in (("off", "before (rights off)"), ("on", "after")):
-                rows = [r for q, r in zip(questions, results[mode], strict=True)
-                        if split_of(q["id"]) == split and batch_of(q["id"]) == batch]
+                rows = [
+                    r
+                    for q, r in zip(questions, results[mode], strict=True)
+                    if split_of(q["id"]) == split and batch_of(q["id"]) == batch
+                ]
                 if not rows:
                     continue
                 s = summarise(rows)
-                print(f"| {batch} | {split} | {label} | {s['n']} | {s['grounded']:.0%} | {s['other_grounds']} "
-                      f"| {s['off_topic']} | {s['not_in_force']} | {s['repealed_named']} | {s['p50_ms']:.0f} "
-                      f"| {s['p95_ms']:.0f} |")
+                print(
+                    f"| {batch} | {split} | {label} | {s['n']} | {s['grounded']:.0%} | {s['other_grounds']} "
+                    f"| {s['off_topic']} | {s['not_in_force']} | {s['repealed_named']} | {s['p50_ms']:.0f} "
+                    f"| {s['p95_ms']:.0f} |"
+                )
     for split in ("dev", "test"):
         rows = [r for q, r in zip(questions, results["on"], strict=True) if split_of(q["id"]) == split]
         if rows:
             s = summarise(rows)
-            print(f"all {split} after: n {s['n']}, p50 {s['p50_ms']:.0f} ms, p95 {s['p95_ms']:.0f} ms, "
-                  f"not in force {s['not_in_force']}")
+            print(
+                f"all {split} after: n {s['n']}, p50 {s['p50_ms']:.0f} ms, p95 {s['p95_ms']:.0f} ms, "
+                f"not in force {s['not_in_force']}"
+            )
     on, off = [r[1] for r in results["on"]], [r[1] for r in results["off"]]
     print(f"latency after/before ratio p50: {median(on) / median(off):.2f}x")
     if args.show:

@@ -39,8 +39,16 @@ SERVE = [sys.executable, "-c", "from bot.cli import main; main()", "serve"]
 BURST = 10  # messages posted at once on one session, over all processes (issue 13: 6 of 10 were 500)
 sys.path.insert(0, str(ROOT))
 
-TEXTS = ["我买的耳机坏了，想退货", "订单号 A20241120，三天前收到的", "有照片，开箱就是坏的", "想退款", "好的谢谢",
-         "还有别的问题吗", "什么时候到账", "我再确认一下"]
+TEXTS = [
+    "我买的耳机坏了，想退货",
+    "订单号 A20241120，三天前收到的",
+    "有照片，开箱就是坏的",
+    "想退款",
+    "好的谢谢",
+    "还有别的问题吗",
+    "什么时候到账",
+    "我再确认一下",
+]
 
 
 def _free_port() -> int:
@@ -67,8 +75,11 @@ def _start(home: Path, db_url: str | None, processes: int) -> tuple[list[subproc
     servers, urls = [], []
     for _ in range(processes):
         port = _free_port()
-        servers.append(subprocess.Popen([*SERVE, "--port", str(port)], env=env, cwd=ROOT,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        servers.append(
+            subprocess.Popen(
+                [*SERVE, "--port", str(port)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+        )
         urls.append(f"http://127.0.0.1:{port}")
     deadline = time.monotonic() + 300
     for url in urls:
@@ -96,8 +107,9 @@ def _session(urls: list[str], offset: int, turns: int, out: dict[str, object]) -
             url = urls[(offset + number + 1) % len(urls)]  # no stickiness: each turn to the next process
             headers = {**auth, "Idempotency-Key": uuid.uuid4().hex}
             started = time.perf_counter()
-            answer = client.post(f"{url}/api/v1/sessions/{session}/messages",
-                                 json={"text": TEXTS[number % len(TEXTS)]}, headers=headers)
+            answer = client.post(
+                f"{url}/api/v1/sessions/{session}/messages", json={"text": TEXTS[number % len(TEXTS)]}, headers=headers
+            )
             latencies.append((time.perf_counter() - started) * 1000)
             statuses[answer.status_code] += 1
             if answer.status_code == 200:
@@ -111,8 +123,12 @@ def _burst(urls: list[str], size: int) -> tuple[Counter[int], str]:
     statuses: Counter[int] = Counter()
 
     def send(number: int) -> None:
-        answer = httpx.post(f"{urls[number % len(urls)]}/api/v1/sessions/{session}/messages",
-                            json={"text": TEXTS[number % len(TEXTS)]}, headers=auth, timeout=120)
+        answer = httpx.post(
+            f"{urls[number % len(urls)]}/api/v1/sessions/{session}/messages",
+            json={"text": TEXTS[number % len(TEXTS)]},
+            headers=auth,
+            timeout=120,
+        )
         statuses[answer.status_code] += 1
 
     threads = [threading.Thread(target=send, args=(number,)) for number in range(size)]
@@ -158,11 +174,19 @@ def run_config(name: str, db_url: str | None, processes: int, sessions: int, tur
     latencies: list[float] = out["latencies"]  # type: ignore[assignment]
     statuses: Counter[int] = out["statuses"]  # type: ignore[assignment]
     return {
-        "name": name, "processes": processes, "messages": len(latencies), "elapsed_s": elapsed,
-        "msgs_per_s": len(latencies) / elapsed, "p50_ms": statistics.median(latencies),
-        "p95_ms": statistics.quantiles(latencies, n=20)[18], "errors": {k: v for k, v in statuses.items() if k != 200},
-        "lost": lost, "duplicated": duplicated, "verified": verified,
-        "burst": dict(sorted(burst.items())), "burst_recorded": burst_recorded,
+        "name": name,
+        "processes": processes,
+        "messages": len(latencies),
+        "elapsed_s": elapsed,
+        "msgs_per_s": len(latencies) / elapsed,
+        "p50_ms": statistics.median(latencies),
+        "p95_ms": statistics.quantiles(latencies, n=20)[18],
+        "errors": {k: v for k, v in statuses.items() if k != 200},
+        "lost": lost,
+        "duplicated": duplicated,
+        "verified": verified,
+        "burst": dict(sorted(burst.items())),
+        "burst_recorded": burst_recorded,
     }
 
 
@@ -220,12 +244,18 @@ def main() -> None:
         results.append(run_config(config, db_url, processes, args.sessions, args.turns))
         result = results[-1]
         rate, peer = float(result["msgs_per_s"]), float(results[0]["msgs_per_s"])  # type: ignore[arg-type]
-        print(f"{config:8} procs={processes} msgs={result['messages']} {rate:.1f} msg/s "
-              f"(x{rate / peer:.2f} vs {results[0]['name']}) p50={result['p50_ms']:.0f} ms "
-              f"p95={result['p95_ms']:.0f} ms errors={result['errors'] or 0} lost={result['lost']} "
-              f"duplicated={result['duplicated']} chain_verified={result['verified']}", flush=True)
-        print(f"{'':8} {BURST} at once on one session: statuses {result['burst']}, "
-              f"turns recorded {result['burst_recorded']} (must equal the 200s)", flush=True)
+        print(
+            f"{config:8} procs={processes} msgs={result['messages']} {rate:.1f} msg/s "
+            f"(x{rate / peer:.2f} vs {results[0]['name']}) p50={result['p50_ms']:.0f} ms "
+            f"p95={result['p95_ms']:.0f} ms errors={result['errors'] or 0} lost={result['lost']} "
+            f"duplicated={result['duplicated']} chain_verified={result['verified']}",
+            flush=True,
+        )
+        print(
+            f"{'':8} {BURST} at once on one session: statuses {result['burst']}, "
+            f"turns recorded {result['burst_recorded']} (must equal the 200s)",
+            flush=True,
+        )
     if args.pg_url:
         for processes in (1, 2, 4):
             rate = lock_ceiling(args.pg_url, processes, args.lock_appends)

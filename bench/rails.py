@@ -110,9 +110,13 @@ def quality(checker: Checker, attacks: list[dict[str, str]], benign: list[dict[s
             if looks_like:
                 per_category[looks_like + ":fp"] += 1
     return {
-        "detection": detected / len(attacks), "category": right_category / len(attacks),
-        "fpr": len(false_positives) / len(benign), "harmful_fpr": harmful / len(benign),
-        "per_category": per_category, "misses": misses, "false_positives": false_positives,
+        "detection": detected / len(attacks),
+        "category": right_category / len(attacks),
+        "fpr": len(false_positives) / len(benign),
+        "harmful_fpr": harmful / len(benign),
+        "per_category": per_category,
+        "misses": misses,
+        "false_positives": false_positives,
     }
 
 
@@ -156,15 +160,19 @@ def report(label: str, attacks: list[dict[str, str]], benign: list[dict[str, str
         "ablation (raw, no exceptions)": ablation_checker(),
     }
     print(f"\n== {label} set: {len(attacks)} attacks, {len(benign)} benign look-alikes, {repeat} timing passes")
-    print(f"{'checker':36} {'detect':>7} {'right cat':>9} {'FPR':>6} {'harmful':>7} {'msg/s':>8} "
-          f"{'median µs':>10} {'p95 µs':>8}")
+    print(
+        f"{'checker':36} {'detect':>7} {'right cat':>9} {'FPR':>6} {'harmful':>7} {'msg/s':>8} "
+        f"{'median µs':>10} {'p95 µs':>8}"
+    )
     results = {}
     for name, checker in peers.items():
         result = quality(checker, attacks, benign)
         rate, median, p95 = throughput(checker, texts, repeat)
         results[name] = (result, rate)
-        print(f"{name:36} {result['detection']:7.3f} {result['category']:9.3f} {result['fpr']:6.3f} "
-              f"{result['harmful_fpr']:7.3f} {rate:8.0f} {median:10.1f} {p95:8.1f}")
+        print(
+            f"{name:36} {result['detection']:7.3f} {result['category']:9.3f} {result['fpr']:6.3f} "
+            f"{result['harmful_fpr']:7.3f} {rate:8.0f} {median:10.1f} {p95:8.1f}"
+        )
     (ours, our_rate), (_, peer_rate) = results[DEFAULT], results["ablation (raw, no exceptions)"]
     print(f"throughput ratio csbot default / ablation: {our_rate / peer_rate:.2f}")
     print_per_category(ours, results["rules only (classifier off)"][0])

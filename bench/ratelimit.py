@@ -78,8 +78,10 @@ def main() -> None:
     for name, med, p95, tmed, tp95, rate in rows:
         print(f"{name:<11} {med:12.4f} {p95:8.4f} {tmed:12.4f} {tp95:8.4f} {rate:9.0f}")
     mem, pgr = rows
-    print(f"ratio postgresql/memory: median {pgr[1] / mem[1]:.0f}x, p95 {pgr[2] / mem[2]:.0f}x (1 thread); "
-          f"median {pgr[3] / mem[3]:.0f}x (8 threads)")
+    print(
+        f"ratio postgresql/memory: median {pgr[1] / mem[1]:.0f}x, p95 {pgr[2] / mem[2]:.0f}x (1 thread); "
+        f"median {pgr[3] / mem[3]:.0f}x (8 threads)"
+    )
 
 
 if __name__ == "__main__":

@@ -125,7 +125,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 def run_set(name: str, questions: list[dict], searcher: Searcher, settings, weights, default, mcp) -> None:
     rows: dict[str, tuple[list[Ranked], list[float] | None]] = {
         "BM25 alone (no priors)": timed(
-            lambda q: rows_to_ranked(searcher, searcher.bm25_ranking(q, STATUTES)), questions),
+            lambda q: rows_to_ranked(searcher, searcher.bm25_ranking(q, STATUTES)), questions
+        ),
     }
     if settings.dense_weight > 0:
         rows["dense alone"] = timed(lambda q: rows_to_ranked(searcher, searcher.dense_ranking(q, STATUTES)), questions)

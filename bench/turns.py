@@ -112,11 +112,15 @@ def main() -> None:
     peer = run_engine(dialogues)
     median, p95 = statistics.median(latencies), percentile(latencies, 0.95)
     print(f"{args.dialogues} dialogues, {len(latencies)} turns, template drafter, SQLite WAL, default hybrid index")
-    print(f"turn latency   median {median:7.2f} ms   p95 {p95:7.2f} ms   max {max(latencies):7.2f} ms"
-          f"   target p95 < 150 ms: {'met' if p95 < 150 else 'MISSED'}")
+    print(
+        f"turn latency   median {median:7.2f} ms   p95 {p95:7.2f} ms   max {max(latencies):7.2f} ms"
+        f"   target p95 < 150 ms: {'met' if p95 < 150 else 'MISSED'}"
+    )
     peer_median, peer_p95 = statistics.median(peer), percentile(peer, 0.95)
-    print(f"peer (engine only) median {peer_median:7.3f} ms   p95 {peer_p95:7.3f} ms   "
-          f"full turn / engine-only: median x{median / peer_median:.0f}, p95 x{p95 / peer_p95:.0f}")
+    print(
+        f"peer (engine only) median {peer_median:7.3f} ms   p95 {peer_p95:7.3f} ms   "
+        f"full turn / engine-only: median x{median / peer_median:.0f}, p95 x{p95 / peer_p95:.0f}"
+    )
     print("stage          median ms    p95 ms   share of summed medians")
     total = sum(statistics.median(values) for values in stages.values())
     for stage, values in sorted(stages.items(), key=lambda item: -statistics.median(item[1])):

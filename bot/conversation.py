@@ -39,6 +39,7 @@ PEER_ENV = "CSBOT_CONVERSATION"
 def _keywords_only() -> bool:
     return os.environ.get(PEER_ENV) == "keywords"
 
+
 _SCOPE_FROM = ("general_complaint", "prepaid_card", "service_complaint", "contract_dispute")
 
 
@@ -59,8 +60,13 @@ def scope_notes(state: CaseState, text: str, first_turn: bool) -> list[str]:
 
 
 def understand_into(
-    engine: Engine, state: CaseState, found: dict[str, str], text: str, today: date,
-    expecting: tuple[str, ...], notes: list[str],
+    engine: Engine,
+    state: CaseState,
+    found: dict[str, str],
+    text: str,
+    today: date,
+    expecting: tuple[str, ...],
+    notes: list[str],
 ) -> None:
     if _keywords_only():
         return

@@ -57,8 +57,12 @@ def _size(size: int) -> str:
 def _fields(body: Mapping[str, Any]) -> dict[str, str]:
     media_type = str(body.get("media_type", ""))
     kinds = _config()["attachment"]["kinds"]
-    return {"name": str(body.get("name", "")), "kind": str(kinds.get(media_type.split("/")[0], media_type)),
-            "size": _size(int(body.get("size", 0))), "sha256": str(body.get("sha256", ""))}
+    return {
+        "name": str(body.get("name", "")),
+        "kind": str(kinds.get(media_type.split("/")[0], media_type)),
+        "size": _size(int(body.get("size", 0))),
+        "sha256": str(body.get("sha256", "")),
+    }
 
 
 def attachment_line(body: Mapping[str, Any]) -> str:

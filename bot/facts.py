@@ -115,8 +115,11 @@ def side_answers(text: str, slots: dict[str, str] | None = None) -> list[str]:
         triple = f"（按您说的价款 {amount:g} 元计，增加赔偿为 {max(amount * 3, 500):g} 元，以核实结果为准）"
     except ValueError:
         pass
-    return [str(item["answer"]).replace("{triple}", triple)
-            for item in company().get("answers", ()) if re.search(item["pattern"], text)]
+    return [
+        str(item["answer"]).replace("{triple}", triple)
+        for item in company().get("answers", ())
+        if re.search(item["pattern"], text)
+    ]
 
 
 def without_side_questions(text: str) -> str:
@@ -146,7 +149,14 @@ def read_message(text: str, today: date, expecting: tuple[str, ...]) -> Understa
 
 
 __all__ = [
-    "Fact", "classify_reply", "company", "dialogue_rules", "out_of_scope", "position", "read_message", "side_answers",
+    "Fact",
+    "classify_reply",
+    "company",
+    "dialogue_rules",
+    "out_of_scope",
+    "position",
+    "read_message",
+    "side_answers",
 ]
 
 
@@ -206,8 +216,12 @@ def _catalogue_name(remedy: str | None, offered: tuple[str, ...]) -> str | None:
 
 
 def waive(
-    found: dict[str, str], slots: dict[str, str], expecting: tuple[str, ...], asked: dict[str, int],
-    understood: Understanding, text: str = "",
+    found: dict[str, str],
+    slots: dict[str, str],
+    expecting: tuple[str, ...],
+    asked: dict[str, int],
+    understood: Understanding,
+    text: str = "",
 ) -> list[str]:
     """Go on without a fact the customer says they cannot give (找不到订单号, 门店买的, 记不清了)."""
     rules = dialogue_rules()
@@ -235,8 +249,22 @@ def waive(
 
 
 _CANONICAL_REMEDY = {"修理": "维修", "退还预付款余额": "退款", "三倍赔偿": "赔偿", "双倍返还定金": "赔偿"}
-_PUBLIC = ("order_no", "purchase_date", "receipt_date", "amount", "product", "remedy_wanted", "defect", "evidence",
-           "tracking_no", "days_since_receipt", "agreement", "remedy_choice", "counter_offer", "customer_position")
+_PUBLIC = (
+    "order_no",
+    "purchase_date",
+    "receipt_date",
+    "amount",
+    "product",
+    "remedy_wanted",
+    "defect",
+    "evidence",
+    "tracking_no",
+    "days_since_receipt",
+    "agreement",
+    "remedy_choice",
+    "counter_offer",
+    "customer_position",
+)
 
 
 def public_slots(slots: dict[str, str]) -> dict[str, object]:

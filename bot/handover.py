@@ -69,10 +69,15 @@ def held_turn(parts: Parts, turn: Turn, state: CaseState, version: int | None) -
     notice = str(rules()["held_reply"])
     trace.draft = Draft(text=notice, drafter="handover")
     reply = Reply(
-        session=turn.session, case_id=state.case_id, procedure=state.procedure,
+        session=turn.session,
+        case_id=state.case_id,
+        procedure=state.procedure,
         step=state.step,  # type: ignore[arg-type]
-        reply=notice, escalated=state.escalated, rails=recording.rails_summary(trace),
-        latency_ms=(time.perf_counter() - started) * 1000, missing_slots=parts.engine.missing(state),
+        reply=notice,
+        escalated=state.escalated,
+        rails=recording.rails_summary(trace),
+        latency_ms=(time.perf_counter() - started) * 1000,
+        missing_slots=parts.engine.missing(state),
     )
     recording.record_turn(parts, turn, state, version, None, trace, reply, notes, kind="held")
     return reply, trace

@@ -80,9 +80,15 @@ def standing_still(parts: Parts, state: CaseState, escalated_now: bool = False) 
     engine = parts.engine
     step = engine.procedures[state.procedure].step(state.step)
     return StepOutcome(
-        step_before=state.step, step_after=state.step, entered=(), missing=step.missing(state.slots),
-        substep=step.substep(state.slots), remedies=engine.remedies(state), new_slots={},
-        escalated_now=escalated_now, escalation_reason=state.escalation_reason if escalated_now else None,
+        step_before=state.step,
+        step_after=state.step,
+        entered=(),
+        missing=step.missing(state.slots),
+        substep=step.substep(state.slots),
+        remedies=engine.remedies(state),
+        new_slots={},
+        escalated_now=escalated_now,
+        escalation_reason=state.escalation_reason if escalated_now else None,
     )
 
 

@@ -19,5 +19,11 @@ LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])", re.MULTILINE)
 def md_escape(text: object) -> str:
     """``text`` with every Markdown construct neutralised (links, images, headings, emphasis, lists)."""
     value = "".join(f"\\{ch}" if ch in INLINE_SPECIAL else ch for ch in str(text))
-    return LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(2)[0] in "-+=>" else
-                          f"{m.group(1)}{m.group(2)[:-1]}\\{m.group(2)[-1]}", value)
+    return LINE_START.sub(
+        lambda m: (
+            f"{m.group(1)}\\{m.group(2)}"
+            if m.group(2)[0] in "-+=>"
+            else f"{m.group(1)}{m.group(2)[:-1]}\\{m.group(2)[-1]}"
+        ),
+        value,
+    )

@@ -98,12 +98,16 @@ def repealed_note(masked_text: str, quoted_anyway: tuple[str, int] | None = None
         if check.successor_articles:
             new = check.successor_articles[0]
             article = store.get(check.successor_law, new)
-            quoted_below = quoted_anyway is not None and article is not None and (
-                (article.law, article.article) == quoted_anyway)
+            quoted_below = (
+                quoted_anyway is not None and article is not None and ((article.law, article.article) == quoted_anyway)
+            )
             said = whole_sentences(paragraph_text(article.text, None), None) if article and not quoted_below else ""
             target = f"《{check.successor_law}》第{arabic_to_chinese(new)}条"
-            notes.append(f"您提到的{old}已于{when}废止，现行规定是{target}：“{said}”" if said
-                         else f"您提到的{old}已于{when}废止，现行规定见{target}。")
+            notes.append(
+                f"您提到的{old}已于{when}废止，现行规定是{target}：“{said}”"
+                if said
+                else f"您提到的{old}已于{when}废止，现行规定见{target}。"
+            )
         else:
             notes.append(f"您提到的{old}已于{when}废止，相关内容现由《{check.successor_law}》规定。")
     return "".join(notes)
@@ -119,8 +123,10 @@ def renumbered_note(masked_text: str) -> str:
         if not verdict.relevant and verdict.successor is not None:
             title = (check.law or "").removeprefix("中华人民共和国")
             number = arabic_to_chinese(check.article or 0)
-            notes.append(f"您提到的《{title}》（第{number}条）规定的是{verdict.own_topic}；"
-                         f"{verdict.topic}现在规定在该法第{arabic_to_chinese(verdict.successor)}条。")
+            notes.append(
+                f"您提到的《{title}》（第{number}条）规定的是{verdict.own_topic}；"
+                f"{verdict.topic}现在规定在该法第{arabic_to_chinese(verdict.successor)}条。"
+            )
     return "".join(notes)
 
 

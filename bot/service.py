@@ -190,8 +190,10 @@ class CsBot:
 
         def run(state: CaseState, version: int | None) -> TracedReply:
             held = handover.owner(self.parts.records.for_session(turn.session)) != "bot"  # an agent answers
-            return TracedReply(*handover.held_turn(self.parts, turn, state, version)) if held else handle_turn(
-                self.parts, turn, state, version
+            return (
+                TracedReply(*handover.held_turn(self.parts, turn, state, version))
+                if held
+                else handle_turn(self.parts, turn, state, version)
             )
 
         return self._in_session(turn.session, run)
@@ -256,8 +258,10 @@ class CsBot:
     def record_consent(self, session: str, notice_version: str, channel: str) -> None:
         """Write the customer's consent to the privacy notice (《个人信息保护法》第十四条、第十七条) into the
         hash chain, so the 书面记录 itself shows which notice version was agreed to, where and when."""
-        fields = {"notice_version": _event_field(notice_version, "notice_version", 40),
-                  "channel": _event_field(channel, "channel", 16)}
+        fields = {
+            "notice_version": _event_field(notice_version, "notice_version", 40),
+            "channel": _event_field(channel, "channel", 16),
+        }
         self._append_event(session, "customer", "consent", fields)
 
     def end_conversation(self, session: str, actor: str, reason: str | None = None) -> None:
@@ -320,8 +324,13 @@ class CsBot:
             if note:
                 body["note"] = self.parts.scrub(state, note)
             self.parts.records.append(
-                session=session, case_id=state.case_id, actor=actor, kind=kind, body=body,
-                case_state=state.to_dict(), expected_version=version,
+                session=session,
+                case_id=state.case_id,
+                actor=actor,
+                kind=kind,
+                body=body,
+                case_state=state.to_dict(),
+                expected_version=version,
             )
 
         with self.session_lock(session):

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["OFFLINE_ENVIRONMENT", "Settings", "enforce_offline_environment", "load_settings"]
 
+
 class Settings(BaseSettings):
     """Configuration of one csbot installation (environment variables ``CSBOT_*``)."""
 
@@ -45,18 +46,21 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(default=None, description="Chroma server URL (scale-out); default: on disk")
     bm25_weight: float = Field(default=1.0, ge=0.0, description="Weight of BM25 in the score fusion")
     dense_weight: float = Field(
-        default=0.5, ge=0.0,
+        default=0.5,
+        ge=0.0,
         description="Weight of the dense side (chromadb vectors) in the score fusion; 0 = BM25 only, no vectors built",
     )
     law_prior: float = Field(
         default=0.4, ge=0.0, description="Weight of the source-document (law / policy) evidence prior; 0 turns it off"
     )
     core_law_prior: float = Field(
-        default=0.4, ge=0.0,
+        default=0.4,
+        ge=0.0,
         description="Boost for core customer-service laws (knowledge/data/core_laws.yaml) and policies; 0 = off",
     )
     topic_prior: float = Field(
-        default=0.4, ge=0.0,
+        default=0.4,
+        ge=0.0,
         description="Boost for the laws or parts of 民法典 a query's words name (knowledge/data/topics.yaml); 0 = off",
     )
     top_k: int = 5

@@ -222,9 +222,7 @@ def _dates(text: str, today: date) -> list[tuple[int, date]]:
     return sorted(found, key=lambda item: item[0])
 
 
-def _route_dates(
-    specs: Mapping[str, SlotSpec], text: str, today: date, expecting: Sequence[str]
-) -> dict[str, str]:
+def _route_dates(specs: Mapping[str, SlotSpec], text: str, today: date, expecting: Sequence[str]) -> dict[str, str]:
     """Give each date to the slot whose context words are nearest; otherwise to the slot being asked for."""
     date_slots = [spec for spec in specs.values() if spec.kind == "date"]
     window_chars = date_words().context_window

@@ -40,7 +40,9 @@ class Expectation:
 EXPECTATIONS: dict[str, Expectation] = {}
 
 
-def expectation(name: str, *, category: str, scopes: tuple[str, ...] = ("turn", "dialogue")) -> Callable[[CheckFn], CheckFn]:
+def expectation(
+    name: str, *, category: str, scopes: tuple[str, ...] = ("turn", "dialogue")
+) -> Callable[[CheckFn], CheckFn]:
     """Register a check under the expectation name used in dialogue files."""
 
     def register(func: CheckFn) -> CheckFn:

@@ -173,7 +173,9 @@ def _check_regexes(data: dict[str, Any], lines: dict[Path_, int], file: Path) ->
     return errors
 
 
-def _specs(expect: dict[str, Any] | None, base: Path_, lines: dict[Path_, int], turn: int | None) -> tuple[ExpectationSpec, ...]:
+def _specs(
+    expect: dict[str, Any] | None, base: Path_, lines: dict[Path_, int], turn: int | None
+) -> tuple[ExpectationSpec, ...]:
     return tuple(
         ExpectationSpec(name=name, value=value, line=_line_for((*base, name), lines), turn=turn)
         for name, value in (expect or {}).items()

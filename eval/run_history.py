@@ -27,8 +27,15 @@ class SavedRun:
         return (f"{self.stamp} · {self.label}" if self.label else self.stamp, self.stamp)
 
     def row(self, started_local: str) -> list[str]:
-        return [self.stamp, started_local, self.label or "（无标签）", str(self.dialogues), str(self.passed),
-                str(self.failed), str(self.load_errors)]
+        return [
+            self.stamp,
+            started_local,
+            self.label or "（无标签）",
+            str(self.dialogues),
+            str(self.passed),
+            str(self.failed),
+            str(self.load_errors),
+        ]
 
 
 def read_results(path: Path) -> dict[str, Any]:
@@ -45,11 +52,17 @@ def saved_runs(runs_dir: Path) -> list[SavedRun]:
         try:
             data = read_results(path)
             summary = data.get("summary") or {}
-            found.append(SavedRun(
-                stamp=path.stem, started_at=str(data.get("started_at") or ""), label=str(data.get("label") or ""),
-                dialogues=int(summary.get("dialogues") or 0), passed=int(summary.get("passed") or 0),
-                failed=int(summary.get("failed") or 0), load_errors=len(data.get("load_errors") or ()),
-            ))
+            found.append(
+                SavedRun(
+                    stamp=path.stem,
+                    started_at=str(data.get("started_at") or ""),
+                    label=str(data.get("label") or ""),
+                    dialogues=int(summary.get("dialogues") or 0),
+                    passed=int(summary.get("passed") or 0),
+                    failed=int(summary.get("failed") or 0),
+                    load_errors=len(data.get("load_errors") or ()),
+                )
+            )
         except (OSError, ValueError, TypeError, AttributeError):
             continue
     return found

@@ -50,8 +50,15 @@ def side_by_side(a: Mapping[str, Any], b: Mapping[str, Any], only_changed: bool 
         for index in sorted(turns_a.keys() | turns_b.keys()):
             ta, tb = turns_a.get(index), turns_b.get(index)
             said = str((ta or tb or {}).get("customer") or "")
-            row = [f"{dialogue_id}（{verdict}）", str(index + 1), said, _reply(ta), _reply(tb),
-                   _failures(da, index), _failures(db, index)]
+            row = [
+                f"{dialogue_id}（{verdict}）",
+                str(index + 1),
+                said,
+                _reply(ta),
+                _reply(tb),
+                _failures(da, index),
+                _failures(db, index),
+            ]
             if not only_changed or _differ(row[3], row[4]) or _differ(row[5], row[6]):
                 rows.append(row)
         whole = [f"{dialogue_id}（{verdict}）", "整段", "", "", "", _failures(da, None), _failures(db, None)]

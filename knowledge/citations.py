@@ -43,8 +43,10 @@ class LawVersionsFile(DataModel):
 
 _NUM = r"[零〇一二两三四五六七八九十百千万\d]+"
 _ARTICLE = rf"第?\s*(?P<num>{_NUM}|\d+(?:\.\d+)+)\s*条(?:\s*第\s*(?P<para>{_NUM})\s*款)?"
-_CONTINUATION = re.compile(rf"\s*(?:、|，|,|和|及|以及|与|或者|或)\s*(?P<ref>第)\s*(?P<num>{_NUM}|\d+(?:\.\d+)+)\s*条"
-                           rf"(?:\s*第\s*(?P<para>{_NUM})\s*款)?")
+_CONTINUATION = re.compile(
+    rf"\s*(?:、|，|,|和|及|以及|与|或者|或)\s*(?P<ref>第)\s*(?P<num>{_NUM}|\d+(?:\.\d+)+)\s*条"
+    rf"(?:\s*第\s*(?P<para>{_NUM})\s*款)?"
+)
 _QUOTE = re.compile(r"^[^“\"「。；\n]{0,12}?[：:，,]?\s*[“\"「](?P<quote>[^”\"」]{2,500})[”\"」]")
 _PUNCT = re.compile(r"[\s，。；：、,.;:“”\"'‘’「」（）()《》！？!?]")
 
@@ -105,8 +107,13 @@ def _citation(text: str, match: re.Match[str], name: str) -> Citation:
     quote = _QUOTE.match(text[match.end() : match.end() + 520])
     start = match.start("ref") if "ref" in match.re.groupindex else match.start()
     return Citation(
-        start=start, end=match.end(), raw=text[start : match.end()], name=name, number=match.group("num"),
-        paragraph=chinese_to_arabic(para) if para else None, quote=quote.group("quote") if quote else None,
+        start=start,
+        end=match.end(),
+        raw=text[start : match.end()],
+        name=name,
+        number=match.group("num"),
+        paragraph=chinese_to_arabic(para) if para else None,
+        quote=quote.group("quote") if quote else None,
     )
 
 
@@ -128,21 +135,40 @@ def _check(citation: Citation, store: StatuteStore, policies: PolicyLibrary) -> 
     if law is None and (regulation := resolve_regulation(citation.name)) is not None:
         return _check_regulation(citation, regulation, number)
     base: dict[str, Any] = {
-        "start": citation.start, "end": citation.end, "raw": citation.raw, "kind": "statute", "law": law,
-        "article": number, "paragraph": citation.paragraph, "doc": None, "section": None,
+        "start": citation.start,
+        "end": citation.end,
+        "raw": citation.raw,
+        "kind": "statute",
+        "law": law,
+        "article": number,
+        "paragraph": citation.paragraph,
+        "doc": None,
+        "section": None,
     }
     repealed = repealed_laws().get(law or "")
     if repealed is not None and store.law_status(law or "") == REPEALED:
         successors = repealed.article_map.get(number or -1, ())
-        return CitationCheck(**base, exists=True, in_force=False, repealed=True,
-                             successor_law=repealed.successor, successor_articles=successors, quote_matches=None)
+        return CitationCheck(
+            **base,
+            exists=True,
+            in_force=False,
+            repealed=True,
+            successor_law=repealed.successor,
+            successor_articles=successors,
+            quote_matches=None,
+        )
     article = store.get(law, number) if law and number else None
     exists = article is not None and _paragraph_exists(article.text, citation.paragraph)
     status = store.law_status(law) if law else None
     quote_ok = quote_matches(citation.quote, article.text) if article is not None and citation.quote else None
     return CitationCheck(
-        **base, exists=exists, in_force=exists and article is not None and _in_force_today(article),
-        repealed=status == REPEALED, successor_law=None, successor_articles=(), quote_matches=quote_ok,
+        **base,
+        exists=exists,
+        in_force=exists and article is not None and _in_force_today(article),
+        repealed=status == REPEALED,
+        successor_law=None,
+        successor_articles=(),
+        quote_matches=quote_ok,
     )
 
 
@@ -170,10 +196,21 @@ def _check_regulation(citation: Citation, regulation: Regulation, number: int | 
     text = regulation.text.get(number or -1)
     quote_ok = quote_matches(citation.quote, text) if text and citation.quote else None
     return CitationCheck(
-        start=citation.start, end=citation.end, raw=citation.raw, kind="statute", law=regulation.name,
-        article=number, paragraph=citation.paragraph, doc=None, section=None, exists=exists,
-        in_force=exists and regulation.in_force_on(today()), repealed=False, successor_law=None,
-        successor_articles=(), quote_matches=quote_ok,
+        start=citation.start,
+        end=citation.end,
+        raw=citation.raw,
+        kind="statute",
+        law=regulation.name,
+        article=number,
+        paragraph=citation.paragraph,
+        doc=None,
+        section=None,
+        exists=exists,
+        in_force=exists and regulation.in_force_on(today()),
+        repealed=False,
+        successor_law=None,
+        successor_articles=(),
+        quote_matches=quote_ok,
     )
 
 
@@ -181,9 +218,20 @@ def _check_policy(citation: Citation, doc: str, policies: PolicyLibrary) -> Cita
     section = policies.get(doc, citation.number)
     quote_ok = quote_matches(citation.quote, section.text) if section is not None and citation.quote else None
     return CitationCheck(
-        start=citation.start, end=citation.end, raw=citation.raw, kind="policy", law=None, article=None,
-        paragraph=citation.paragraph, doc=doc, section=citation.number, exists=section is not None,
-        in_force=section is not None, repealed=False, successor_law=None, successor_articles=(),
+        start=citation.start,
+        end=citation.end,
+        raw=citation.raw,
+        kind="policy",
+        law=None,
+        article=None,
+        paragraph=citation.paragraph,
+        doc=doc,
+        section=citation.number,
+        exists=section is not None,
+        in_force=section is not None,
+        repealed=False,
+        successor_law=None,
+        successor_articles=(),
         quote_matches=quote_ok,
     )
 

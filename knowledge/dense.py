@@ -61,14 +61,15 @@ class CsbotEmbeddingFunction(EmbeddingFunction[Documents]):
 def open_client(config: SearchConfig) -> Any:
     """Chroma on disk in ``index_dir/chroma``, or the server at ``config.chroma_url``."""
     import chromadb
-
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
     if config.chroma_url:
         url = urlparse(config.chroma_url)
         return chromadb.HttpClient(
-            host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https",
+            host=url.hostname or "127.0.0.1",
+            port=url.port or 8000,
+            ssl=url.scheme == "https",
             settings=chroma_settings,
         )
     path = config.index_dir / "chroma"

@@ -68,8 +68,14 @@ def statute_records(store: StatuteStore, laws: Sequence[str] | None) -> list[dic
             wanted.add(full)
     return [
         record(
-            id=f"law:{a.law}:{a.article}", source="statute", law=a.law, article=a.article, title=a.chapter,
-            in_force=a.in_force, effective_date=a.effective_date, text=a.text,
+            id=f"law:{a.law}:{a.article}",
+            source="statute",
+            law=a.law,
+            article=a.article,
+            title=a.chapter,
+            in_force=a.in_force,
+            effective_date=a.effective_date,
+            text=a.text,
         )
         for a in store.articles(in_force_only=True)
         if wanted is None or a.law in wanted
@@ -79,8 +85,14 @@ def statute_records(store: StatuteStore, laws: Sequence[str] | None) -> list[dic
 def policy_records(library: PolicyLibrary) -> list[dict[str, Any]]:
     return [
         record(
-            id=f"policy:{s.doc_id}:{s.section}", source="policy", doc=s.doc, section=s.section, title=s.title,
-            in_force=True, effective_date=s.effective, text=s.text,
+            id=f"policy:{s.doc_id}:{s.section}",
+            source="policy",
+            doc=s.doc,
+            section=s.section,
+            title=s.title,
+            in_force=True,
+            effective_date=s.effective,
+            text=s.text,
         )
         for s in library.sections()
     ]
@@ -116,8 +128,9 @@ def build_index(
         model = write_dense(config, records, progress)
     elif (index_dir / "chroma").exists() and not config.chroma_url:
         shutil.rmtree(index_dir / "chroma")  # stale vectors must not outlive the records they describe
-    stats = IndexStats(len(statutes), len(policies), len(documents), build_dense, model,
-                       round(time.perf_counter() - started, 2))
+    stats = IndexStats(
+        len(statutes), len(policies), len(documents), build_dense, model, round(time.perf_counter() - started, 2)
+    )
     save_json(index_dir / MANIFEST, asdict(stats) | {"laws": list(laws) if laws else None, "built_at": time.time()})
     _say(progress, f"index built in {stats.seconds:.1f}s")
     return stats
@@ -147,7 +160,7 @@ def write_dense(config: SearchConfig, records: list[dict[str, Any]], progress: b
     wanted = {r["id"]: dense_metadata(r, embedder.name) for r in records}
     store.delete([i for i in existing if i not in wanted])
     todo = [r for r in records if existing.get(r["id"]) != wanted[r["id"]]["sha"]]
-    batches = [todo[start:start + DENSE_BATCH] for start in range(0, len(todo), DENSE_BATCH)]
+    batches = [todo[start : start + DENSE_BATCH] for start in range(0, len(todo), DENSE_BATCH)]
     for batch in bar(batches, "向量化", enabled=progress, total=len(batches), unit="批"):
         store.upsert([r["id"] for r in batch], [index_text(r) for r in batch], [wanted[r["id"]] for r in batch])
     return embedder.name
@@ -180,4 +193,3 @@ def save_json(path: Path, data: Any) -> None:
 def _say(enabled: bool, message: str) -> None:
     if enabled:
         print(message, file=sys.stderr, flush=True)
-

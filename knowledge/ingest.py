@@ -90,8 +90,15 @@ def file_records(path: Path, text: str, digest: str) -> list[dict[str, Any]]:
     if not chunks:
         raise IngestError(f"{path}: no text found")
     return [
-        record(id=f"doc:{digest[:16]}:{i}", source="document", doc=title, section=c.section, title=c.title,
-               in_force=True, text=c.text)
+        record(
+            id=f"doc:{digest[:16]}:{i}",
+            source="document",
+            doc=title,
+            section=c.section,
+            title=c.title,
+            in_force=True,
+            text=c.text,
+        )
         for i, c in enumerate(chunks)
     ]
 
@@ -140,8 +147,11 @@ def _update_index(config: SearchConfig, registry: dict[str, Any], changed: dict[
         embedder = load_embedder(config)
         store = DenseStore(config, embedder, create=True)
         store.delete(sorted(old_ids))
-        store.upsert([r["id"] for r in new_records], [index_text(r) for r in new_records],
-                     [dense_metadata(r, embedder.name) for r in new_records])
+        store.upsert(
+            [r["id"] for r in new_records],
+            [index_text(r) for r in new_records],
+            [dense_metadata(r, embedder.name) for r in new_records],
+        )
 
 
 def _title(text: str) -> str | None:

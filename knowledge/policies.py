@@ -82,7 +82,7 @@ def _section_list(value: object, path: Path) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(item, (str, int, float)) for item in value):
-        raise PolicyFormatError(f"{path}: not_quotable must be a list of section ids, e.g. [\"5\"]")
+        raise PolicyFormatError(f'{path}: not_quotable must be a list of section ids, e.g. ["5"]')
     return tuple(str(item) for item in value)
 
 

@@ -76,18 +76,34 @@ def _imported_dir() -> Path | None:
 def regulations(path: Path = DATA_FILE, imported: Path | None = None) -> dict[str, Regulation]:
     table: dict[str, Regulation] = {}
     for entry in load_model(path, RegulationsFile).regulations:
-        table[entry.name] = Regulation(entry.name, tuple(entry.aliases), entry.level, entry.issued_by,
-                                       entry.document, entry.effective, frozenset(entry.articles), dict(entry.text),
-                                       entry.articles_unverified)
+        table[entry.name] = Regulation(
+            entry.name,
+            tuple(entry.aliases),
+            entry.level,
+            entry.issued_by,
+            entry.document,
+            entry.effective,
+            frozenset(entry.articles),
+            dict(entry.text),
+            entry.articles_unverified,
+        )
     folder = imported if imported is not None else _imported_dir()
     for file in sorted(folder.glob("*.json")) if folder and folder.is_dir() else ():
         data = json.loads(file.read_text(encoding="utf-8"))
         known = table.get(data["name"])
         texts = {int(k): v for k, v in data["articles"].items()}
         if known is not None:
-            table[known.name] = Regulation(known.name, known.aliases, known.level, known.issued_by, known.document,
-                                           known.effective, known.articles | frozenset(texts), {**known.text, **texts},
-                                           known.articles_unverified)
+            table[known.name] = Regulation(
+                known.name,
+                known.aliases,
+                known.level,
+                known.issued_by,
+                known.document,
+                known.effective,
+                known.articles | frozenset(texts),
+                {**known.text, **texts},
+                known.articles_unverified,
+            )
     return table
 
 
@@ -115,7 +131,7 @@ def parse_articles(text: str) -> dict[int, str]:
         head = _ARTICLE_HEAD.match(line)
         if head:
             current = chinese_to_arabic(head.group(1))
-            articles[current] = [line[head.end():].strip()]
+            articles[current] = [line[head.end() :].strip()]
         elif current is not None and line.strip() and not re.match(r"^\s*第[^条]+[章节]", line):
             articles[current].append(line.strip())
     return {number: "\n".join(lines) for number, lines in articles.items()}

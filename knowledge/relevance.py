@@ -53,12 +53,14 @@ def _short(law: str | None) -> str:
     return (law or "").removeprefix(PRC_PREFIX)
 
 
-def judge(law: str | None, article: int | None, doc: str | None, section: str | None,
-          sentence: str, customer_text: str) -> Verdict:
+def judge(
+    law: str | None, article: int | None, doc: str | None, section: str | None, sentence: str, customer_text: str
+) -> Verdict:
     spec = topics()
     for entry in spec.boilerplate:
         same = (entry.doc and entry.doc == doc and entry.section == section) or (
-            entry.law and _short(law) == entry.law and entry.article == article)
+            entry.law and _short(law) == entry.law and entry.article == article
+        )
         if same and not any(word in customer_text for word in entry.words):
             return Verdict(False, f"boilerplate ground ({entry.topic}) the customer did not ask about")
     if law is None or article is None:
@@ -73,5 +75,10 @@ def judge(law: str | None, article: int | None, doc: str | None, section: str | 
     other = next((e for e in siblings if e.article != article and any(w in context for w in e.words)), None)
     if other is None:
         return Verdict(True)
-    return Verdict(False, f"第{article}条 is {own.topic}; {other.topic} is 第{other.article}条", own.topic,
-                   other.topic, other.article)
+    return Verdict(
+        False,
+        f"第{article}条 is {own.topic}; {other.topic} is 第{other.article}条",
+        own.topic,
+        other.topic,
+        other.article,
+    )

@@ -87,8 +87,11 @@ class Searcher:
             return direct[:top_k]
         rows = np.argpartition(-scores, wanted - 1)[:wanted]
         rows = rows[np.argsort(-scores[rows], kind="stable")]
-        fused = [self._passage(self.records[row], scores[row]) for row in rows
-                 if scores[row] > 0 and self._key(row) not in seen]
+        fused = [
+            self._passage(self.records[row], scores[row])
+            for row in rows
+            if scores[row] > 0 and self._key(row) not in seen
+        ]
         return (direct + fused)[:top_k]
 
     def fused_scores(self, query: str, filters: SearchFilters | None = None) -> np.ndarray:
@@ -123,7 +126,9 @@ class Searcher:
         if weight > 0 and manifest.get("dense") is False:
             logger.warning(
                 "the index in %s has no dense vectors: searching with BM25 only; "
-                "run `csbot index build --dense` to use CSBOT_DENSE_WEIGHT=%s", self.config.index_dir, weight,
+                "run `csbot index build --dense` to use CSBOT_DENSE_WEIGHT=%s",
+                self.config.index_dir,
+                weight,
             )
             return 0.0
         return weight
@@ -140,11 +145,18 @@ class Searcher:
                 number = chinese_to_arabic(citation.number)
             article = self.store.get(law, number) if law and number else None
             if article is not None and all(p.article != number or p.law != law for p in passages):
-                passages.append(Passage(
-                    source="statute", text=article.text, score=LOOKUP_SCORE, law=article.law,
-                    article=article.article, title=article.chapter, in_force=article.in_force,
-                    effective_date=article.effective_date,
-                ))
+                passages.append(
+                    Passage(
+                        source="statute",
+                        text=article.text,
+                        score=LOOKUP_SCORE,
+                        law=article.law,
+                        article=article.article,
+                        title=article.chapter,
+                        in_force=article.in_force,
+                        effective_date=article.effective_date,
+                    )
+                )
         return passages
 
     def bm25_ranking(self, query: str, filters: SearchFilters | None = None, n: int = CANDIDATES) -> list[int]:
@@ -192,8 +204,7 @@ class Searcher:
             return store_class(self.config, embedder)
         except Exception as error:  # chromadb raises its own NotFoundError subclasses
             raise IndexMissingError(
-                f"the index in {self.config.index_dir} has no dense vectors; "
-                "run `csbot index build --dense`"
+                f"the index in {self.config.index_dir} has no dense vectors; run `csbot index build --dense`"
             ) from error
 
     def _scores(self, tokens: list[str]) -> np.ndarray:
@@ -223,8 +234,11 @@ class Searcher:
 
     def _allowed(self, passage: Passage, filters: SearchFilters) -> bool:
         laws = self._resolved_laws(filters)
-        return ("statute" in filters.sources and (passage.in_force or not filters.in_force_only)
-                and (not laws or passage.law in laws))
+        return (
+            "statute" in filters.sources
+            and (passage.in_force or not filters.in_force_only)
+            and (not laws or passage.law in laws)
+        )
 
     def _key(self, row: int) -> tuple[Any, Any]:
         rec = self.records[row]
@@ -233,9 +247,16 @@ class Searcher:
     @staticmethod
     def _passage(rec: dict[str, Any], score: float) -> Passage:
         return Passage(
-            source=rec["source"], text=rec["text"], score=round(float(score), 6), law=rec["law"],
-            article=rec["article"], doc=rec["doc"], section=rec["section"], title=rec["title"],
-            in_force=bool(rec["in_force"]), effective_date=rec["effective_date"],
+            source=rec["source"],
+            text=rec["text"],
+            score=round(float(score), 6),
+            law=rec["law"],
+            article=rec["article"],
+            doc=rec["doc"],
+            section=rec["section"],
+            title=rec["title"],
+            in_force=bool(rec["in_force"]),
+            effective_date=rec["effective_date"],
         )
 
 

@@ -86,8 +86,14 @@ class StatuteStore:
             if current is not None and _STATUS_RANK.get(current.status, 9) <= rank:
                 continue
             self._articles[key] = Article(
-                law=law, article=int(number), article_no=article_no or "", text=(text or "").strip(),
-                chapter=chapter or None, status=status, effective_date=effective, law_id=law_id,
+                law=law,
+                article=int(number),
+                article_no=article_no or "",
+                text=(text or "").strip(),
+                chapter=chapter or None,
+                status=status,
+                effective_date=effective,
+                law_id=law_id,
             )
 
     def resolve_law(self, name: str) -> str | None:

@@ -127,7 +127,9 @@ class TopicPrior:
     """One boolean mask per topic over the index's passages; ``mask(query)`` ORs the fired ones."""
 
     def __init__(
-        self, records: Sequence[dict[str, Any]], resolve: Callable[[str], str | None],
+        self,
+        records: Sequence[dict[str, Any]],
+        resolve: Callable[[str], str | None],
         topics: Sequence[Topic] | None = None,
     ) -> None:
         self.topics = tuple(topics if topics is not None else topic_table())

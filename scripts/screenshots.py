@@ -24,8 +24,12 @@ sys.path.insert(0, str(ROOT))
 from bot.settings import Settings, load_settings  # noqa: E402
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 COMPLAINT = ("我上周买的蓝牙耳机左耳没声音，想退货，我的手机 13812345678", "订单号是 A20261120001，11月25日收到的")
 PASSWORD = "screenshots only 1"
@@ -75,7 +79,8 @@ def say(page, text: str) -> None:
     page.wait_for_function(
         "n => document.querySelectorAll('#conversation [data-testid=bot]').length > n"
         " && document.querySelector('#message textarea').value === ''",
-        arg=bots, timeout=120_000,
+        arg=bots,
+        timeout=120_000,
     )
 
 
@@ -125,8 +130,13 @@ def qa_report(browser, base: str, out: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--only", nargs="+", choices=("widget", "copilot", "qa"), default=("widget", "copilot", "qa"),
-                        help="retake only these (the copilot still needs the widget's conversation, kept aside)")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=("widget", "copilot", "qa"),
+        default=("widget", "copilot", "qa"),
+        help="retake only these (the copilot still needs the widget's conversation, kept aside)",
+    )
     args = parser.parse_args()
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     args.out.mkdir(parents=True, exist_ok=True)

@@ -130,7 +130,10 @@ def train_tokenizer(texts: list[str], vocab_size: int) -> object:
         [pre_tokenizers.Whitespace(), pre_tokenizers.Punctuation(), pre_tokenizers.Digits(individual_digits=False)]
     )
     trainer = trainers.UnigramTrainer(
-        vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS, unk_token="[UNK]", max_piece_length=4,
+        vocab_size=vocab_size,
+        special_tokens=SPECIAL_TOKENS,
+        unk_token="[UNK]",
+        max_piece_length=4,
         show_progress=False,
     )
     tokenizer.train_from_iterator(texts, trainer)
@@ -267,8 +270,11 @@ def train(model: object, pairs: list[Pair], args: argparse.Namespace, rng: rando
             loss.backward()
             optimizer.step()
             total += loss.item()
-        print(f"epoch {epoch + 1}/{args.epochs}: {len(epoch_batches)} batches, mean loss "
-              f"{total / max(1, len(epoch_batches)):.4f}, {time.perf_counter() - started:.1f}s", file=sys.stderr)
+        print(
+            f"epoch {epoch + 1}/{args.epochs}: {len(epoch_batches)} batches, mean loss "
+            f"{total / max(1, len(epoch_batches)):.4f}, {time.perf_counter() - started:.1f}s",
+            file=sys.stderr,
+        )
 
 
 def zero_unused_rows(model: object, pairs: list[Pair]) -> int:
@@ -330,11 +336,15 @@ def main(argv: list[str] | None = None) -> int:
     articles, policies = load_articles(db_path), load_policy_sections(POLICY_DIR)
     entries = load_expansions(EXPANSIONS)
     phrases = [" ".join(when + add) for when, add in entries]
-    tokenizer = train_tokenizer([d.text for d in articles + policies] + [d.heading for d in policies] + phrases,
-                                args.vocab_size)
+    tokenizer = train_tokenizer(
+        [d.text for d in articles + policies] + [d.heading for d in policies] + phrases, args.vocab_size
+    )
     pairs = build_pairs(articles, policies, entries, rng)
-    print(f"{len(articles)} articles, {len(policies)} policy sections, {len(entries)} expansion entries, "
-          f"{len(pairs)} pairs, vocabulary {tokenizer.get_vocab_size()}", file=sys.stderr)  # type: ignore[attr-defined]
+    print(
+        f"{len(articles)} articles, {len(policies)} policy sections, {len(entries)} expansion entries, "
+        f"{len(pairs)} pairs, vocabulary {tokenizer.get_vocab_size()}",
+        file=sys.stderr,
+    )  # type: ignore[attr-defined]
     if args.init == "lsa":
         weights = lsa_vectors(tokenizer, [d.text for d in articles + policies], args.dim, args.seed)
         static = StaticEmbedding(tokenizer, embedding_weights=weights)
@@ -347,11 +357,21 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     model.save(str(args.out))
     provenance = {
-        "script": "scripts/train_static_embedding.py", "seed": args.seed, "vocab_size": args.vocab_size,
-        "dim": args.dim, "epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr, "scale": args.scale,
+        "script": "scripts/train_static_embedding.py",
+        "seed": args.seed,
+        "vocab_size": args.vocab_size,
+        "dim": args.dim,
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "lr": args.lr,
+        "scale": args.scale,
         "init": args.init,
-        "laws_db_sha256": sha256(db_path), "articles": len(articles), "policy_sections": len(policies),
-        "expansion_entries": len(entries), "pairs": len(pairs), "unused_tokens_zeroed": unused,
+        "laws_db_sha256": sha256(db_path),
+        "articles": len(articles),
+        "policy_sections": len(policies),
+        "expansion_entries": len(entries),
+        "pairs": len(pairs),
+        "unused_tokens_zeroed": unused,
     }
     (args.out / "README.md").write_text(
         MODEL_CARD.format(dim=args.dim, vocab=args.vocab_size, pairs=len(pairs)), encoding="utf-8"

@@ -278,8 +278,12 @@ def test_the_records_verify_endpoint_reports_the_checkpoint_coverage(
 ) -> None:
     created = client.post("/api/v1/sessions", json={"consent": True}).json()
     auth = {"Authorization": f"Bearer {created['token']}"}
-    assert client.post(f"/api/v1/sessions/{created['session']}/messages", json={"text": "耳机坏了"},
-                       headers=auth).status_code == 200
+    assert (
+        client.post(
+            f"/api/v1/sessions/{created['session']}/messages", json={"text": "耳机坏了"}, headers=auth
+        ).status_code
+        == 200
+    )
     bot = web_app.state.ctx.bot
     Anchor.for_settings(bot.settings).checkpoint(bot.records)
     body = login("qa").get("/api/v1/records/verify").json()

@@ -27,8 +27,10 @@ class FakeSearcher:
 
 def test_when_one_batch_line_is_not_utf8_then_search_reports_it_and_goes_on(tmp_path: Path, capsys) -> None:
     batch = tmp_path / "batch.jsonl"
-    batch.write_bytes(b'{"id": 1, "query": "\xe9\x80\x80\xe8\xb4\xa7"}\n{"id": 2, "query": "\xff\xfe"}\n'
-                      b'{"id": 3, "query": "\\udc00"}\n{"id": 4, "query": "ok"}\n')
+    batch.write_bytes(
+        b'{"id": 1, "query": "\xe9\x80\x80\xe8\xb4\xa7"}\n{"id": 2, "query": "\xff\xfe"}\n'
+        b'{"id": 3, "query": "\\udc00"}\n{"id": 4, "query": "ok"}\n'
+    )
     code = run_batch(FakeSearcher(), batch, 3)
     captured = capsys.readouterr()
     assert [json.loads(row)["id"] for row in captured.out.splitlines()] == [1, 4]

@@ -27,8 +27,9 @@ def _show(reply: Reply, out: IO[str], color: bool) -> None:
     print(typer.style(header, fg=typer.colors.CYAN) if color else header, file=out)
     print(f"客服：{reply.reply}", file=out)
     if reply.citations:
-        grounds = "；".join(str(c.get("law") or c.get("doc")) + f" {c.get('article') or c.get('section')}"
-                           for c in reply.citations)
+        grounds = "；".join(
+            str(c.get("law") or c.get("doc")) + f" {c.get('article') or c.get('section')}" for c in reply.citations
+        )
         print(typer.style(f"依据：{grounds}", dim=True) if color else f"依据：{grounds}", file=out)
 
 

@@ -272,8 +272,12 @@ KINDS: tuple[DataKind, ...] = (
     DataKind("output_rails", "输出护栏配置", ("guardrails/config/output_rails.yaml",), _output_rails),
     DataKind("commitments", "承诺用语规则", ("guardrails/config/commitments.yaml",), _commitments),
     DataKind("pii", "个人信息类型", ("guardrails/config/pii.yaml",), _pii),
-    DataKind("custom_recognizers", "公司自定义个人信息识别", ("guardrails/config/custom_recognizers.yaml",),
-             _custom_recognizers),
+    DataKind(
+        "custom_recognizers",
+        "公司自定义个人信息识别",
+        ("guardrails/config/custom_recognizers.yaml",),
+        _custom_recognizers,
+    ),
     DataKind("pii_lexicon", "姓名与地址词表", ("guardrails/config/pii_lexicon.yaml",), _pii_lexicon),
     DataKind("procedures", "处理程序", ("knowledge/procedures/*.yaml",), _procedure),
     DataKind("rights_tables", "权利规则表", ("knowledge/rights/tables/*.yaml",), _rights_table),
@@ -285,8 +289,9 @@ KINDS: tuple[DataKind, ...] = (
     DataKind("law_aliases", "法律简称", ("knowledge/data/law_aliases.yaml",), _law_aliases),
     DataKind("repealed_laws", "已废止法律", ("knowledge/data/repealed_laws.yaml",), _repealed),
     DataKind("topics", "法律咨询主题", ("knowledge/data/topics.yaml",), _topics),
-    DataKind("expansions", "检索扩展词",
-             ("knowledge/data/expansions.yaml", "knowledge/data/expansions/*.yaml"), _expansions),
+    DataKind(
+        "expansions", "检索扩展词", ("knowledge/data/expansions.yaml", "knowledge/data/expansions/*.yaml"), _expansions
+    ),
     DataKind("promises", "承诺用语（评测）", ("eval/promises.yaml",), _promises),
     DataKind("known_failures", "已知失败的对话（评测）", ("eval/known_failures.yaml",), _known_failures),
 )

@@ -13,9 +13,7 @@ from bot.settings import load_settings
 def register(app: typer.Typer) -> None:
     @app.command("ingest")
     def ingest(
-        paths: Annotated[
-            list[Path] | None, typer.Argument(help="Files to import (.md, .txt, .docx, .pdf).")
-        ] = None,
+        paths: Annotated[list[Path] | None, typer.Argument(help="Files to import (.md, .txt, .docx, .pdf).")] = None,
         regulation: Annotated[
             Path | None, typer.Option(help="Official text (.txt) of a regulation in regulations.yaml")
         ] = None,

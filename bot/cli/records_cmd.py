@@ -128,8 +128,9 @@ def cases(as_json: bool = typer.Option(False, "--json", help="One JSON object pe
 
 
 def register(app: typer.Typer) -> None:
-    records = typer.Typer(help="Written records (书面记录): verify, checkpoint, export, dump, cases.",
-                          no_args_is_help=True)
+    records = typer.Typer(
+        help="Written records (书面记录): verify, checkpoint, export, dump, cases.", no_args_is_help=True
+    )
     for command in (verify, checkpoint, export, dump, cases):
         records.command(command.__name__)(command)
     app.add_typer(records, name="records")

@@ -15,8 +15,13 @@ from bot.settings import load_settings
 
 def result_json(passage: Any) -> dict[str, Any]:
     """The batch output form of one passage (statute: law/article; policy or document: doc/section)."""
-    return {"law": passage.law, "article": passage.article, "doc": passage.doc, "section": passage.section,
-            "score": passage.score}
+    return {
+        "law": passage.law,
+        "article": passage.article,
+        "doc": passage.doc,
+        "section": passage.section,
+        "score": passage.score,
+    }
 
 
 def register(app: typer.Typer) -> None:
@@ -44,8 +49,13 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(run_batch(searcher, batch, top_k))
         passages = searcher.search(query or "", top_k=top_k)
         if as_json:
-            typer.echo(json.dumps([result_json(p) | {"label": p.label, "text": p.text} for p in passages],
-                                  ensure_ascii=False, indent=2))
+            typer.echo(
+                json.dumps(
+                    [result_json(p) | {"label": p.label, "text": p.text} for p in passages],
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
             return
         for rank, passage in enumerate(passages, start=1):
             snippet = passage.text[:160].replace("\n", " ")

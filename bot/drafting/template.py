@@ -93,7 +93,7 @@ def quote(passage: Passage) -> str | None:
     text = " ".join(passage.text.split())
     match = _SENTENCE_END.search(text)
     sentence = text[: match.start() + 1] if match else text
-    if any(mark in sentence for mark in "“”「」\""):
+    if any(mark in sentence for mark in '“”「」"'):
         return None
     if len(sentence) <= _QUOTE_CHARS:
         return sentence

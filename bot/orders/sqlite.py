@@ -52,9 +52,16 @@ class SqliteOrders:
             db.executemany(
                 "insert or replace into orders values (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (r["order_no"].strip(), phone_digest(r["phone"]) if r.get("phone") else None, r["product"],
-                     float(r["amount"]), r["paid_on"], r.get("delivered_on") or None, r.get("channel") or "online",
-                     r.get("tracking_no") or None)
+                    (
+                        r["order_no"].strip(),
+                        phone_digest(r["phone"]) if r.get("phone") else None,
+                        r["product"],
+                        float(r["amount"]),
+                        r["paid_on"],
+                        r.get("delivered_on") or None,
+                        r.get("channel") or "online",
+                        r.get("tracking_no") or None,
+                    )
                     for r in rows
                 ],
             )
@@ -63,8 +70,15 @@ class SqliteOrders:
     def _order(self, row: sqlite3.Row) -> Order:
         from bot.orders import Order
 
-        return Order(row["order_no"], row["product"], row["amount"], row["paid_on"], row["delivered_on"],
-                     row["channel"], row["tracking_no"])
+        return Order(
+            row["order_no"],
+            row["product"],
+            row["amount"],
+            row["paid_on"],
+            row["delivered_on"],
+            row["channel"],
+            row["tracking_no"],
+        )
 
     def by_order_no(self, order_no: str) -> Order | None:
         with self._connect() as db:
@@ -73,6 +87,7 @@ class SqliteOrders:
 
     def by_phone(self, phone: str) -> list[Order]:
         with self._connect() as db:
-            rows = db.execute("select * from orders where phone_digest = ? order by paid_on desc",
-                              (phone_digest(phone),)).fetchall()
+            rows = db.execute(
+                "select * from orders where phone_digest = ? order by paid_on desc", (phone_digest(phone),)
+            ).fetchall()
         return [self._order(row) for row in rows]

@@ -57,16 +57,24 @@ class AnchorResult:
         return max(self.head_seq - self.anchored_seq, 0)
 
     def to_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "anchored_seq": self.anchored_seq, "head_seq": self.head_seq,
-                "uncovered": self.uncovered, "checkpoints": self.checkpoints, "reason": self.reason}
+        return {
+            "ok": self.ok,
+            "anchored_seq": self.anchored_seq,
+            "head_seq": self.head_seq,
+            "uncovered": self.uncovered,
+            "checkpoints": self.checkpoints,
+            "reason": self.reason,
+        }
 
     def describe(self) -> str:
         if not self.ok:
             return f"ANCHOR BROKEN: {self.reason}"
         if self.checkpoints == 0:
             return "not anchored: no checkpoint yet (`csbot records checkpoint`)"
-        return (f"anchored: records 1-{self.anchored_seq} match the latest signed checkpoint; "
-                f"{self.uncovered} later record(s) not yet covered")
+        return (
+            f"anchored: records 1-{self.anchored_seq} match the latest signed checkpoint; "
+            f"{self.uncovered} later record(s) not yet covered"
+        )
 
 
 class Anchor:
@@ -95,8 +103,13 @@ class Anchor:
             head = connection.execute(select(models.chain_head.c.seq, models.chain_head.c.hash)).first()
         if head is None:
             return None
-        payload = {"v": 1, "seq": int(head.seq), "hash": str(head.hash),
-                   "at": datetime.now(UTC).isoformat(timespec="seconds"), "key": self.key_id}
+        payload = {
+            "v": 1,
+            "seq": int(head.seq),
+            "hash": str(head.hash),
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "key": self.key_id,
+        }
         signature = self._key.sign(canonical(payload).encode())
         line = canonical({**payload, "sig": base64.b64encode(signature).decode()}) + "\n"
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -144,9 +157,7 @@ class Anchor:
             if not checkpoints:
                 return AnchorResult(True, 0, head_seq, 0)
             latest = max(checkpoints, key=lambda c: c.seq)
-            row = connection.execute(
-                select(models.records.c.hash).where(models.records.c.id == latest.seq)
-            ).first()
+            row = connection.execute(select(models.records.c.hash).where(models.records.c.id == latest.seq)).first()
         result = AnchorResult(True, latest.seq, head_seq, len(checkpoints))
         if row is None:
             reason = f"record {latest.seq}, signed at {latest.at}, is gone: the chain was truncated"

@@ -90,7 +90,9 @@ def _event_line(row: Mapping[str, Any]) -> str | None:
         return str(phrases["erasure"]).format(erased_values=body.get("erased_values", 0), reason=body.get("reason", ""))
     if kind != "end":
         return None
-    line: str = phrases["end"]["system" if row["actor"] == "system" else "agent"].format(agent_id=body.get("agent_id", ""))
+    line: str = phrases["end"]["system" if row["actor"] == "system" else "agent"].format(
+        agent_id=body.get("agent_id", "")
+    )
     return line + (phrases["reason"].format(reason=body["reason"]) if body.get("reason") else "")
 
 

@@ -156,8 +156,15 @@ class RecordStore:
             digest = record_hash(prev, envelope(seq, created_at, session, case_id, actor, kind, content, state))
             connection.execute(
                 models.records.insert().values(
-                    id=seq, created_at=created_at, session=session, case_id=case_id, actor=actor, kind=kind,
-                    body=canonical(content), prev_hash=prev, hash=digest,
+                    id=seq,
+                    created_at=created_at,
+                    session=session,
+                    case_id=case_id,
+                    actor=actor,
+                    kind=kind,
+                    body=canonical(content),
+                    prev_hash=prev,
+                    hash=digest,
                     state=None if state is None else canonical(state),
                 )
             )
@@ -234,8 +241,15 @@ class RecordStore:
 
     def cases(self) -> list[CaseSummary]:
         table = models.cases
-        columns = (table.c.case_id, table.c.session, table.c.procedure, table.c.step, table.c.escalated,
-                   table.c.updated_at, table.c.turns)
+        columns = (
+            table.c.case_id,
+            table.c.session,
+            table.c.procedure,
+            table.c.step,
+            table.c.escalated,
+            table.c.updated_at,
+            table.c.turns,
+        )
         with self.engine.connect() as connection:
             rows = connection.execute(select(*columns).order_by(table.c.updated_at.desc())).all()
         return [CaseSummary(*row) for row in rows]
@@ -256,8 +270,17 @@ class RecordStore:
     def case_listings(self, opened_from: str | None = None, opened_before: str | None = None) -> list[CaseListing]:
         """Cases opened in [opened_from, opened_before) (UTC ISO bounds, either open), newest update first."""
         table = models.cases
-        columns = (table.c.case_id, table.c.session, table.c.procedure, table.c.step, table.c.escalated,
-                   table.c.updated_at, table.c.turns, table.c.created_at, table.c.state)
+        columns = (
+            table.c.case_id,
+            table.c.session,
+            table.c.procedure,
+            table.c.step,
+            table.c.escalated,
+            table.c.updated_at,
+            table.c.turns,
+            table.c.created_at,
+            table.c.state,
+        )
         query = select(*columns).order_by(table.c.updated_at.desc())
         if opened_from is not None:
             query = query.where(table.c.created_at >= opened_from)
@@ -339,8 +362,15 @@ class RecordStore:
 def open_cases_query() -> Select[Any]:
     """Open cases holding a conversation, escalated first, newest first (see ``RecordStore.open_cases``)."""
     table = models.cases
-    columns = (table.c.case_id, table.c.session, table.c.procedure, table.c.step, table.c.escalated,
-               table.c.updated_at, table.c.turns)
+    columns = (
+        table.c.case_id,
+        table.c.session,
+        table.c.procedure,
+        table.c.step,
+        table.c.escalated,
+        table.c.updated_at,
+        table.c.turns,
+    )
     # a literal, not a bound parameter: SQLite uses a partial index only when it sees the index's WHERE
     still_open = table.c.step != literal_column(f"'{CLOSING_STEP}'")
     return (

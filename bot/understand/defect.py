@@ -55,8 +55,11 @@ def find_evidence(text: str) -> str | None:
     kinds: list[str] = []
     for item in table("facts")["evidence"]:
         if any(word in text for word in item["words"]) and item["value"] not in kinds:
-            if item["value"] == "照片" and kinds and any(w in text for w in ("拍了", "上传了")) and not any(
-                w in text for w in ("照片", "图片", "截图", "相片")
+            if (
+                item["value"] == "照片"
+                and kinds
+                and any(w in text for w in ("拍了", "上传了"))
+                and not any(w in text for w in ("照片", "图片", "截图", "相片"))
             ):
                 continue  # 拍了视频: the video, not a photo
             kinds.append(str(item["value"]))

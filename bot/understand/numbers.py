@@ -49,6 +49,8 @@ def find_numbers(text: str, expecting_order: bool = False) -> Numbers:
 
 def is_device_alarm(text: str) -> bool:
     """一开机就报警: the device's alarm, not a call to the police."""
-    return "报警" in text and bool(pattern("escalation", "device_alarm").search(text)) and not pattern(
-        "escalation", "police"
-    ).search(text.replace("一开机就报警", ""))
+    return (
+        "报警" in text
+        and bool(pattern("escalation", "device_alarm").search(text))
+        and not pattern("escalation", "police").search(text.replace("一开机就报警", ""))
+    )

@@ -79,4 +79,4 @@ def _is_noise(text: str, hit: tuple[int, int, str]) -> bool:
         return True
     if word == "修" and following in "改饰正养":
         return True
-    return value == "修理" and text[start:end + 2].startswith("保修期")
+    return value == "修理" and text[start : end + 2].startswith("保修期")

@@ -65,8 +65,11 @@ def _role(text: str, start: int, end: int, verb: str | None = None) -> str | Non
     reach = 16 if text[max(0, start - 2) : start].isascii() else 6  # English words are longer
     after, before = text[end : end + 8], text[max(0, start - reach) : start]
     for window in (after, before):
-        hits = [(min(window.find(w) for w in words if w in window), role) for role, words in roles.items()
-                if any(w in window for w in words)]
+        hits = [
+            (min(window.find(w) for w in words if w in window), role)
+            for role, words in roles.items()
+            if any(w in window for w in words)
+        ]
         if hits:
             return min(hits)[1] if window is after else max(hits)[1]
     return None

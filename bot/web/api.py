@@ -41,9 +41,7 @@ from bot.web.schemas import (
 from bot.web.turns import MAX_KEY_CHARS, run_turn
 from bot.web.views import case_json, search_cases, verify_summary
 
-ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": ErrorOut} for code in (400, 401, 403, 404, 413, 422, 429)
-}
+ERRORS: dict[int | str, dict[str, object]] = {code: {"model": ErrorOut} for code in (400, 401, 403, 404, 413, 422, 429)}
 router = APIRouter(responses=ERRORS)
 STREAM_CHUNK_CHARS = 24
 STREAM_POLL_S = 1.0  # how often an open message stream looks for new messages
@@ -54,8 +52,8 @@ TOKEN_REFUSALS = {
     "revoked": "会话已结束，令牌已失效；如需继续请换取新令牌 (conversation ended, token revoked; renew it)",
 }
 CONSENT_REQUIRED_MESSAGE = (
-    "请先向顾客展示个人信息处理告知并取得其同意，再以 {\"consent\": true} 创建会话 "
-    "(consent required: show GET /api/v1/privacy-notice and send {\"consent\": true})"
+    '请先向顾客展示个人信息处理告知并取得其同意，再以 {"consent": true} 创建会话 '
+    '(consent required: show GET /api/v1/privacy-notice and send {"consent": true})'
 )
 
 
@@ -134,8 +132,12 @@ IdempotencyKey = Annotated[
 ]
 
 
-@router.post("/api/v1/sessions/{session_id}/messages", response_model=ReplyOut, tags=["customer"],
-             responses={409: {"model": ErrorOut, "description": "the session is busy: retry after Retry-After"}})
+@router.post(
+    "/api/v1/sessions/{session_id}/messages",
+    response_model=ReplyOut,
+    tags=["customer"],
+    responses={409: {"model": ErrorOut, "description": "the session is busy: retry after Retry-After"}},
+)
 def post_message(
     session_id: CustomerSession, body: MessageIn, ctx: Ctx, idempotency_key: IdempotencyKey = None
 ) -> dict[str, object]:
@@ -189,7 +191,8 @@ def watch_messages(
     """
     start = last_event_id if last_event_id is not None else after
     return StreamingResponse(
-        _message_events(ctx, session_id, start, timeout), media_type="text/event-stream",
+        _message_events(ctx, session_id, start, timeout),
+        media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
 
@@ -244,8 +247,12 @@ def _sse(event: str, data: object) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-@router.post("/api/v1/sessions/{session_id}/attachments", status_code=201, tags=["customer"],
-             responses={415: {"model": ErrorOut, "description": "not a JPEG/PNG/WEBP image or an MP4 video"}})
+@router.post(
+    "/api/v1/sessions/{session_id}/attachments",
+    status_code=201,
+    tags=["customer"],
+    responses={415: {"model": ErrorOut, "description": "not a JPEG/PNG/WEBP image or an MP4 video"}},
+)
 async def upload_attachment(session_id: CustomerSession, file: UploadFile, ctx: Ctx) -> dict[str, object]:
     """A photo (JPEG, PNG, WEBP) or a short video (MP4) for the case, checked by its first bytes and size.
 
@@ -265,8 +272,7 @@ async def upload_attachment(session_id: CustomerSession, file: UploadFile, ctx: 
     return {**saved.to_json(), "name": listed["name"]}
 
 
-@router.get("/api/v1/sessions/{session_id}/attachments/{file_id}", tags=["customer"],
-            response_class=FileResponse)
+@router.get("/api/v1/sessions/{session_id}/attachments/{file_id}", tags=["customer"], response_class=FileResponse)
 def customer_attachment(session_id: CustomerSession, file_id: str, ctx: Ctx) -> FileResponse:
     """One of this session's own attachments."""
     return _attachment_file(ctx, ctx.bot.case_view(session_id).case_id, file_id)
@@ -284,13 +290,22 @@ def staff_attachment(case_id: str, file_id: str, ctx: Ctx, request: Request) -> 
 
 
 def _attachment_file(ctx: WebContext, case_id: str, file_id: str) -> FileResponse:
-    listed = next((row["body"] for row in ctx.bot.records.for_case(case_id)
-                   if row["kind"] == "attachment" and row["body"].get("file_id") == file_id), None)
+    listed = next(
+        (
+            row["body"]
+            for row in ctx.bot.records.for_case(case_id)
+            if row["kind"] == "attachment" and row["body"].get("file_id") == file_id
+        ),
+        None,
+    )
     found = AttachmentStore(ctx.settings.home).path(case_id, file_id) if listed else None
     if listed is None or found is None:
         raise api_error(404, "no_such_attachment", "附件不存在 (no such attachment)")
     return FileResponse(
-        found, media_type=str(listed["media_type"]), filename=str(listed["name"]), content_disposition_type="inline",
+        found,
+        media_type=str(listed["media_type"]),
+        filename=str(listed["name"]),
+        content_disposition_type="inline",
         headers={"Content-Security-Policy": "default-src 'none'", "Cache-Control": "private, no-store"},
     )
 

@@ -82,8 +82,10 @@ def create_app(settings: Settings | None = None, bot: object | None = None) -> F
     app.add_middleware(StaffDoor, areas=STAFF_MOUNTS, check=lambda conn, perm: _door(ctx, conn, perm))
     app.add_middleware(BodyLimit)
     app.add_middleware(
-        RateLimitMiddleware, per_minute=settings.rate_limit_per_minute,
-        trusted_proxies=settings.trusted_proxies, store=store_for(settings.db_url),
+        RateLimitMiddleware,
+        per_minute=settings.rate_limit_per_minute,
+        trusted_proxies=settings.trusted_proxies,
+        store=store_for(settings.db_url),
     )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ContentSecurityPolicy, widget_origins=settings.widget_origins)
@@ -97,9 +99,7 @@ def _mount_gradio(app: FastAPI, ctx: WebContext) -> None:
     gr.mount_gradio_app(app, ui_customer.build(ctx), path="/widget", js=ui_customer.WIDGET_JS, **common)
     builders = {"/agent": ui_agent.build, "/qa": ui_qa.build, "/records": ui_records.build}
     for path, build in builders.items():
-        gr.mount_gradio_app(
-            app, build(ctx), path=path, auth_dependency=_gradio_gate(ctx, STAFF_MOUNTS[path]), **common
-        )
+        gr.mount_gradio_app(app, build(ctx), path=path, auth_dependency=_gradio_gate(ctx, STAFF_MOUNTS[path]), **common)
 
 
 def _gradio_gate(ctx: WebContext, permission: str) -> Callable[[Request], str | None]:

@@ -46,7 +46,9 @@ class ConsentBook:
         with self._engine.begin() as conn:
             conn.execute(
                 insert(consents).values(
-                    session=session, notice_version=version, channel=channel,
+                    session=session,
+                    notice_version=version,
+                    channel=channel,
                     consented_at=datetime.now(UTC),
                 )
             )

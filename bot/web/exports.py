@@ -76,8 +76,9 @@ class ExportShelf:
             return None
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         key = meta.get("key")
-        return Export(path, str(meta["filename"]), str(meta["permission"]), str(meta["media_type"]),
-                      str(key) if key else None)
+        return Export(
+            path, str(meta["filename"]), str(meta["permission"]), str(meta["media_type"]), str(key) if key else None
+        )
 
     def remove(self, export_id: str) -> None:
         for path in (self.root / export_id, self.root / f"{export_id}.json"):
@@ -119,13 +120,18 @@ def _check_session_export(found: Export | None, request: Request, ctx: WebContex
 def fetch_export(export_id: str, request: Request, ctx: Ctx) -> FileResponse:
     shelf = ExportShelf(ctx.settings.home)
     found = shelf.get(export_id)
-    customer = found.permission.startswith(SESSION) if found else bool(
-        request.headers.get("authorization") or request.query_params.get("key"))
+    customer = (
+        found.permission.startswith(SESSION)
+        if found
+        else bool(request.headers.get("authorization") or request.query_params.get("key"))
+    )
     if customer:
         _check_session_export(found, request, ctx)
         assert found is not None
         return FileResponse(
-            found.path, media_type=found.media_type, filename=found.filename,
+            found.path,
+            media_type=found.media_type,
+            filename=found.filename,
             background=BackgroundTask(shelf.remove, export_id),
         )
     staff = ctx.staff_from_cookies(dict(request.cookies))
@@ -136,6 +142,8 @@ def fetch_export(export_id: str, request: Request, ctx: Ctx) -> FileResponse:
     if not staff.may(found.permission):
         raise api_error(403, "forbidden", f"当前角色无权下载 (role {staff.role!r})")
     return FileResponse(
-        found.path, media_type=found.media_type, filename=found.filename,
+        found.path,
+        media_type=found.media_type,
+        filename=found.filename,
         background=BackgroundTask(shelf.remove, export_id),  # handed out once, then gone
     )

@@ -55,8 +55,11 @@ class LoginLockout:
             over = count - self.free_failures + 1  # the free_failures-th wrong password locks for first_lock_s
             until = self._clock() + min(self.max_lock_s, self.first_lock_s * 2 ** (over - 1)) if over > 0 else 0.0
             if row:
-                conn.execute(update(failures_table).where(failures_table.c.name == name)
-                             .values(failures=count, locked_until=until))
+                conn.execute(
+                    update(failures_table)
+                    .where(failures_table.c.name == name)
+                    .values(failures=count, locked_until=until)
+                )
             else:
                 conn.execute(insert(failures_table).values(name=name, failures=count, locked_until=until))
 

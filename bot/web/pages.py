@@ -68,15 +68,27 @@ def login(
     wait = lockout.locked_for(username)
     if wait > 0:
         return render(
-            request, ctx, "login.html", status=429, title="员工登录", next=safe_next(next),
-            error=f"该账户因多次密码错误已暂时锁定，请 {int(wait) + 1} 秒后再试", username=username,
+            request,
+            ctx,
+            "login.html",
+            status=429,
+            title="员工登录",
+            next=safe_next(next),
+            error=f"该账户因多次密码错误已暂时锁定，请 {int(wait) + 1} 秒后再试",
+            username=username,
         )
     user = ctx.users.authenticate(username, password)
     if user is None:
         lockout.failed(username)
         return render(
-            request, ctx, "login.html", status=401, title="员工登录",
-            next=safe_next(next), error="用户名或密码错误", username=username,
+            request,
+            ctx,
+            "login.html",
+            status=401,
+            title="员工登录",
+            next=safe_next(next),
+            error="用户名或密码错误",
+            username=username,
         )
     lockout.succeeded(username)
     return _logged_in(ctx, user, safe_next(next), secure=request.url.scheme == "https")
@@ -86,8 +98,13 @@ def _logged_in(ctx: WebContext, user: StaffUser, target: str, secure: bool) -> R
     """Set the signed session cookie: not readable by scripts, not sent on cross-site POSTs."""
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
-        SESSION_COOKIE, ctx.signer.session_cookie(user, ctx.staff_sessions.open(user.name)), max_age=SESSION_MAX_AGE_S,
-        httponly=True, samesite="lax", path="/", secure=secure,
+        SESSION_COOKIE,
+        ctx.signer.session_cookie(user, ctx.staff_sessions.open(user.name)),
+        max_age=SESSION_MAX_AGE_S,
+        httponly=True,
+        samesite="lax",
+        path="/",
+        secure=secure,
     )
     return response
 
@@ -106,8 +123,6 @@ def logout(request: Request, ctx: Ctx, csrf_token: Annotated[str, Form(max_lengt
 def csrf(request: Request, ctx: Ctx) -> Response:
     """A CSRF token for staff API calls that change state (send it as ``X-CSRF-Token``)."""
     nonce = request.cookies.get(CSRF_COOKIE) or ctx.signer.new_csrf_nonce()
-    response = Response(
-        content=f'{{"csrf_token": "{ctx.signer.csrf_token(nonce)}"}}', media_type="application/json"
-    )
+    response = Response(content=f'{{"csrf_token": "{ctx.signer.csrf_token(nonce)}"}}', media_type="application/json")
     response.set_cookie(CSRF_COOKIE, nonce, httponly=True, samesite="strict", path="/")
     return response

@@ -53,8 +53,13 @@ class QueueRow:
 
 def queue_row(case: Any) -> QueueRow:
     return QueueRow(
-        session=case.session, case_id=case.case_id, procedure=case.procedure, step=case.step,
-        escalated=bool(case.escalated), updated_at=str(case.updated_at), turns=int(case.turns),
+        session=case.session,
+        case_id=case.case_id,
+        procedure=case.procedure,
+        step=case.step,
+        escalated=bool(case.escalated),
+        updated_at=str(case.updated_at),
+        turns=int(case.turns),
     )
 
 

@@ -47,7 +47,10 @@ def rules(setting_per_minute: int = 30) -> tuple[Rule, ...]:
     raw: list[dict[str, object]] = _table()["rules"]  # type: ignore[assignment]
     return tuple(
         Rule(
-            name=str(r["name"]), method=str(r["method"]), path=str(r["path"]), key=str(r["key"]),
+            name=str(r["name"]),
+            method=str(r["method"]),
+            path=str(r["path"]),
+            key=str(r["key"]),
             per_minute=setting_per_minute if r["per_minute"] == "setting" else int(r["per_minute"]),  # type: ignore[call-overload]
         )
         for r in raw
@@ -72,8 +75,9 @@ def rule_for(scope: Scope) -> str | None:
 
 
 def parse_networks(spec: str) -> tuple[Network, ...]:
-    return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in spec.replace(" ", ",").split(",")
-                 if part.strip())
+    return tuple(
+        ipaddress.ip_network(part.strip(), strict=False) for part in spec.replace(" ", ",").split(",") if part.strip()
+    )
 
 
 def _is_trusted(address: str, trusted: tuple[Network, ...]) -> bool:

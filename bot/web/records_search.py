@@ -62,8 +62,13 @@ def _utc_bound(day: date | None, zone: ZoneInfo) -> str | None:
 def _haystack(listing: CaseListing, procedure_names: Mapping[str, str]) -> str:
     case = listing.summary
     facts = [str(listing.slots.get(slot, "")) for slot in SEARCHED_SLOTS]
-    names = (case.case_id, case.procedure, procedure_names.get(case.procedure, ""), case.step,
-             STEP_NAMES_ZH.get(case.step, ""))
+    names = (
+        case.case_id,
+        case.procedure,
+        procedure_names.get(case.procedure, ""),
+        case.step,
+        STEP_NAMES_ZH.get(case.step, ""),
+    )
     return " ".join((*names, *facts)).lower()
 
 
@@ -84,9 +89,17 @@ def listing_rows(
     for listing in listings:
         case, slots = listing.summary, listing.slots
         what = str(slots.get("product_category") or slots.get("issue") or "")[:40]
-        rows.append([
-            case.case_id, procedure_names.get(case.procedure, case.procedure), STEP_NAMES_ZH.get(case.step, case.step),
-            "是" if case.escalated else "否", str(case.turns), str(slots.get("order_no", "")), what,
-            local_time(listing.opened_at, zone, shown), local_time(str(case.updated_at), zone, shown),
-        ])
+        rows.append(
+            [
+                case.case_id,
+                procedure_names.get(case.procedure, case.procedure),
+                STEP_NAMES_ZH.get(case.step, case.step),
+                "是" if case.escalated else "否",
+                str(case.turns),
+                str(slots.get("order_no", "")),
+                what,
+                local_time(listing.opened_at, zone, shown),
+                local_time(str(case.updated_at), zone, shown),
+            ]
+        )
     return rows

@@ -58,10 +58,14 @@ class StaffSessions:
         now = datetime.now(UTC)
         with self._engine.begin() as conn:
             conn.execute(delete(staff_sessions).where(staff_sessions.c.expires_at < now))
-            conn.execute(insert(staff_sessions).values(
-                id_hash=_digest(session_id), name=name, created_at=now,
-                expires_at=now + timedelta(seconds=self.max_age_s),
-            ))
+            conn.execute(
+                insert(staff_sessions).values(
+                    id_hash=_digest(session_id),
+                    name=name,
+                    created_at=now,
+                    expires_at=now + timedelta(seconds=self.max_age_s),
+                )
+            )
         return session_id
 
     def user_of(self, session_id: str | None) -> str | None:
@@ -77,5 +81,8 @@ class StaffSessions:
     def revoke(self, session_id: str | None) -> None:
         if session_id:
             with self._engine.begin() as conn:
-                conn.execute(update(staff_sessions).where(staff_sessions.c.id_hash == _digest(session_id))
-                             .values(revoked_at=datetime.now(UTC)))
+                conn.execute(
+                    update(staff_sessions)
+                    .where(staff_sessions.c.id_hash == _digest(session_id))
+                    .values(revoked_at=datetime.now(UTC))
+                )

@@ -52,8 +52,11 @@ class CustomerTokens:
     """Issue, check, revoke and renew customer bearer tokens."""
 
     def __init__(
-        self, secret: bytes | str, engine: Engine | None = None,
-        ttl_s: int = DEFAULT_TTL_S, resume_s: int = DEFAULT_RESUME_S,
+        self,
+        secret: bytes | str,
+        engine: Engine | None = None,
+        ttl_s: int = DEFAULT_TTL_S,
+        resume_s: int = DEFAULT_RESUME_S,
     ) -> None:
         self._serializer = URLSafeTimedSerializer(secret, salt="csbot-customer-session-v2")
         self._engine = engine or create_engine("sqlite://", future=True)
@@ -105,7 +108,8 @@ class CustomerTokens:
         """Every token issued so far for ``session`` stops working (the case ended)."""
         with self._engine.begin() as conn:
             changed = conn.execute(
-                update(generations).where(generations.c.session == session)
+                update(generations)
+                .where(generations.c.session == session)
                 .values(generation=generations.c.generation + 1)
             ).rowcount
             if not changed:

@@ -70,12 +70,17 @@ class AgentHandlers:
         return user
 
     def refresh_queue(
-        self, text: str = "", step: str | None = "", escalated_only: bool = False, owner: str | None = "all",
+        self,
+        text: str = "",
+        step: str | None = "",
+        escalated_only: bool = False,
+        owner: str | None = "all",
         request: gr.Request = None,  # type: ignore[assignment]
     ) -> Any:
         me = request.username if request is not None and request.username else ""
-        wanted = QueueFilter(text=text or "", step=step or "", escalated_only=bool(escalated_only),
-                             owner=owner or "all", me=me or "")
+        wanted = QueueFilter(
+            text=text or "", step=step or "", escalated_only=bool(escalated_only), owner=owner or "all", me=me or ""
+        )
         rows = self.queue.matching(wanted)
         return gr.update(choices=[(row.label(), row.session) for row in rows])
 
@@ -87,7 +92,10 @@ class AgentHandlers:
         return (*self._show(session, suggestion, request), suggestion.reply, 0, *self._no_check())
 
     def regenerate(
-        self, session: str | None, variant: int | None, shown: str | None,
+        self,
+        session: str | None,
+        variant: int | None,
+        shown: str | None,
         request: gr.Request = None,  # type: ignore[assignment]
     ) -> tuple[Any, ...]:
         """Another draft: the next wording that differs from the draft on screen."""
@@ -126,8 +134,13 @@ class AgentHandlers:
             check = self.ctx.bot.check_agent_text(session, text)
             if not check.clean:
                 unchanged = [gr.update()] * 9
-                return (*unchanged, "发送前检查发现问题，请查看后选择。", objections_text(check),
-                        gr.update(visible=True), text)
+                return (
+                    *unchanged,
+                    "发送前检查发现问题，请查看后选择。",
+                    objections_text(check),
+                    gr.update(visible=True),
+                    text,
+                )
         self.ctx.bot.agent_send(session, agent.name, text)
         shown = self._show(session, None, request)
         cleared = (*shown[:3], gr.update(value=""), *shown[4:])
@@ -201,8 +214,9 @@ class AgentHandlers:
         if not choice or not session:
             raise gr.Error("请先在右侧选择一条依据。")
         kind, source, number = choice.split("|", 2)
-        label = citation_label({"law": source, "article": number} if kind == "statute" else
-                               {"doc": source, "section": number})
+        label = citation_label(
+            {"law": source, "article": number} if kind == "statute" else {"doc": source, "section": number}
+        )
         return f"{(draft or '').rstrip()}依据{label}。" if (draft or "").strip() else f"依据{label}。"
 
     def close(self, session: str | None, reason: str, request: gr.Request) -> tuple[Any, str]:
@@ -247,9 +261,14 @@ class AgentHandlers:
         grounds = gr.update(choices=grounds_choices((*cited, *view.last_passages)), value=None)
         me = request.username if request is not None else None
         return (
-            chat_messages(view), checklist(view), rail_flags(view), draft, grounds,
+            chat_messages(view),
+            checklist(view),
+            rail_flags(view),
+            draft,
+            grounds,
             gr.update(choices=placeholders_in(view), value=None),
-            workspace.panel(bot, session, view), workspace.owner_text(bot, session, me),
+            workspace.panel(bot, session, view),
+            workspace.owner_text(bot, session, me),
             workspace.notes_text(bot, session),
         )
 
@@ -278,8 +297,9 @@ def build(ctx: WebContext) -> gr.Blocks:
                 chat = gr.Chatbot(label="对话（已遮盖）", height=360, elem_id="conversation", feedback_options=None)
                 draft = gr.Textbox(label="建议回复（可编辑）", lines=5, max_length=MAX_MESSAGE_CHARS, elem_id="draft")
                 with gr.Row():
-                    macro = QuietDropdown(label="快捷回复", choices=[t for t, _ in workspace.macros()], scale=3,
-                                          elem_id="macro")
+                    macro = QuietDropdown(
+                        label="快捷回复", choices=[t for t, _ in workspace.macros()], scale=3, elem_id="macro"
+                    )
                     insert_macro = gr.Button("插入快捷回复", size="sm", scale=1, elem_id="insert-macro")
                 with gr.Row(elem_classes=["csbot-actions"]):
                     accept = gr.Button("采纳草稿", variant="primary", elem_id="accept")

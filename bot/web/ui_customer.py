@@ -143,15 +143,24 @@ class WidgetHandlers:
         case_id = self.ctx.bot.case_view(session).case_id
         names = copy()["actor_names"]
         lines = [copy()["transcript_title"], f"案件编号：{case_id}", ""]
-        lines += [f"[{line.time[:19].replace('T', ' ')}] {names.get(line.actor, line.actor)}：{line.text}"
-                  for line in now.lines]
+        lines += [
+            f"[{line.time[:19].replace('T', ' ')}] {names.get(line.actor, line.actor)}：{line.text}"
+            for line in now.lines
+        ]
         key = secrets.token_urlsafe(24)
         export_id = self.shelf.put(
-            "\n".join(lines) + "\n", f"对话记录-{case_id}.txt", f"{SESSION}{session}", "text/plain; charset=utf-8",
+            "\n".join(lines) + "\n",
+            f"对话记录-{case_id}.txt",
+            f"{SESSION}{session}",
+            "text/plain; charset=utf-8",
             key=key,
         )
-        return gr.update(value=download_link(export_id, copy()["transcript_link"], key).replace(
-            'id="download-link"', 'id="transcript-link"'), visible=True)
+        return gr.update(
+            value=download_link(export_id, copy()["transcript_link"], key).replace(
+                'id="download-link"', 'id="transcript-link"'
+            ),
+            visible=True,
+        )
 
     # --- what the page shows ----------------------------------------------------------------------
     def render(self, session: str, token: str | None) -> tuple[Any, ...]:
@@ -179,8 +188,11 @@ class WidgetHandlers:
             self.shelf.remove(previous)  # only the newest link works
         key = secrets.token_urlsafe(24)
         export_id = self.shelf.put(
-            self.ctx.bot.records.export(case_id, "html"), f"书面记录-{case_id}.html",
-            f"{SESSION}{session}", "text/html; charset=utf-8", key=key,
+            self.ctx.bot.records.export(case_id, "html"),
+            f"书面记录-{case_id}.html",
+            f"{SESSION}{session}",
+            "text/html; charset=utf-8",
+            key=key,
         )
         self._offered[session] = export_id
         return download_link(export_id, "下载书面记录", key)
@@ -235,15 +247,23 @@ def build(ctx: WebContext) -> gr.Blocks:
             badge = gr.HTML(elem_id="agent-badge")
             status = gr.Markdown(elem_classes=["csbot-status"], elem_id="status")
             chat = gr.Chatbot(
-                show_label=False, height=420, elem_id="conversation", sanitize_html=True,
-                feedback_options=None, buttons=[], layout="bubble",
+                show_label=False,
+                height=420,
+                elem_id="conversation",
+                sanitize_html=True,
+                feedback_options=None,
+                buttons=[],
+                layout="bubble",
             )
             message_hint = gr.Markdown(elem_id="hint", elem_classes=["csbot-hint"])
             # lines=1 with room to grow: Enter sends, Shift+Enter adds a line. No max_length: the
             # browser would cut a long paste silently; the handler cuts it and says so.
             text = gr.Textbox(
-                placeholder="请描述您的问题（Enter 发送，Shift+Enter 换行）", show_label=False,
-                lines=1, max_lines=6, elem_id="message",
+                placeholder="请描述您的问题（Enter 发送，Shift+Enter 换行）",
+                show_label=False,
+                lines=1,
+                max_lines=6,
+                elem_id="message",
             )
             with gr.Row(elem_classes=["csbot-actions"]):
                 send = gr.Button("发送", variant="primary", elem_id="send")
@@ -252,7 +272,8 @@ def build(ctx: WebContext) -> gr.Blocks:
             with gr.Column(visible=False, elem_id="rating-box") as rating_box:
                 rating = gr.Radio(
                     [(label, key) for key, label in customer_events.ratings().items()],
-                    label=customer_events.question(), elem_id="rating",
+                    label=customer_events.question(),
+                    elem_id="rating",
                 )
             download = gr.HTML(visible=False, elem_id="download")
             with gr.Row(elem_classes=["csbot-actions"]):

@@ -33,10 +33,18 @@ UPLOAD_SUFFIXES = (".yaml", ".yml")
 ERROR_TITLE = "操作未完成"  # Gradio's own pill says "Error"; ours says it in Chinese
 MAX_LABEL_CHARS = 80
 SUMMARY_ROWS = (
-    ("dialogues", "对话数"), ("passed", "通过"), ("failed", "未通过"), ("expectations_failed", "未满足的断言"),
-    ("pii_leaks", "个人信息泄露"), ("procedure_compliance", "流程合规率"), ("citation_validity", "引用有效率"),
-    ("retrieval_hit_rate", "检索命中率"), ("escalation_recall", "转人工召回率"), ("latency_p50_ms", "延迟 p50 (ms)"),
-    ("latency_p95_ms", "延迟 p95 (ms)"), ("engine_errors", "引擎错误"),
+    ("dialogues", "对话数"),
+    ("passed", "通过"),
+    ("failed", "未通过"),
+    ("expectations_failed", "未满足的断言"),
+    ("pii_leaks", "个人信息泄露"),
+    ("procedure_compliance", "流程合规率"),
+    ("citation_validity", "引用有效率"),
+    ("retrieval_hit_rate", "检索命中率"),
+    ("escalation_recall", "转人工召回率"),
+    ("latency_p50_ms", "延迟 p50 (ms)"),
+    ("latency_p95_ms", "延迟 p95 (ms)"),
+    ("engine_errors", "引擎错误"),
 )
 
 
@@ -100,7 +108,10 @@ class QaHandlers:
         try:
             index_dir = resolve_index(self.ctx.settings, None, build_root, DEFAULT_INDEX_LAWS) if dialogues else None
             result = run_dialogues(
-                dialogues, self.ctx.settings, index_dir=index_dir, progress=one_done,
+                dialogues,
+                self.ctx.settings,
+                index_dir=index_dir,
+                progress=one_done,
                 load_errors=[str(error) for error in errors],
             )
         finally:
@@ -118,9 +129,15 @@ class QaHandlers:
             summary_markdown(result.summary),
             f"**加载问题**：\n{problems}",
             report_frame(report_path.read_text("utf-8")),
-            gr.update(value=download_link(self.shelf.put(
-                report_path.read_text("utf-8"), f"csbot-report-{stamp}.html", "qa", "text/html; charset=utf-8"
-            ), "下载 HTML 报告"), visible=True),
+            gr.update(
+                value=download_link(
+                    self.shelf.put(
+                        report_path.read_text("utf-8"), f"csbot-report-{stamp}.html", "qa", "text/html; charset=utf-8"
+                    ),
+                    "下载 HTML 报告",
+                ),
+                visible=True,
+            ),
             gr.update(choices=choices),
             gr.update(choices=choices, value=stamp),
             self.history(),
@@ -143,9 +160,7 @@ class QaHandlers:
         runs = self.run_choices()
         return gr.update(choices=self.shipped_sets()), gr.update(choices=runs), gr.update(choices=runs), self.history()
 
-    def compare(
-        self, first: str | None, second: str | None, only_changed: bool = False
-    ) -> tuple[str, list[list[str]]]:
+    def compare(self, first: str | None, second: str | None, only_changed: bool = False) -> tuple[str, list[list[str]]]:
         """The comparison table and the two runs' outputs side by side, dialogue by dialogue."""
         if not first or not second:
             raise gr.Error("请选择两次评测结果进行比较。", title=ERROR_TITLE)
@@ -188,7 +203,9 @@ def build(ctx: WebContext) -> gr.Blocks:
     handlers = QaHandlers(ctx)
 
     def run_with_progress(
-        names: list[str] | None, label: str, progress: gr.Progress = gr.Progress()  # noqa: B008 - Gradio's own idiom
+        names: list[str] | None,
+        label: str,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008 - Gradio's own idiom
     ) -> Any:
         return handlers.run(names, label, progress)  # Gradio injects the progress bar by this default
 
@@ -197,15 +214,15 @@ def build(ctx: WebContext) -> gr.Blocks:
         gr.Markdown("## 质检台：对话集评测\n[首页 / 退出登录](/) · [书面记录](/records/)")
         with gr.Row():
             with gr.Column(scale=2):
-                sets = gr.Dropdown(
-                    choices=handlers.shipped_sets(), multiselect=True, label="对话集", elem_id="sets"
-                )
+                sets = gr.Dropdown(choices=handlers.shipped_sets(), multiselect=True, label="对话集", elem_id="sets")
                 # A button with our own words, not gr.File's English drop zone ("Drop File Here").
                 upload = gr.UploadButton(
                     "上传对话集 (.yaml)", file_count="multiple", file_types=[".yaml", ".yml"], elem_id="upload"
                 )
                 label = gr.Textbox(
-                    label="本次运行的标签（可选）", placeholder="例如：修改退货规则之前", max_length=MAX_LABEL_CHARS,
+                    label="本次运行的标签（可选）",
+                    placeholder="例如：修改退货规则之前",
+                    max_length=MAX_LABEL_CHARS,
                     elem_id="label",
                 )
                 run = gr.Button("运行评测", variant="primary", elem_id="run")
@@ -216,8 +233,14 @@ def build(ctx: WebContext) -> gr.Blocks:
         download = gr.HTML(visible=False, elem_id="report-download")
         gr.Markdown("### 运行记录")
         history = gr.Dataframe(
-            headers=list(HISTORY_HEADERS), datatype="str", interactive=False, type="array", wrap=True,
-            value=handlers.history(), label="运行记录（最新在前）", elem_id="history",
+            headers=list(HISTORY_HEADERS),
+            datatype="str",
+            interactive=False,
+            type="array",
+            wrap=True,
+            value=handlers.history(),
+            label="运行记录（最新在前）",
+            elem_id="history",
         )
         gr.Markdown("### 比较两次评测")
         with gr.Row():
@@ -227,8 +250,13 @@ def build(ctx: WebContext) -> gr.Blocks:
             compare = gr.Button("比较", elem_id="compare")
         comparison = gr.Code(label="比较结果", language=None, elem_id="comparison")
         outputs = gr.Dataframe(
-            headers=list(SIDE_BY_SIDE_HEADERS), datatype="str", interactive=False, type="array", wrap=True,
-            label="逐段对照：两次运行的回复并排", elem_id="side-by-side",
+            headers=list(SIDE_BY_SIDE_HEADERS),
+            datatype="str",
+            interactive=False,
+            type="array",
+            wrap=True,
+            label="逐段对照：两次运行的回复并排",
+            elem_id="side-by-side",
         )
         blocks.load(handlers.lists, None, [sets, first, second, history])
         upload.upload(handlers.upload, [upload], [sets])

@@ -81,8 +81,13 @@ def build(ctx: WebContext) -> gr.Blocks:
             verify = gr.Button("校验哈希链", scale=1, elem_id="verify")
         verdict = gr.Markdown(elem_id="verdict")
         cases = gr.Dataframe(
-            headers=list(LISTING_HEADERS), datatype="str", interactive=False, type="array", wrap=True,
-            label="案件（点击一行打开该案件）", elem_id="cases",
+            headers=list(LISTING_HEADERS),
+            datatype="str",
+            interactive=False,
+            type="array",
+            wrap=True,
+            label="案件（点击一行打开该案件）",
+            elem_id="cases",
         )
         with gr.Row():
             case = QuietDropdown(label="案件", choices=[], elem_id="case")
@@ -90,8 +95,13 @@ def build(ctx: WebContext) -> gr.Blocks:
             export = gr.Button("导出书面记录", elem_id="export")
             download = gr.HTML(visible=False, elem_id="download")
         timeline = gr.Dataframe(
-            headers=list(TIMELINE_HEADERS), datatype="str", interactive=False, type="array", wrap=True,
-            label="时间线", elem_id="timeline",
+            headers=list(TIMELINE_HEADERS),
+            datatype="str",
+            interactive=False,
+            type="array",
+            wrap=True,
+            label="时间线",
+            elem_id="timeline",
         )
         searched = [query, opened_from, opened_to]
         blocks.load(handlers.search, searched, [cases, case])

@@ -185,8 +185,13 @@ def search_cases(bot: Any, query: str) -> list[Any]:
 
 def case_json(case: Any) -> dict[str, object]:
     return {
-        "case_id": case.case_id, "session": case.session, "procedure": case.procedure, "step": case.step,
-        "escalated": bool(case.escalated), "turns": int(case.turns), "updated_at": str(case.updated_at),
+        "case_id": case.case_id,
+        "session": case.session,
+        "procedure": case.procedure,
+        "step": case.step,
+        "escalated": bool(case.escalated),
+        "turns": int(case.turns),
+        "updated_at": str(case.updated_at),
     }
 
 
@@ -196,8 +201,13 @@ def verify_summary(bot: Any) -> dict[str, object]:
 
     result = bot.records.verify()
     anchored = Anchor.for_settings(bot.settings).verify(bot.records)
-    return {"ok": bool(result.ok and anchored.ok), "checked": result.checked, "first_bad": result.first_bad,
-            "reason": result.reason or anchored.reason, "anchor": anchored.to_json()}
+    return {
+        "ok": bool(result.ok and anchored.ok),
+        "checked": result.checked,
+        "first_bad": result.first_bad,
+        "reason": result.reason or anchored.reason,
+        "anchor": anchored.to_json(),
+    }
 
 
 def _step_change(body: dict[str, Any]) -> str:
@@ -210,9 +220,7 @@ def _step_change(body: dict[str, Any]) -> str:
 def _said(record: dict[str, Any]) -> str:
     """What one record says: the customer's message and the reply, masked."""
     who = {"customer": "顾客", "bot": "回复"}
-    return "\n".join(
-        f"{who.get(m.actor) or f'坐席（{m.agent_id}）'}：{m.text}" for m in transcript([record])
-    )
+    return "\n".join(f"{who.get(m.actor) or f'坐席（{m.agent_id}）'}：{m.text}" for m in transcript([record]))
 
 
 def timeline_rows(records: list[dict[str, Any]]) -> list[list[str]]:
@@ -223,8 +231,16 @@ def timeline_rows(records: list[dict[str, Any]]) -> list[list[str]]:
         grounds = "、".join(str(source.get("label", "")) for source in body.get("cited", ()))
         fired = [f"{flag['rule']}:{flag['action']}" for flag in body.get("input_flags", ())]
         fired += [f"{v['rule']}:{v['verdict']}" for v in body.get("verdicts", ()) if v.get("verdict") != "pass"]
-        rows.append([
-            str(record["id"]), str(record["created_at"])[:19], ACTOR_ZH.get(record["actor"], record["actor"]),
-            str(record["kind"]), _step_change(body), _said(record), grounds, "、".join(fired),
-        ])
+        rows.append(
+            [
+                str(record["id"]),
+                str(record["created_at"])[:19],
+                ACTOR_ZH.get(record["actor"], record["actor"]),
+                str(record["kind"]),
+                _step_change(body),
+                _said(record),
+                grounds,
+                "、".join(fired),
+            ]
+        )
     return rows

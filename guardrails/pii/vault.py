@@ -141,10 +141,19 @@ class Vault:
                 value = self._aead.decrypt(row.nonce, row.ciphertext, self._aad(conversation_id, placeholder))
             except InvalidTag as error:
                 raise VaultError("the vault key does not match the one the value was stored with") from error
-            audit_chain.append(connection, audit, {
-                "conversation_id": conversation_id, "placeholder": placeholder, "entity_type": row.entity_type,
-                "action": "reveal", "actor": actor, "reason": reason, "at": _now(),
-            })
+            audit_chain.append(
+                connection,
+                audit,
+                {
+                    "conversation_id": conversation_id,
+                    "placeholder": placeholder,
+                    "entity_type": row.entity_type,
+                    "action": "reveal",
+                    "actor": actor,
+                    "reason": reason,
+                    "at": _now(),
+                },
+            )
         return value.decode()
 
     def restore(self, conversation_id: str, text: str, *, actor: str, reason: str) -> str:
@@ -186,9 +195,17 @@ class Vault:
     def _delete(self, conversation_id: str, *, actor: str, reason: str) -> int:
         with _audit_lock, self._engine.begin() as connection:
             erased = connection.execute(delete(entries).where(entries.c.conversation_id == conversation_id)).rowcount
-            audit_chain.append(connection, audit, {
-                "conversation_id": conversation_id, "action": "delete", "actor": actor, "reason": reason, "at": _now(),
-            })
+            audit_chain.append(
+                connection,
+                audit,
+                {
+                    "conversation_id": conversation_id,
+                    "action": "delete",
+                    "actor": actor,
+                    "reason": reason,
+                    "at": _now(),
+                },
+            )
         return int(erased or 0)
 
     def verify_audit(self) -> audit_chain.AuditVerify:

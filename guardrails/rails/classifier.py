@@ -34,7 +34,8 @@ class TrainedClassifier:
         """The categories whose probability for ``text`` reaches the threshold."""
         probabilities = self.model.predict_proba(self.vectorizer.transform([text]))[0]
         return frozenset(
-            label for label, p in zip(self.model.classes_, probabilities, strict=True)
+            label
+            for label, p in zip(self.model.classes_, probabilities, strict=True)
             if label != BENIGN and p >= self.threshold
         )
 

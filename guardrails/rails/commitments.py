@@ -51,8 +51,11 @@ def load_commitments(path: Path = COMMITMENTS_FILE) -> CommitmentRules:
             raise RailConfigError(f"{path}: softening[{index}] has an empty pattern")
         softening.append((pattern, entry["replacement"]))
     return CommitmentRules(
-        always=always, outcome=outcome, allowed_steps=frozenset(lists["outcome_allowed_steps"]),
-        exceptions=compile_alternation(lists["exceptions"], f"{path}: exceptions"), softening=tuple(softening),
+        always=always,
+        outcome=outcome,
+        allowed_steps=frozenset(lists["outcome_allowed_steps"]),
+        exceptions=compile_alternation(lists["exceptions"], f"{path}: exceptions"),
+        softening=tuple(softening),
         never=compile_alternation(lists["never"], f"{path}: never"),
     )
 
@@ -66,7 +69,8 @@ def promises(pattern: re.Pattern[str], sentence: str, exceptions: re.Pattern[str
     """The phrases of ``pattern`` in ``sentence`` that do not overlap a benign exception."""
     excepted = [m.span() for m in exceptions.finditer(sentence)] if exceptions else []
     return [
-        hit.group() for hit in pattern.finditer(sentence)
+        hit.group()
+        for hit in pattern.finditer(sentence)
         if not any(start < hit.end() and hit.start() < end for start, end in excepted)
     ]
 

@@ -157,9 +157,7 @@ def compile_alternation(
     return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
 
 
-def _input_rule(
-    entry: Any, index: int, path: Path, char_map: Mapping[int, str], terms: Mapping[str, str]
-) -> InputRule:
+def _input_rule(entry: Any, index: int, path: Path, char_map: Mapping[int, str], terms: Mapping[str, str]) -> InputRule:
     where = f"{path}: rules[{index}]"
     if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
         raise RailConfigError(f"{where}: each rule needs a string 'id'")
@@ -228,7 +226,8 @@ def parse_input_config(data: Mapping[str, Any], path: Path) -> InputConfig:
     classifier = _classifier_settings(data, path)
     if classifier is not None:
         rules = tuple(
-            rule for rule in rules
+            rule
+            for rule in rules
             if rule.check != "classifier" or (classifier.enabled and rule.category in classifier.categories)
         )
     leet_map, leet_categories = _leet(data, path)
@@ -258,8 +257,11 @@ def _classifier_settings(data: Mapping[str, Any], path: Path) -> ClassifierSetti
     try:
         low, high = (int(n) for n in raw.get("ngram", (1, 3)))
         settings = ClassifierSettings(
-            exemplars=path.parent / str(raw["exemplars"]), enabled=bool(raw.get("enabled", False)), ngram=(low, high),
-            c=float(raw.get("c", 50.0)), threshold=float(raw.get("threshold", 0.5)),
+            exemplars=path.parent / str(raw["exemplars"]),
+            enabled=bool(raw.get("enabled", False)),
+            ngram=(low, high),
+            c=float(raw.get("c", 50.0)),
+            threshold=float(raw.get("threshold", 0.5)),
             categories=frozenset(raw.get("categories", _CATEGORIES)),
         )
     except (AttributeError, KeyError, TypeError, ValueError) as error:

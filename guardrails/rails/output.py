@@ -66,8 +66,9 @@ def citation_relevance_rail(text: str, ctx: OutputContext) -> RailOutcome:
     reasons: list[str] = []
     for check in check_citations(text):
         start, end = sentence_at(spans, check.start)
-        verdict = judge(check.law, check.article, check.doc, check.section, _QUOTED.sub("", text[start:end]),
-                        ctx.customer_text)
+        verdict = judge(
+            check.law, check.article, check.doc, check.section, _QUOTED.sub("", text[start:end]), ctx.customer_text
+        )
         if not verdict.relevant and all(edit.start != start for edit in edits):
             edits.append(Edit(start, end, ""))
             reasons.append(f"{check.raw}: {verdict.reason}; sentence removed")
@@ -155,7 +156,8 @@ def forbidden_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
     rules = default_commitments()
     phrases = [
-        (phrase, re.compile(re.escape(phrase))) for phrase in service_language_phrases()
+        (phrase, re.compile(re.escape(phrase)))
+        for phrase in service_language_phrases()
         if not rules.always.search(phrase) and not rules.outcome.search(phrase)
     ]
     extra = []

@@ -66,8 +66,12 @@ def _holds(value: object, test: Scalar | list[Scalar] | Test) -> bool:
             return value in test.in_
         if isinstance(value, bool) or not isinstance(value, int | float):
             return False
-        bounds = ((test.lt, value < (test.lt or 0)), (test.lte, value <= (test.lte or 0)),
-                  (test.gt, value > (test.gt or 0)), (test.gte, value >= (test.gte or 0)))
+        bounds = (
+            (test.lt, value < (test.lt or 0)),
+            (test.lte, value <= (test.lte or 0)),
+            (test.gt, value > (test.gt or 0)),
+            (test.gte, value >= (test.gte or 0)),
+        )
         return all(ok for bound, ok in bounds if bound is not None)
     if isinstance(test, list):
         return value in test

@@ -37,8 +37,11 @@ def test_when_a_bad_request_carries_personal_data_then_the_error_body_and_logs_h
 ) -> None:
     session, headers = _open(client)
     with caplog.at_level(logging.DEBUG):
-        answer = client.post(f"/api/v1/sessions/{session}/messages", content=content.encode(),
-                             headers={**headers, "Content-Type": "application/json"})
+        answer = client.post(
+            f"/api/v1/sessions/{session}/messages",
+            content=content.encode(),
+            headers={**headers, "Content-Type": "application/json"},
+        )
     assert 400 <= answer.status_code < 500 and "error" in answer.json(), answer.text
     assert leaked(answer.text + caplog.text) == []
 
@@ -49,8 +52,9 @@ def test_when_a_session_plants_personal_data_over_http_then_replies_and_logs_hol
     session, headers = _open(client)
     texts = [m.decode("utf-8", errors="replace") if isinstance(m, bytes) else m for m in MESSAGES]
     with caplog.at_level(logging.DEBUG):
-        answers = [client.post(f"/api/v1/sessions/{session}/messages", json={"text": t}, headers=headers)
-                   for t in texts if t]
+        answers = [
+            client.post(f"/api/v1/sessions/{session}/messages", json={"text": t}, headers=headers) for t in texts if t
+        ]
     assert all(a.status_code in (200, 422) for a in answers) and any(a.status_code == 200 for a in answers)
     assert leaked("\n".join(a.text for a in answers) + caplog.text) == []
 

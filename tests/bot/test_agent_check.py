@@ -55,8 +55,9 @@ def test_a_fake_citation_and_an_english_reply_are_objections_too(csbot: CsBot) -
     fake = csbot.check_agent_text(session, "根据《消费者权益保护法》第九百条可以退。")
     assert any(o.rule == "citations" and "第九百条" in o.span for o in fake.objections)
     english = csbot.check_agent_text(session, "Hello, we got it")
-    assert any(o.rule == "language" and o.verdict == "blocked" and o.span == "Hello, we got it"
-               for o in english.objections)
+    assert any(
+        o.rule == "language" and o.verdict == "blocked" and o.span == "Hello, we got it" for o in english.objections
+    )
 
 
 def test_an_escalated_cases_draft_answers_the_customer_not_the_holding_line(csbot: CsBot) -> None:

@@ -25,8 +25,11 @@ def test_when_consent_and_end_are_recorded_then_they_are_records_of_the_case_and
 ) -> None:
     session, case_id = _case_with_events(csbot, "顾客已满意")
     rows = csbot.records.for_case(case_id)
-    assert [(row["kind"], row["actor"]) for row in rows] == [("consent", "customer"), ("turn", "customer"),
-                                                             ("end", "agent")]
+    assert [(row["kind"], row["actor"]) for row in rows] == [
+        ("consent", "customer"),
+        ("turn", "customer"),
+        ("end", "agent"),
+    ]
     assert rows[0]["body"]["notice_version"] == "2026-11-01" and rows[0]["body"]["channel"] == "widget"
     assert rows[2]["body"]["agent_id"] == "agent-li" and rows[2]["body"]["reason"] == "顾客已满意"
     assert {row["session"] for row in rows} == {session}

@@ -80,5 +80,9 @@ def test_records_commands_verify_export_and_dump(cli: CliRunner, bot_settings: S
     assert broken.exit_code == 1
     summary = json.loads(broken.stdout)
     assert {key: summary[key] for key in ("ok", "checked", "first_bad", "reason")} == {
-        "ok": False, "checked": 2, "first_bad": 2, "reason": "content does not match its hash"}
+        "ok": False,
+        "checked": 2,
+        "first_bad": 2,
+        "reason": "content does not match its hash",
+    }
     assert summary["anchor"]["ok"] and summary["vault_audit"]["ok"]  # reported beside the chain

@@ -16,14 +16,38 @@ from bot.cli.datafiles import KINDS, KINDS_BY_NAME, ROOT, problems_of, shipped_f
 
 # A top-level key each kind requires (kinds where every top-level key has a default are left out).
 REQUIRED = {
-    "slots": "slots", "elements": "elements", "classify": "default", "dialogue": "not_given", "company": "name",
-    "llm_prompt": "system", "understand": "kinds", "events": "consent", "roles": "roles", "ratelimits": "rules",
-    "privacy_notice": "policy", "steps_plain": "accept", "weak_passwords": "common", "input_rails": "rules",
-    "output_rails": "disclaimer", "commitments": "always", "pii": "types", "pii_lexicon": "names",
-    "procedures": "steps", "rights_tables": "rules", "core_laws": "laws", "citation_topics": "articles",
-    "rights_facts": "facts", "promises": "promises", "handover": "held_reply", "customer_events": "satisfaction",
-    "record_text": "timezone", "attachments": "types", "macros": "macros", "rail_verdicts": "verdicts",
-    "rail_names": "reasons", "widget_copy": "welcome",
+    "slots": "slots",
+    "elements": "elements",
+    "classify": "default",
+    "dialogue": "not_given",
+    "company": "name",
+    "llm_prompt": "system",
+    "understand": "kinds",
+    "events": "consent",
+    "roles": "roles",
+    "ratelimits": "rules",
+    "privacy_notice": "policy",
+    "steps_plain": "accept",
+    "weak_passwords": "common",
+    "input_rails": "rules",
+    "output_rails": "disclaimer",
+    "commitments": "always",
+    "pii": "types",
+    "pii_lexicon": "names",
+    "procedures": "steps",
+    "rights_tables": "rules",
+    "core_laws": "laws",
+    "citation_topics": "articles",
+    "rights_facts": "facts",
+    "promises": "promises",
+    "handover": "held_reply",
+    "customer_events": "satisfaction",
+    "record_text": "timezone",
+    "attachments": "types",
+    "macros": "macros",
+    "rail_verdicts": "verdicts",
+    "rail_names": "reasons",
+    "widget_copy": "welcome",
 }
 
 
@@ -81,9 +105,7 @@ def test_when_a_required_key_is_missing_then_the_error_names_its_file_and_line(k
 
 
 @pytest.mark.parametrize("kind_name", sorted(REQUIRED))
-def test_when_a_value_has_the_wrong_type_then_the_error_names_its_file_and_line(
-    kind_name: str, tmp_path: Path
-) -> None:
+def test_when_a_value_has_the_wrong_type_then_the_error_names_its_file_and_line(kind_name: str, tmp_path: Path) -> None:
     path = copy_of(kind_name, tmp_path)
     key = REQUIRED[kind_name]
     path.write_text(with_value(path.read_text(encoding="utf-8"), key, "{zz: [1]}"), encoding="utf-8")

@@ -16,8 +16,16 @@ from bot.types import STEP_IDS
 from knowledge.datafile import DataError
 
 SHIPPED = {
-    "general_complaint", "return_7day", "quality_defect", "fraud_claim", "service_complaint",
-    "contract_dispute", "prepaid_card", "personal_information", "not_our_responsibility", "legal_question",
+    "general_complaint",
+    "return_7day",
+    "quality_defect",
+    "fraud_claim",
+    "service_complaint",
+    "contract_dispute",
+    "prepaid_card",
+    "personal_information",
+    "not_our_responsibility",
+    "legal_question",
 }
 
 

@@ -52,7 +52,14 @@ def test_a_chain_written_before_typed_bodies_still_verifies_and_reads(tmp_path: 
     bodies = [read_body(row["kind"], row["body"]) for row in rows]
     assert all(body.body_version == 0 for body in bodies)  # no version written: read as version 0
     assert [type(body) for body in bodies] == [
-        EventRecord, TurnRecord, TurnRecord, TurnRecord, TurnRecord, TurnRecord, EventRecord, EventRecord
+        EventRecord,
+        TurnRecord,
+        TurnRecord,
+        TurnRecord,
+        TurnRecord,
+        TurnRecord,
+        EventRecord,
+        EventRecord,
     ]
     turn = bodies[1]
     assert isinstance(turn, TurnRecord)
@@ -83,8 +90,10 @@ def test_the_transcript_of_an_old_chain(tmp_path: Path) -> None:
     rows = _read_rows(_store_with_old_chain(f"sqlite:///{tmp_path / 'records.db'}"))
     said = transcript(rows)
     assert [(m.seq, m.actor) for m in said] == [
-        (2, "customer"), (2, "bot"),  # a turn: the message and the reply share their record
-        (3, "customer"), (3, "bot"),  # a blocked message is still said and answered
+        (2, "customer"),
+        (2, "bot"),  # a turn: the message and the reply share their record
+        (3, "customer"),
+        (3, "bot"),  # a blocked message is still said and answered
         (4, "bot"),  # an empty message says nothing; the reply to it is there
         (5, "agent"),  # an agent's reply names the agent
         (6, "bot"),  # the hand-over notice
@@ -95,7 +104,11 @@ def test_the_transcript_of_an_old_chain(tmp_path: Path) -> None:
     assert [m.seq for m in transcript(rows, after=4)] == [5, 6]
     assert transcript(rows, after=rows[-1]["id"]) == []
     assert said[5].to_json() == {
-        "seq": 5, "time": rows[4]["created_at"], "actor": "agent", "text": said[5].text, "agent_id": "agent-7"
+        "seq": 5,
+        "time": rows[4]["created_at"],
+        "actor": "agent",
+        "text": said[5].text,
+        "agent_id": "agent-7",
     }
 
 

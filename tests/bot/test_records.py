@@ -93,7 +93,10 @@ def test_every_migration_is_recorded_once(bot_settings: Settings) -> None:
     with sqlite3.connect(bot_settings.home / "records.db") as connection:
         names = [row[0] for row in connection.execute("SELECT name FROM migrations ORDER BY name")]
     assert names == [
-        "m001_initial", "m002_insert_only_guards", "m003_chained_case_state", "m004_idempotency",
+        "m001_initial",
+        "m002_insert_only_guards",
+        "m003_chained_case_state",
+        "m004_idempotency",
         "m005_open_cases_index",
     ]
 
@@ -102,19 +105,25 @@ def test_a_stale_case_version_is_refused(tmp_path: Path) -> None:
     store = RecordStore(f"sqlite:///{tmp_path / 'r.db'}")
     state = {"case_id": "C1", "session": "s", "procedure": "p", "step": "accept", "turns": 1}
     store.append(session="s", case_id="C1", actor="customer", kind="turn", body={}, case_state=state)
-    store.append(session="s", case_id="C1", actor="customer", kind="turn", body={}, case_state=state,
-                 expected_version=1)
+    store.append(
+        session="s", case_id="C1", actor="customer", kind="turn", body={}, case_state=state, expected_version=1
+    )
     with pytest.raises(CaseConflict):
-        store.append(session="s", case_id="C1", actor="customer", kind="turn", body={"x": 1}, case_state=state,
-                     expected_version=1)
+        store.append(
+            session="s",
+            case_id="C1",
+            actor="customer",
+            kind="turn",
+            body={"x": 1},
+            case_state=state,
+            expected_version=1,
+        )
     assert len(list(store.dump())) == 2  # the failed exchange left nothing behind
     assert store.verify().ok
     store.close()
 
 
-def test_export_is_a_readable_written_record_with_escaped_customer_text(
-    chat: Callable[[], Chat], csbot: CsBot
-) -> None:
+def test_export_is_a_readable_written_record_with_escaped_customer_text(chat: Callable[[], Chat], csbot: CsBot) -> None:
     c = chat()
     c.user("<script>alert('x')</script> 我买的台灯坏了")
     c.user("订单号 A20241120，三天前收到的，有照片")

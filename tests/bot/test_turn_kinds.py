@@ -63,8 +63,14 @@ def test_an_agent_turn_and_a_hand_over_return_their_trace(csbot: CsBot) -> None:
 
 
 def _case(store: RecordStore, session: str, step: str, turns: int, escalated: bool = False) -> None:
-    state = {"case_id": f"CS-{session}", "session": session, "procedure": "quality_defect", "step": step,
-             "turns": turns, "escalated": escalated}
+    state = {
+        "case_id": f"CS-{session}",
+        "session": session,
+        "procedure": "quality_defect",
+        "step": step,
+        "turns": turns,
+        "escalated": escalated,
+    }
     store.append(session=session, case_id=state["case_id"], actor="customer", kind="turn", body={}, case_state=state)
 
 
@@ -95,8 +101,12 @@ def test_the_queue_query_reads_the_open_cases_index_on_sqlite(tmp_path: Path) ->
     compiled = open_cases_query().compile(store.engine, compile_kwargs={"literal_binds": True})
     with store.engine.connect() as connection:
         plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
-        lookup = " ".join(str(row[-1]) for row in connection.exec_driver_sql(
-            "EXPLAIN QUERY PLAN SELECT case_id FROM cases WHERE case_id = 'CS-closed'"))
+        lookup = " ".join(
+            str(row[-1])
+            for row in connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT case_id FROM cases WHERE case_id = 'CS-closed'"
+            )
+        )
     assert OPEN_CASES_INDEX in plan, plan
     assert "SCAN cases" not in lookup, lookup  # the primary key, not a scan
     store.close()

@@ -67,7 +67,7 @@ def test_a_good_file_beside_a_bad_one_is_still_counted(tmp_path: Path) -> None:
     good = tmp_path / "good.yaml"
     good.write_text(
         "id: good\ndescription: d\nsettings: {procedure: return_7day}\nturns:\n  - user: 耳机不想要了\n"
-        "expect:\n  must_cite_any: [{doc: 退换货政策, section: \"2\"}, {law: 消法, article: 25}]\n",
+        'expect:\n  must_cite_any: [{doc: 退换货政策, section: "2"}, {law: 消法, article: 25}]\n',
         encoding="utf-8",
     )
     code, out, err = check(good)

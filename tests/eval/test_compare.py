@@ -41,7 +41,8 @@ def test_small_latency_jitter_is_same(tmp_path: Path) -> None:
     b = load_run(save(tmp_path, "b.json", run_of(result("x", latency=118.0))))
     comparison = compare_runs(a, b)
     assert {c.metric: c.verdict for c in comparison.changes if c.kind == "latency"} == {
-        "latency_p50_ms": "same", "latency_p95_ms": "same"
+        "latency_p50_ms": "same",
+        "latency_p95_ms": "same",
     }
     assert not comparison.warnings and not comparison.regressed
 

@@ -32,7 +32,8 @@ def chroma_url(tmp_path: Path) -> Iterator[str]:
     port = _free_port()
     server = subprocess.Popen(
         [binary, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:

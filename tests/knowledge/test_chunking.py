@@ -32,7 +32,10 @@ def test_when_text_has_articles_then_each_article_is_one_chunk_numbered_in_arabi
 def test_when_markdown_has_sections_then_leaf_sections_and_section_intros_are_chunks() -> None:
     chunks = split_headings(MARKDOWN)
     assert [(c.section, c.title) for c in chunks] == [
-        ("1", "总则"), ("1.1", "配送范围"), ("1.2", "时效"), ("2", "签收"),
+        ("1", "总则"),
+        ("1.1", "配送范围"),
+        ("1.2", "时效"),
+        ("2", "签收"),
     ]
     assert chunks[2].text == "四十八小时内发货。"
 
@@ -51,8 +54,12 @@ def test_when_text_has_no_structure_then_paragraphs_are_grouped_under_the_limit(
 
 @pytest.mark.parametrize(
     ("text", "markdown", "sections"),
-    [(ARTICLES, False, ["1", "2", "3"]), (MARKDOWN, True, ["1", "1.1", "1.2", "2"]), ("只有一句话。", False, ["1"]),
-     ("", False, [])],
+    [
+        (ARTICLES, False, ["1", "2", "3"]),
+        (MARKDOWN, True, ["1", "1.1", "1.2", "2"]),
+        ("只有一句话。", False, ["1"]),
+        ("", False, []),
+    ],
 )
 def test_split_document_picks_the_strongest_structure(text: str, markdown: bool, sections: list[str]) -> None:
     assert [c.section for c in split_document(text, markdown=markdown)] == sections

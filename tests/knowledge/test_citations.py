@@ -82,8 +82,11 @@ def test_when_book_title_is_unknown_then_citation_does_not_exist() -> None:
 
 @pytest.mark.parametrize(
     ("quote", "source", "expected"),
-    [("七日内退货", "消费者可以自收到商品之日起七日内退货。", True), ("", "任何文本", False),
-     ("三十日内退货", "消费者可以自收到商品之日起七日内退货。", False)],
+    [
+        ("七日内退货", "消费者可以自收到商品之日起七日内退货。", True),
+        ("", "任何文本", False),
+        ("三十日内退货", "消费者可以自收到商品之日起七日内退货。", False),
+    ],
 )
 def test_quote_matching_ignores_punctuation_only(quote: str, source: str, expected: bool) -> None:
     assert quote_matches(quote, source) is expected

@@ -13,8 +13,16 @@ import termios
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-BUILD = [sys.executable, "-c", "from bot.cli import main; main()", "index", "build", "--laws", "消费者权益保护法",
-         "--no-dense"]
+BUILD = [
+    sys.executable,
+    "-c",
+    "from bot.cli import main; main()",
+    "index",
+    "build",
+    "--laws",
+    "消费者权益保护法",
+    "--no-dense",
+]
 
 
 def environment(home: Path) -> dict[str, str]:
@@ -25,8 +33,15 @@ def test_on_a_terminal_the_build_shows_a_progress_bar(tmp_path: Path) -> None:
     primary, secondary = pty.openpty()
     fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))  # a terminal has a size
     try:
-        done = subprocess.run(BUILD, stdout=secondary, stderr=secondary, env=environment(tmp_path / "home"),
-                              cwd=ROOT, timeout=600, check=False)
+        done = subprocess.run(
+            BUILD,
+            stdout=secondary,
+            stderr=secondary,
+            env=environment(tmp_path / "home"),
+            cwd=ROOT,
+            timeout=600,
+            check=False,
+        )
         os.close(secondary)
         chunks = []
         while True:
@@ -46,8 +61,9 @@ def test_on_a_terminal_the_build_shows_a_progress_bar(tmp_path: Path) -> None:
 
 
 def test_in_a_pipe_there_is_no_bar(tmp_path: Path) -> None:
-    done = subprocess.run(BUILD, capture_output=True, text=True, env=environment(tmp_path / "home"), cwd=ROOT,
-                          timeout=600, check=False)
+    done = subprocess.run(
+        BUILD, capture_output=True, text=True, env=environment(tmp_path / "home"), cwd=ROOT, timeout=600, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert "tokenising" in done.stderr and "indexed" in done.stdout
     assert "%|" not in done.stderr + done.stdout

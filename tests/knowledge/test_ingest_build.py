@@ -66,8 +66,14 @@ def test_when_files_are_ingested_then_their_sections_are_searchable_and_bad_file
     report = ingest_paths(config, [txt, broken, word, pdf, binary, tmp_path / "missing.md"])
 
     statuses = {Path(f.path).name: f.status for f in report.files}
-    assert statuses == {"储值规则.txt": "ok", "broken.docx": "error", "faq.docx": "ok", "notice.pdf": "ok",
-                        "blob.txt": "error", "missing.md": "error"}
+    assert statuses == {
+        "储值规则.txt": "ok",
+        "broken.docx": "error",
+        "faq.docx": "ok",
+        "notice.pdf": "ok",
+        "blob.txt": "error",
+        "missing.md": "error",
+    }
     assert all(Path(f.path).name in (f.error or "") for f in report.files if f.status == "error")
     searcher = Searcher(config)
     hits = searcher.search("储值余额 注销 退回", top_k=3, filters=SearchFilters(sources=("document",)))

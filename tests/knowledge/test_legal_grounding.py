@@ -92,7 +92,12 @@ def test_copilot_checklist_shows_rule_and_ground() -> None:
     from bot.web.views import checklist
 
     view = SimpleNamespace(
-        procedure_name="合同纠纷", case_id="CS1", step="accept", steps_done=[], slot_labels={}, missing_slots=(),
+        procedure_name="合同纠纷",
+        case_id="CS1",
+        step="accept",
+        steps_done=[],
+        slot_labels={},
+        missing_slots=(),
         escalated=False,
         slots={"rights_rule": "deposit.buyer_defaults", "rights_grounds": "《中华人民共和国民法典》第五百八十七条"},
     )

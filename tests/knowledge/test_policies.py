@@ -33,8 +33,11 @@ def test_when_policy_has_front_matter_and_numbered_sections_then_leaf_sections_a
 
 @pytest.mark.parametrize(
     ("text", "reason"),
-    [("# 没有前言\n## 1 总则\n", "front matter"), ("---\ntitle: [unclosed\n---\n", "malformed"),
-     ("---\nid: x\n---\n## 1 a\n", "title")],
+    [
+        ("# 没有前言\n## 1 总则\n", "front matter"),
+        ("---\ntitle: [unclosed\n---\n", "malformed"),
+        ("---\nid: x\n---\n## 1 a\n", "title"),
+    ],
 )
 def test_when_front_matter_is_missing_or_broken_then_error_names_the_file(
     tmp_path: Path, text: str, reason: str

@@ -28,8 +28,16 @@ NUMERAL = "[零一二三四五六七八九十百千]+"
 LAW_CITATION = re.compile(rf"《([^《》]+?法典?)》((?:第{NUMERAL}条(?:第{NUMERAL}款)?(?:、|和|或者|及)?)+)")
 POLICY_CITATION = re.compile(r"《([^《》]+)》第(\d+(?:\.\d+)?)条")
 HEADING = re.compile(r"^(#{2,3}) (\d+(?:\.\d+)?) (\S.*)$")
-REQUIRED_DOCS = ("returns", "quality", "complaints", "privacy", "compensation", "prepaid", "logistics",
-                 "service_language")
+REQUIRED_DOCS = (
+    "returns",
+    "quality",
+    "complaints",
+    "privacy",
+    "compensation",
+    "prepaid",
+    "logistics",
+    "service_language",
+)
 
 
 @dataclass(frozen=True)
@@ -235,8 +243,13 @@ def test_the_complaint_procedure_names_the_five_steps_in_order() -> None:
 def test_the_complaint_policy_names_every_statutory_way_to_resolve_a_dispute(laws_db: sqlite3.Connection) -> None:
     ways = _enumerated_items(article(laws_db, "消费者权益保护法", 39))
     policy = section("complaints", "4.1").text
-    keywords = {"与经营者协商和解": "协商", "调解": "调解", "向有关行政部门投诉": "行政部门投诉",
-                "仲裁": "仲裁", "向人民法院提起诉讼": "人民法院提起诉讼"}
+    keywords = {
+        "与经营者协商和解": "协商",
+        "调解": "调解",
+        "向有关行政部门投诉": "行政部门投诉",
+        "仲裁": "仲裁",
+        "向人民法院提起诉讼": "人民法院提起诉讼",
+    }
     assert len(ways) == 5
     for way in ways:
         keyword = next(value for key, value in keywords.items() if key in way)

@@ -65,8 +65,12 @@ CASES = [
     # 587: 收受定金的一方不履行债务…应当双倍返还定金
     ("deposit", {"deposit_defaulter": "seller", "deposit": 1000}, "deposit.seller_defaults", {"双倍返还": 2000}),
     # 586-2: 不得超过主合同标的额的百分之二十，超过部分不产生定金的效力
-    ("deposit", {"deposit_defaulter": "seller", "deposit": 30000, "price": 100000}, "deposit.seller_defaults",
-     {"双倍返还": 40000, "有效定金": 20000}),
+    (
+        "deposit",
+        {"deposit_defaulter": "seller", "deposit": 30000, "price": 100000},
+        "deposit.seller_defaults",
+        {"双倍返还": 40000, "有效定金": 20000},
+    ),
     ("deposit", {"deposit_kind": "订金", "deposit_defaulter": "buyer"}, "deposit.not_a_deposit", {}),
     # 588-1: 可以选择适用违约金或者定金条款
     ("deposit", {"deposit_defaulter": "seller", "penalty_clause": True}, "deposit.penalty_and_deposit", {}),
@@ -240,21 +244,25 @@ def test_fraud_floor(price: float, expected: float) -> None:
     assert fraud_triple(price) == expected
 
 
-@pytest.mark.parametrize(("price", "loss", "expected"), [(15, None, 1000), (48, None, 1000), (2000, None, 20000),
-                                                         (None, 6000, 18000), (100, 500, 1500)])
+@pytest.mark.parametrize(
+    ("price", "loss", "expected"),
+    [(15, None, 1000), (48, None, 1000), (2000, None, 20000), (None, 6000, 18000), (100, 500, 1500)],
+)
 def test_food_tenfold_or_threefold_loss(price: float | None, loss: float | None, expected: float) -> None:
     assert food_tenfold(price, loss) == expected
 
 
-@pytest.mark.parametrize(("deposit", "price", "expected"), [(30000, 100000, 20000), (1000, 10000, 1000),
-                                                            (1000, None, 1000)])
+@pytest.mark.parametrize(
+    ("deposit", "price", "expected"), [(30000, 100000, 20000), (1000, 10000, 1000), (1000, None, 1000)]
+)
 def test_deposit_cap(deposit: float, price: float | None, expected: float) -> None:
     assert deposit_effective(deposit, price) == expected
 
 
 def test_schema_rejects_unknown_key_with_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "bad.yaml").write_text(
-        "kind: x\nname: x\nrules:\n- id: a\n  says: s\n  rights: []\n  colour: red\n", encoding="utf-8")
+        "kind: x\nname: x\nrules:\n- id: a\n  says: s\n  rights: []\n  colour: red\n", encoding="utf-8"
+    )
     load_tables.cache_clear()
     with pytest.raises(DataError, match=r"bad\.yaml:7: .*colour"):  # the line of the offending key
         load_tables(tmp_path)

@@ -41,9 +41,12 @@ def test_when_customer_asks_then_the_governing_article_is_in_the_top_five(
 
 @pytest.mark.parametrize(
     ("query", "law", "article"),
-    [("消法24条", "中华人民共和国消费者权益保护法", 24), ("民法典第五百八十四条", "中华人民共和国民法典", 584),
-     ("《个人信息保护法》第47条怎么说", "中华人民共和国个人信息保护法", 47),
-     ("电商法 第 59 条", "中华人民共和国电子商务法", 59)],
+    [
+        ("消法24条", "中华人民共和国消费者权益保护法", 24),
+        ("民法典第五百八十四条", "中华人民共和国民法典", 584),
+        ("《个人信息保护法》第47条怎么说", "中华人民共和国个人信息保护法", 47),
+        ("电商法 第 59 条", "中华人民共和国电子商务法", 59),
+    ],
 )
 def test_when_query_names_an_article_then_it_is_the_first_result(
     searcher: Searcher, query: str, law: str, article: int
@@ -98,16 +101,18 @@ def test_default_settings_fuse_both_sides() -> None:
     assert defaults.bm25_weight > 0 and defaults.dense_weight > 0
 
 
-def test_cli_search_json_and_batch(small_index_settings: Settings, tmp_path: Path,
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_search_json_and_batch(
+    small_index_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("CSBOT_HOME", str(small_index_settings.home))
     runner = CliRunner()
     single = runner.invoke(build_app(), ["search", "消法25条", "--top-k", "2", "--json"])
     assert single.exit_code == 0, single.output
     assert json.loads(single.stdout)[0]["article"] == 25
     batch = tmp_path / "queries.jsonl"
-    batch.write_text('{"id": 1, "query": "七天无理由退货"}\n{broken\n{"id": "b", "query": "泄露个人信息"}\n',
-                     encoding="utf-8")
+    batch.write_text(
+        '{"id": 1, "query": "七天无理由退货"}\n{broken\n{"id": "b", "query": "泄露个人信息"}\n', encoding="utf-8"
+    )
     result = runner.invoke(build_app(), ["search", "--batch", str(batch), "--top-k", "3", "--json"])
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["id"] for line in lines] == [1, "b"]

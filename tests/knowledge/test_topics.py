@@ -15,8 +15,11 @@ from knowledge.statutes import StatuteStore
 from knowledge.topics import Target, Topic, TopicPrior, load_topics_text, parse_topics, topic_table
 
 RECORDS: list[dict[str, Any]] = [
-    {"law": "甲法", "article": 1}, {"law": "甲法", "article": 5}, {"law": "甲法", "article": 9},
-    {"law": "乙法", "article": 2}, {"law": None, "article": None},
+    {"law": "甲法", "article": 1},
+    {"law": "甲法", "article": 5},
+    {"law": "甲法", "article": 9},
+    {"law": "乙法", "article": 2},
+    {"law": None, "article": None},
 ]
 TOPICS = (
     Topic("甲中段", ("离婚",), (Target("甲法", 4, 9),)),
@@ -58,10 +61,12 @@ def test_when_a_cue_word_is_in_the_query_then_exactly_its_topics_passages_are_ma
 @given(st.text(alphabet="离婚工资借钱天气好的", max_size=12))
 def test_the_mask_is_the_union_of_the_fired_topics_targets(query: str) -> None:
     prior = TopicPrior(RECORDS, lambda name: name, TOPICS)
-    expected = np.array([
-        any(t.fires(query) and any(tg.covers(r["law"], r["article"]) for tg in t.targets) for t in TOPICS)
-        for r in RECORDS
-    ])
+    expected = np.array(
+        [
+            any(t.fires(query) and any(tg.covers(r["law"], r["article"]) for tg in t.targets) for t in TOPICS)
+            for r in RECORDS
+        ]
+    )
     assert (prior.mask(query) == expected).all()
     if not prior.fired(query):
         assert not prior.mask(query).any()
@@ -71,8 +76,10 @@ def test_the_mask_is_the_union_of_the_fired_topics_targets(query: str) -> None:
     ("text", "message"),
     [
         ("topics: x\n", r"topics\.yaml: expected a mapping with a 'topics' list"),
-        ("topics:\n  - {when: [a], laws: [{law: 民法典}]}\n  - {when: [], laws: [{law: 民法典}]}\n",
-         r"entry #2 \(line 3\) needs a non-empty 'when'"),
+        (
+            "topics:\n  - {when: [a], laws: [{law: 民法典}]}\n  - {when: [], laws: [{law: 民法典}]}\n",
+            r"entry #2 \(line 3\) needs a non-empty 'when'",
+        ),
         ("topics:\n  - {when: [a]}\n", r"entry #1 \(line 2\) needs a non-empty 'laws'"),
         ("topics:\n  - {when: [a], laws: [民法典]}\n", r"entry #1 \(line 2\): every entry of 'laws' needs a 'law'"),
         ("topics:\n  - {when: [a], laws: [{law: 民法典, articles: [9, 3]}]}\n", r"'articles' of 民法典 must be"),
@@ -88,8 +95,17 @@ def test_when_the_topic_file_is_malformed_then_the_error_names_the_file_entry_an
 
 
 def test_when_parsed_then_a_range_and_a_whole_law_become_targets() -> None:
-    topics = parse_topics({"topics": [{"name": "婚", "when": ["离婚"], "laws": [
-        {"law": "民法典", "articles": [1040, 1118]}, {"law": "劳动法"}]}]})
+    topics = parse_topics(
+        {
+            "topics": [
+                {
+                    "name": "婚",
+                    "when": ["离婚"],
+                    "laws": [{"law": "民法典", "articles": [1040, 1118]}, {"law": "劳动法"}],
+                }
+            ]
+        }
+    )
     assert topics[0].targets == (Target("民法典", 1040, 1118), Target("劳动法"))
 
 
@@ -127,8 +143,17 @@ def test_when_the_topic_prior_is_negative_then_settings_refuse_it() -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ["买的狗粮吃坏了肚子", "在商场买的衣服能退吗", "店老板不给退货", "快递丢了谁负责", "婚纱照拍得不好要退款",
-     "这个品牌的手机坏了", "网站上买的电动车刹车失灵", "商品照片和实物不符", "员工态度很差我要投诉"],
+    [
+        "买的狗粮吃坏了肚子",
+        "在商场买的衣服能退吗",
+        "店老板不给退货",
+        "快递丢了谁负责",
+        "婚纱照拍得不好要退款",
+        "这个品牌的手机坏了",
+        "网站上买的电动车刹车失灵",
+        "商品照片和实物不符",
+        "员工态度很差我要投诉",
+    ],
 )
 def test_when_a_shop_question_names_everyday_things_then_no_topic_outside_the_shop_fires(query: str) -> None:
     prior = TopicPrior([], lambda name: name)
@@ -137,8 +162,14 @@ def test_when_a_shop_question_names_everyday_things_then_no_topic_outside_the_sh
 
 @pytest.mark.parametrize(
     ("query", "topic"),
-    [("老公欠了钱要离婚", "婚姻家庭"), ("公司拖欠工资还不交社保", "劳动"), ("被邻居的狗咬伤了", "饲养动物"),
-     ("房东不退押金", "租赁"), ("保险公司拒绝理赔", "保险"), ("坐高铁行李丢了", "运输")],
+    [
+        ("老公欠了钱要离婚", "婚姻家庭"),
+        ("公司拖欠工资还不交社保", "劳动"),
+        ("被邻居的狗咬伤了", "饲养动物"),
+        ("房东不退押金", "租赁"),
+        ("保险公司拒绝理赔", "保险"),
+        ("坐高铁行李丢了", "运输"),
+    ],
 )
 def test_when_a_question_names_an_area_of_law_then_its_topic_fires(query: str, topic: str) -> None:
     assert topic in TopicPrior([], lambda name: name).fired(query)

@@ -41,8 +41,15 @@ def test_no_future_dates() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expecting", "value"),
-    [("花了三百八十块", False, 380), ("一千二买的，价格一千二", False, 1200), ("1.2k买的", False, 1200),
-     ("¥99.5", False, 99.5), ("三百八", True, 380), ("三百八", False, None), ("收到12天", False, None)],
+    [
+        ("花了三百八十块", False, 380),
+        ("一千二买的，价格一千二", False, 1200),
+        ("1.2k买的", False, 1200),
+        ("¥99.5", False, 99.5),
+        ("三百八", True, 380),
+        ("三百八", False, None),
+        ("收到12天", False, None),
+    ],
 )
 def test_amounts(text: str, expecting: bool, value: float | None) -> None:
     assert find_amount(text, expecting) == value

@@ -14,8 +14,19 @@ from bot.settings import Settings
 from bot.web.ui_agent import AgentHandlers
 
 REPLY_FIELDS = {
-    "session", "case_id", "procedure", "step", "reply", "citations", "escalated", "rails", "latency_ms",
-    "missing_slots", "asks", "slots", "verified",
+    "session",
+    "case_id",
+    "procedure",
+    "step",
+    "reply",
+    "citations",
+    "escalated",
+    "rails",
+    "latency_ms",
+    "missing_slots",
+    "asks",
+    "slots",
+    "verified",
 }
 XSS = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
 
@@ -96,12 +107,24 @@ BAD_BODIES = [
     ("control characters", {"json": {"text": "abc\x00\x01def"}}, 422, "invalid_request"),
     ("not text", {"json": {"text": 12345}}, 422, "invalid_request"),
     ("missing field", {"json": {"message": "hi"}}, 422, "invalid_request"),
-    ("malformed json", {"content": b'{"text": "unterminated', "headers": {"content-type": "application/json"}}, 400,
-     "malformed_json"),
-    ("binary", {"content": b"\xff\xfe\x00\x81binary", "headers": {"content-type": "application/json"}}, 400,
-     "malformed_json"),
-    ("too large", {"content": b'{"text": "' + b"a" * 70000 + b'"}', "headers": {"content-type": "application/json"}},
-     413, "body_too_large"),
+    (
+        "malformed json",
+        {"content": b'{"text": "unterminated', "headers": {"content-type": "application/json"}},
+        400,
+        "malformed_json",
+    ),
+    (
+        "binary",
+        {"content": b"\xff\xfe\x00\x81binary", "headers": {"content-type": "application/json"}},
+        400,
+        "malformed_json",
+    ),
+    (
+        "too large",
+        {"content": b'{"text": "' + b"a" * 70000 + b'"}', "headers": {"content-type": "application/json"}},
+        413,
+        "body_too_large",
+    ),
 ]
 
 
@@ -165,8 +188,11 @@ def test_when_record_format_is_unknown_then_422(client: TestClient) -> None:
 def test_openapi_documents_every_public_endpoint(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for path in (
-        "/api/v1/sessions", "/api/v1/sessions/{session_id}/messages", "/api/v1/sessions/{session_id}/messages/stream",
-        "/api/v1/cases/{case_id}/record", "/healthz",
+        "/api/v1/sessions",
+        "/api/v1/sessions/{session_id}/messages",
+        "/api/v1/sessions/{session_id}/messages/stream",
+        "/api/v1/cases/{case_id}/record",
+        "/healthz",
     ):
         assert path in paths, path
     assert "bearer" in json.dumps(paths["/api/v1/sessions/{session_id}/messages"]).lower()

@@ -35,8 +35,9 @@ def png_bytes() -> bytes:
 
 
 def upload(base: str, session: str, auth: dict[str, str], name: str, data: bytes, claimed: str) -> httpx.Response:
-    return httpx.post(f"{base}/api/v1/sessions/{session}/attachments", files={"file": (name, data, claimed)},
-                      headers=auth, timeout=60)
+    return httpx.post(
+        f"{base}/api/v1/sessions/{session}/attachments", files={"file": (name, data, claimed)}, headers=auth, timeout=60
+    )
 
 
 def test_an_image_is_stored_beside_the_records_and_only_its_fingerprint_is_chained(
@@ -69,8 +70,12 @@ def test_an_image_is_stored_beside_the_records_and_only_its_fingerprint_is_chain
     assert back.status_code == 200 and back.content == data
     assert back.headers["content-type"] == "image/png" and back.headers["x-content-type-options"] == "nosniff"
     _, stranger = open_session(live_server)
-    assert httpx.get(f"{live_server}/api/v1/sessions/{session}/attachments/{sent['file_id']}",
-                     headers=stranger).status_code == 403
+    assert (
+        httpx.get(
+            f"{live_server}/api/v1/sessions/{session}/attachments/{sent['file_id']}", headers=stranger
+        ).status_code
+        == 403
+    )
     assert httpx.get(f"{live_server}/api/v1/cases/{case_id}/attachments/{sent['file_id']}").status_code == 401
 
 
@@ -88,8 +93,9 @@ def test_a_video_is_taken_and_a_disguised_or_oversized_file_is_refused(live_serv
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 900}],
-                         ids=["phone", "desktop"])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 900}], ids=["phone", "desktop"]
+)
 def test_a_customer_sends_a_photo_from_the_widget_and_the_agent_sees_it(
     browser, live_server: str, web_app: FastAPI, viewport: dict, tmp_path: Path
 ) -> None:

@@ -70,7 +70,8 @@ def test_when_cookie_is_forged_or_edited_then_no_user(tamper: str) -> None:
     forged = {
         "other-key": Signer(b"z" * 32).session_cookie(StaffUser("x1", "admin")),
         "edited": Signer(b"z" * 32).session_cookie(StaffUser("x1", "admin")).split(".")[0]
-        + "." + ".".join(cookie.split(".")[1:]),
+        + "."
+        + ".".join(cookie.split(".")[1:]),
         "empty": "",
         "garbage": "not.a.cookie",
     }[tamper]

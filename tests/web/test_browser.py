@@ -59,7 +59,8 @@ def say(page, text: str) -> None:
     page.wait_for_function(
         "n => document.querySelectorAll('#conversation [data-testid=bot]').length > n"
         " && document.querySelector('#message textarea').value === ''",
-        arg=bots, timeout=120_000,
+        arg=bots,
+        timeout=120_000,
     )
 
 
@@ -75,8 +76,9 @@ def log_in(page, base: str, web_app, role: str, target: str) -> None:
 def customer_case(base: str, text: str) -> tuple[str, str]:
     created = httpx.post(f"{base}/api/v1/sessions", json={"consent": True}).json()
     auth = {"Authorization": f"Bearer {created['token']}"}
-    reply = httpx.post(f"{base}/api/v1/sessions/{created['session']}/messages", json={"text": text}, headers=auth,
-                       timeout=120).json()
+    reply = httpx.post(
+        f"{base}/api/v1/sessions/{created['session']}/messages", json={"text": text}, headers=auth, timeout=120
+    ).json()
     return created["session"], reply["case_id"]
 
 

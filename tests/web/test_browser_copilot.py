@@ -27,8 +27,10 @@ def test_agent_is_shown_the_objection_in_chinese_and_sends_the_text_as_typed(bro
     first = draft_value(page)
     page.locator("#draft textarea").click()
     page.keyboard.press("Alt+r")  # 重新生成 by its shortcut: another wording
-    page.wait_for_function("(old) => { const v = document.querySelector('#draft textarea').value;"
-                           " return v.length > 0 && v !== old; }", arg=first)
+    page.wait_for_function(
+        "(old) => { const v = document.querySelector('#draft textarea').value; return v.length > 0 && v !== old; }",
+        arg=first,
+    )
     typed = "李女士您好，我们已收到您的退货申请。"
     page.locator("#draft textarea").fill(typed)
     page.keyboard.press("Control+Enter")  # 发送 by its shortcut: the checks run first
@@ -45,8 +47,9 @@ def test_agent_is_shown_the_objection_in_chinese_and_sends_the_text_as_typed(bro
     assert "Ctrl+Enter" in page.locator("#shortcuts").inner_text()
 
 
-def test_agent_takes_a_case_notes_it_inserts_a_macro_and_sees_the_order(browser, live_server, web_app,
-                                                                         web_settings) -> None:
+def test_agent_takes_a_case_notes_it_inserts_a_macro_and_sees_the_order(
+    browser, live_server, web_app, web_settings
+) -> None:
     SqliteOrders(web_settings.home / DEMO_FILE).load_csv(DEMO_ORDERS)
     web_app.state.ctx.bot.parts.engine.orders = SqliteOrders(web_settings.home / DEMO_FILE)
     customer_case(live_server, "我的台灯坏了，要退货")

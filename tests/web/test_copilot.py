@@ -95,8 +95,12 @@ def test_the_panel_shows_the_order_earlier_cases_by_customer_key_and_sla(web_app
     assert "13800138000" not in text
     assert "时限" in text and "剩余" in text
     later = datetime.now(UTC) + timedelta(days=30)
-    late = workspace.sla_lines(bot.parts.engine.procedures[bot.case_view(session).procedure],
-                               bot.case_view(session).step, bot.records.for_session(session), later)
+    late = workspace.sla_lines(
+        bot.parts.engine.procedures[bot.case_view(session).procedure],
+        bot.case_view(session).step,
+        bot.records.for_session(session),
+        later,
+    )
     assert any("已超时" in line for line in late)
 
 

@@ -93,8 +93,12 @@ class TestWidget:
         resumed = widget.resume(json.dumps({"session": session, "token": token}))
         assert resumed[0] == session and "包裹弄丢" in resumed[6][0]["content"]
         other_token = widget.consent(True)[1]
-        for stored in (json.dumps({"session": session, "token": other_token}), "{bad json", "[]",
-                       json.dumps({"session": session, "token": "forged"})):
+        for stored in (
+            json.dumps({"session": session, "token": other_token}),
+            "{bad json",
+            "[]",
+            json.dumps({"session": session, "token": "forged"}),
+        ):
             assert widget.resume(stored)[0] is None
             assert 'data-forget="1"' in widget.resume(stored)[-1]
 

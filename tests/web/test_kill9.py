@@ -28,8 +28,13 @@ def _free_port() -> int:
 
 
 def _serve(home: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "CSBOT_HOME": str(home), "CSBOT_RATE_LIMIT_PER_MINUTE": "100000", "OMP_NUM_THREADS": "1",
-           "PYTHONPATH": str(ROOT)}  # this checkout's code, not wherever the `csbot` script was installed from
+    env = {
+        **os.environ,
+        "CSBOT_HOME": str(home),
+        "CSBOT_RATE_LIMIT_PER_MINUTE": "100000",
+        "OMP_NUM_THREADS": "1",
+        "PYTHONPATH": str(ROOT),
+    }  # this checkout's code, not wherever the `csbot` script was installed from
     command = [sys.executable, "-c", "from bot.cli import main; main()", "serve", "--port", str(port)]
     server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 180
@@ -60,8 +65,9 @@ def test_kill_9_during_writes_loses_no_acknowledged_turn(tmp_path: Path) -> None
                 # a retry after a dropped connection carries the same key, as a real client's should:
                 # a turn recorded just before the kill is replayed, not recorded twice
                 headers = {**auth, "Idempotency-Key": f"message-{number}"}
-                answer = httpx.post(f"{base}/api/v1/sessions/{session}/messages", json={"text": text},
-                                    headers=headers, timeout=30)
+                answer = httpx.post(
+                    f"{base}/api/v1/sessions/{session}/messages", json={"text": text}, headers=headers, timeout=30
+                )
             except httpx.HTTPError:
                 time.sleep(0.1)  # the server is down: try the next message once it is back
                 continue

@@ -23,8 +23,10 @@ def test_qa_console_in_an_english_browser_speaks_chinese_and_compares_labelled_r
     page = new_page(browser)
     page.context.set_extra_http_headers({"Accept-Language": "en-US"})
     page = page.context.new_page()
-    page.add_init_script("Object.defineProperty(navigator, 'language', {get: () => 'en-US'});"
-                         "Object.defineProperty(navigator, 'languages', {get: () => ['en-US']});")
+    page.add_init_script(
+        "Object.defineProperty(navigator, 'language', {get: () => 'en-US'});"
+        "Object.defineProperty(navigator, 'languages', {get: () => ['en-US']});"
+    )
     log_in(page, live_server, web_app, "qa", "/qa/")
     expect(page.locator("#run")).to_be_visible()
     assert page.evaluate("navigator.language") == "en-US"

@@ -167,7 +167,8 @@ def test_login_redirects_only_to_local_staff_pages(client: TestClient, web_app) 
     web_app.state.ctx.users.add("li", "qa", "the right password")
     token = client.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
     answer = client.post(
-        "/login", follow_redirects=False,
+        "/login",
+        follow_redirects=False,
         data={"username": "li", "password": "the right password", "csrf_token": token, "next": "https://evil.example/"},
     )
     assert answer.status_code == 303

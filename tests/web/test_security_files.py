@@ -14,8 +14,9 @@ from bot.web.ui_records import RecordsHandlers
 def a_case(client: TestClient) -> str:
     body = client.post("/api/v1/sessions", json={"consent": True}).json()
     auth = {"Authorization": f"Bearer {body['token']}"}
-    return client.post(f"/api/v1/sessions/{body['session']}/messages", json={"text": "耳机坏了要退货"},
-                       headers=auth).json()["case_id"]
+    return client.post(
+        f"/api/v1/sessions/{body['session']}/messages", json={"text": "耳机坏了要退货"}, headers=auth
+    ).json()["case_id"]
 
 
 def export_id(web_app: FastAPI, case_id: str) -> tuple[RecordsHandlers, str]:

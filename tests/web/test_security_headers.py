@@ -22,8 +22,9 @@ def policy(answer) -> dict[str, str]:
     return {part.split()[0]: part for part in (p.strip() for p in header.split(";")) if part}
 
 
-@pytest.mark.parametrize("path", ["/", "/login", "/docs", "/widget/", "/api/v1/privacy-notice", "/healthz",
-                                  "/no/such/page"])
+@pytest.mark.parametrize(
+    "path", ["/", "/login", "/docs", "/widget/", "/api/v1/privacy-notice", "/healthz", "/no/such/page"]
+)
 def test_every_answer_carries_a_content_security_policy(client: TestClient, path: str) -> None:
     answer = client.get(path)
     rules = policy(answer)
@@ -31,8 +32,9 @@ def test_every_answer_carries_a_content_security_policy(client: TestClient, path
     assert "img-src" in rules and "http:" not in rules["img-src"] and "*" not in rules["img-src"]
 
 
-def test_only_the_widget_may_be_framed_and_only_by_the_listed_sites(client: TestClient,
-                                                                    login: Callable[[str], TestClient]) -> None:
+def test_only_the_widget_may_be_framed_and_only_by_the_listed_sites(
+    client: TestClient, login: Callable[[str], TestClient]
+) -> None:
     assert SHOP in policy(client.get("/widget/"))["frame-ancestors"]
     for path in ("/", "/login"):
         assert policy(client.get(path))["frame-ancestors"] == "frame-ancestors 'none'"

@@ -37,16 +37,20 @@ def test_when_sessions_are_spent_then_customer_messages_still_pass(web_settings:
 
 def test_when_an_untrusted_client_rotates_x_forwarded_for_then_it_is_still_one_client(web_settings: Settings) -> None:
     with TestClient(strict_app(web_settings), base_url="http://127.0.0.1", client=("203.0.113.9", 4000)) as limited:
-        codes = [limited.post("/api/v1/sessions", json=CONSENT, headers={"X-Forwarded-For": f"10.0.0.{n}"}).status_code
-                 for n in range(3)]
+        codes = [
+            limited.post("/api/v1/sessions", json=CONSENT, headers={"X-Forwarded-For": f"10.0.0.{n}"}).status_code
+            for n in range(3)
+        ]
     assert codes == [201, 201, 429]
 
 
 def test_when_the_proxy_is_trusted_then_each_forwarded_client_has_its_own_budget(web_settings: Settings) -> None:
     app = strict_app(web_settings, trusted_proxies="127.0.0.1/32")
     with TestClient(app, base_url="http://127.0.0.1", client=("127.0.0.1", 4000)) as proxied:
-        codes = [proxied.post("/api/v1/sessions", json=CONSENT, headers={"X-Forwarded-For": f"198.51.100.{n}"})
-                 .status_code for n in range(4)]
+        codes = [
+            proxied.post("/api/v1/sessions", json=CONSENT, headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code
+            for n in range(4)
+        ]
     assert codes == [201, 201, 201, 201]
 
 
@@ -58,15 +62,22 @@ def test_client_address_reads_forwarded_hops_only_behind_trusted_proxies() -> No
     assert client_address({"client": ("127.0.0.1", 1), "headers": xff}, ()) == "127.0.0.1"
 
 
-def test_when_a_password_is_guessed_then_the_account_locks_and_the_right_password_is_refused(client: TestClient,
-                                                                                               web_app) -> None:
+def test_when_a_password_is_guessed_then_the_account_locks_and_the_right_password_is_refused(
+    client: TestClient, web_app
+) -> None:
     web_app.state.ctx.users.add("target", "admin", "the right password")
     for _ in range(5):
-        wrong = client.post("/login", data={"username": "target", "password": "wrong guess 1",
-                                            "csrf_token": csrf_of(client)}, follow_redirects=False)
+        wrong = client.post(
+            "/login",
+            data={"username": "target", "password": "wrong guess 1", "csrf_token": csrf_of(client)},
+            follow_redirects=False,
+        )
         assert wrong.status_code == 401
-    right = client.post("/login", data={"username": "target", "password": "the right password",
-                                        "csrf_token": csrf_of(client)}, follow_redirects=False)
+    right = client.post(
+        "/login",
+        data={"username": "target", "password": "the right password", "csrf_token": csrf_of(client)},
+        follow_redirects=False,
+    )
     assert right.status_code == 429
     assert "锁定" in right.text
 
@@ -118,7 +129,9 @@ def test_two_app_processes_on_postgresql_share_one_session_budget(web_settings: 
     first, second = create_app(Settings(**values)), create_app(Settings(**values))
     address = f"2001:db8::{secrets.token_hex(2)}:{secrets.token_hex(2)}"  # a fresh client each run
     with TestClient(first, client=(address, 1)) as one, TestClient(second, client=(address, 1)) as two:
-        codes = [one.post("/api/v1/sessions", json=CONSENT).status_code,
-                 two.post("/api/v1/sessions", json=CONSENT).status_code,
-                 one.post("/api/v1/sessions", json=CONSENT).status_code]
+        codes = [
+            one.post("/api/v1/sessions", json=CONSENT).status_code,
+            two.post("/api/v1/sessions", json=CONSENT).status_code,
+            one.post("/api/v1/sessions", json=CONSENT).status_code,
+        ]
     assert codes == [201, 201, 429]

@@ -49,8 +49,11 @@ def test_the_copilot_chat_shows_customer_markdown_as_text(text: str) -> None:
 def test_the_markdown_record_escapes_what_the_customer_typed(client: TestClient) -> None:
     body = client.post("/api/v1/sessions", json={"consent": True}).json()
     auth = {"Authorization": f"Bearer {body['token']}"}
-    texts = ["耳机坏了要退货", "![照片](http://evil.example/p.png) [退款审批系统](https://evil.example/a)",
-             "好的\n# 系统通知"]
+    texts = [
+        "耳机坏了要退货",
+        "![照片](http://evil.example/p.png) [退款审批系统](https://evil.example/a)",
+        "好的\n# 系统通知",
+    ]
     for text in texts:
         reply = client.post(f"/api/v1/sessions/{body['session']}/messages", json={"text": text}, headers=auth).json()
     record = client.get(f"/api/v1/cases/{reply['case_id']}/record", params={"format": "md"}, headers=auth).text

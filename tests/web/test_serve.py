@@ -32,7 +32,8 @@ def test_the_app_starts_on_localhost_and_answers(how: str, small_index_settings:
     env = {**os.environ, "CSBOT_HOME": str(settings.home), "CSBOT_PORT": str(port), "OMP_NUM_THREADS": "1"}
     command = (
         [str(Path(sys.executable).with_name("csbot")), "serve", "--port", str(port)]
-        if how == "csbot serve" else [sys.executable, str(ROOT / "app.py")]
+        if how == "csbot serve"
+        else [sys.executable, str(ROOT / "app.py")]
     )
     log = tmp_path / "server.log"
     process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=log.open("wb"))

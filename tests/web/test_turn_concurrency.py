@@ -14,8 +14,18 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
-TEXTS = ["耳机坏了想退货", "订单号 A20241120", "三天前收到的", "有照片", "想退款", "还在吗", "请尽快", "谢谢",
-         "能换货吗", "好的"]
+TEXTS = [
+    "耳机坏了想退货",
+    "订单号 A20241120",
+    "三天前收到的",
+    "有照片",
+    "想退款",
+    "还在吗",
+    "请尽快",
+    "谢谢",
+    "能换货吗",
+    "好的",
+]
 
 
 def _open(client: TestClient) -> tuple[str, dict[str, str]]:
@@ -98,11 +108,26 @@ def test_an_idempotency_key_used_by_another_process_is_refused_by_the_database(t
 
     store = RecordStore(f"sqlite:///{tmp_path}/r.db")
     state = {"case_id": "C1", "session": "s", "procedure": "p", "step": "accept", "turns": 1}
-    store.append(session="s", case_id="C1", actor="customer", kind="turn", body={}, case_state=state,
-                 idempotency=("k", {"reply": "a"}))
+    store.append(
+        session="s",
+        case_id="C1",
+        actor="customer",
+        kind="turn",
+        body={},
+        case_state=state,
+        idempotency=("k", {"reply": "a"}),
+    )
     with pytest.raises(CaseConflict):
-        store.append(session="s", case_id="C1", actor="customer", kind="turn", body={},
-                     case_state={**state, "turns": 2}, expected_version=1, idempotency=("k", {"reply": "b"}))
+        store.append(
+            session="s",
+            case_id="C1",
+            actor="customer",
+            kind="turn",
+            body={},
+            case_state={**state, "turns": 2},
+            expected_version=1,
+            idempotency=("k", {"reply": "b"}),
+        )
     assert store.stored_reply("s", "k") == {"reply": "a"}
     assert [row["id"] for row in store.dump()] == [1]
     store.close()

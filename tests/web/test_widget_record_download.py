@@ -51,7 +51,7 @@ def test_a_record_download_writes_nothing_to_the_temp_dir_and_is_fetched_once(
     link = link_of(html)
     assert link.startswith("/exports/") and "gradio_api/file" not in link
     export_id = link.split("/exports/")[1].split("?")[0]
-    found = (web_app.state.ctx.settings.home / "exports" / export_id)
+    found = web_app.state.ctx.settings.home / "exports" / export_id
     assert found.is_file()
     first = client.get(link)
     assert first.status_code == 200

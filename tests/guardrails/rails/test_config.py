@@ -122,8 +122,12 @@ def test_when_public_api_is_imported_then_all_names_exist() -> None:
 
 
 COOCCURRENCE = {
-    "id": "r1", "category": "data_request", "action": "block", "check": "cooccurrence",
-    "all_of": ["{{person}}的{{target}}", "查"], "window": 12,
+    "id": "r1",
+    "category": "data_request",
+    "action": "block",
+    "check": "cooccurrence",
+    "all_of": ["{{person}}的{{target}}", "查"],
+    "window": 12,
 }
 
 

@@ -33,8 +33,14 @@ def test_when_draft_is_good_then_every_rail_passes_and_text_is_untouched(output_
     assert not result.blocked
     assert [v.verdict for v in result.verdicts] == ["pass"] * 9
     assert [v.rule for v in result.verdicts] == [
-        "citations", "citation_relevance", "commitments", "forbidden_phrasing", "exfiltration", "personal_data",
-        "language", "required_elements",
+        "citations",
+        "citation_relevance",
+        "commitments",
+        "forbidden_phrasing",
+        "exfiltration",
+        "personal_data",
+        "language",
+        "required_elements",
         "disclaimer",
     ]
 
@@ -220,8 +226,14 @@ def test_when_a_draft_has_several_faults_then_each_rail_repairs_its_own(output_c
     result = run_output_rails(draft, output_context(required_elements=(CASE_NUMBER,)))
     assert not result.blocked
     repaired = [v.rule for v in result.verdicts if v.verdict == "repaired"]
-    assert repaired == ["citations", "commitments", "forbidden_phrasing", "personal_data", "required_elements",
-                        "disclaimer"]
+    assert repaired == [
+        "citations",
+        "commitments",
+        "forbidden_phrasing",
+        "personal_data",
+        "required_elements",
+        "disclaimer",
+    ]
     for gone in ("合同法", "保证", "13912345678", "解释权"):
         assert gone not in result.text
     assert result.text.endswith(DISCLAIMER)
@@ -264,9 +276,12 @@ def test_when_repaired_text_is_checked_again_then_nothing_changes(output_context
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(min_value=0, max_value=10**6), template=st.sampled_from(
-    ["请拨打{}联系我们。", "您的手机号{}已登记。", "快递员电话：{}，请耐心等待。", "我们已记录号码{}"]
-))
+@given(
+    seed=st.integers(min_value=0, max_value=10**6),
+    template=st.sampled_from(
+        ["请拨打{}联系我们。", "您的手机号{}已登记。", "快递员电话：{}，请耐心等待。", "我们已记录号码{}"]
+    ),
+)
 def test_when_a_draft_holds_a_phone_number_then_neither_text_nor_reasons_keep_it(seed: int, template: str) -> None:
     phone = make_phone(random.Random(seed))
     ctx = OutputContext(step="investigate", investigation_complete=False)
