@@ -110,8 +110,14 @@ def test_stores_sharing_one_database_record_their_migrations_side_by_side(tmp_pa
     Vault(engine, KEY)
     UserStore(engine)
     names = applied(engine)
-    assert names[:4] == ["m001_initial", "m002_insert_only_guards", "m003_chained_case_state", "m004_idempotency"]
-    assert names[4:] == ["vault_m001_tables", "vault_m002_audit_chain", "web_users_m001_create"]
+    assert names[:5] == [
+        "m001_initial",
+        "m002_insert_only_guards",
+        "m003_chained_case_state",
+        "m004_idempotency",
+        "m005_open_cases_index",
+    ]
+    assert names[5:] == ["vault_m001_tables", "vault_m002_audit_chain", "web_users_m001_create"]
     assert {"records", "vault_entries", "vault_audit", "web_users"} <= set(inspect(engine).get_table_names())
 
 
