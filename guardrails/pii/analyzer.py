@@ -15,7 +15,7 @@ from functools import cache
 from guardrails.pii.config import load_config
 from guardrails.pii.lexicon import lexicon
 from guardrails.pii.nfkc_offsets import normalize
-from guardrails.pii.recognizer import Candidate
+from guardrails.pii.recognizer import PLACEHOLDER, Candidate
 from guardrails.pii.recognizers.jieba_words import held_words
 from guardrails.pii.registry import RecognizerRegistry, default_registry
 from guardrails.types import Entity
@@ -33,6 +33,39 @@ def drop_brands(text: str, candidates: list[Candidate]) -> list[Candidate]:
     if code is None or not any(c.type == "name" for c in candidates):
         return candidates
     return [c for c in candidates if c.type != "name" or code.match(text, c.end) is None]
+
+
+@cache
+def _name_shape() -> re.Pattern[str] | None:
+    pattern = (lexicon().get("names") or {}).get("value_shape")
+    return re.compile(str(pattern)) if pattern else None
+
+
+def drop_garbled_names(text: str, candidates: list[Candidate]) -> list[Candidate]:
+    """A name is letters only (``names.value_shape``) and never glued to a placeholder.
+
+    A span holding a digit or a control character (谢0) is a tagging accident. A name starting
+    where a placeholder ends or ending where one begins (谢伟[手机号1]) is a guess the first pass did
+    not make on the raw value (the tagger read 谢伟13912345678 differently): reporting it now would
+    mask already-masked text again, and masking must be idempotent.
+    """
+    if not any(c.type == "name" for c in candidates):
+        return candidates
+    shape = _name_shape()
+    edges: set[int] = set()
+    if "]" in text:
+        for hit in PLACEHOLDER.finditer(text):
+            edges.update(hit.span())
+    return [
+        c
+        for c in candidates
+        if c.type != "name"
+        or (
+            (shape is None or shape.fullmatch(text, c.start, c.end) is not None)
+            and c.start not in edges
+            and c.end not in edges
+        )
+    ]
 
 
 @cache
@@ -84,7 +117,7 @@ def detect(
             found = find(searched)
             if found:
                 candidates.extend(found)
-    candidates = drop_brands(searched, candidates)
+    candidates = drop_garbled_names(searched, drop_brands(searched, candidates))
     if not candidates:
         return []
     entities: list[Entity] = []

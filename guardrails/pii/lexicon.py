@@ -31,6 +31,7 @@ class NamesSection(DataModel):
     unlisted_in_guess: int
     place_words_after: Words = Field(default_factory=list)
     product_code_after: Regex = ""
+    value_shape: Regex = ""
     cues_before: Words = Field(default_factory=list)
     cues_before_weak: Words = Field(default_factory=list)
     cue_terms: Words = Field(default_factory=list)
@@ -74,12 +75,16 @@ class AddressSection(DataModel):
     district_suffixes: Words
     town_suffixes: Words
     road_suffixes: Words
+    road_tails: Words = Field(default_factory=list)
+    intersection_joiners: Words = Field(default_factory=list)
+    intersection_ends: Words = Field(default_factory=list)
     number_suffixes: Words
     compound_suffixes: Words = Field(default_factory=list)
     compound_zones: Words = Field(default_factory=list)
     village_suffixes: Words = Field(default_factory=list)
     village_group_suffixes: Words = Field(default_factory=list)
     building_suffixes: Words
+    floor_prefixes: Words = Field(default_factory=list)
     room_suffixes: Words
     stop_words_in_place_names: Words = Field(default_factory=list)
     stop_words: Words = Field(default_factory=list)

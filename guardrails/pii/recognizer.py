@@ -19,7 +19,7 @@ CONTEXT_BOOST = 0.35
 MIN_SCORE = 0.5  # a candidate below this (after context) is not reported
 MASK_CHAR = "*"
 # the Masker's placeholders: [银行卡号1] and the hash operator's [银行卡号#abcdefghij]
-_PLACEHOLDER = re.compile(r"\[[^\[\]\d#]{1,8}(?:\d{0,4}|#[a-z]{10})\]")
+PLACEHOLDER = re.compile(r"\[[^\[\]\d#]{1,8}(?:\d{0,4}|#[a-z]{10})\]")
 _PLACEHOLDER_MAX = 21
 
 # Numbers embedded in longer alphanumeric runs are never personal data on their own.
@@ -193,7 +193,7 @@ class Recognizer:
         if "]" in window:  # a placeholder of an earlier mask ([银行卡号1]) is no cue: masking stays idempotent
             # blanked whole, even where the window starts inside it (the hash [银行卡号#nwgcwxipak] holds "wx")
             wider = text[max(0, start - self.context_window - _PLACEHOLDER_MAX) : start]
-            window = _PLACEHOLDER.sub(lambda hit: " " * len(hit.group()), wider)[-self.context_window :]
+            window = PLACEHOLDER.sub(lambda hit: " " * len(hit.group()), wider)[-self.context_window :]
         positive = _last_hit(self._context_re, window)
         negative = _last_hit(self._negative_re, window)
         if positive < 0 and negative < 0:

@@ -55,6 +55,32 @@ FORMS = [
     ("address", "深圳市福田区华强北路3008号电子城2楼B105铺", "深圳市福田区华强北路3008号电子城2楼B105铺"),
     # 州, the short form of an autonomous prefecture
     ("address", "西双版纳州景洪市勐海路18号", "西双版纳州景洪市勐海路18号"),
+    # round 3, by class: a tail after the house number (a sub-number, a building named without a
+    # listed suffix, office and campus buildings, floors below ground, hyphenated rooms)
+    ("address", "成都市武侯区玉林北路5号附2号", "成都市武侯区玉林北路5号附2号"),
+    ("address", "青岛市市南区香港中路10号颐和国际A座2505", "青岛市市南区香港中路10号颐和国际A座2505"),
+    ("address", "西安市雁塔区小寨东路126号百隆广场写字楼1208", "西安市雁塔区小寨东路126号百隆广场写字楼1208"),
+    ("address", "长沙市岳麓区麓山南路932号湖南大学南校区学生宿舍7栋", "麓山南路932号湖南大学南校区学生宿舍7栋"),
+    ("address", "武汉市江汉区解放大道690号武汉国际广场B座负一层B112", "武汉国际广场B座负一层B112"),
+    ("address", "贵阳市观山湖区林城西路95号世纪城龙祥苑3栋1单元17-2", "世纪城龙祥苑3栋1单元17-2"),
+    # numbered or lettered zones, Beijing's 门, a building code with a hyphen
+    ("address", "我住翠苑二区12幢3单元201", "翠苑二区12幢3单元201"),
+    ("address", "北京市朝阳区望京街道花家地西里三区4号楼2门301", "花家地西里三区4号楼2门301"),
+    ("address", "深圳市南山区高新南七道R2-B栋3楼", "深圳市南山区高新南七道R2-B栋3楼"),
+    # a road without a number before the compound, a crossing, a compound then a bare room
+    ("address", "上海市黄浦区南京东路步行街第一百货商场6楼", "上海市黄浦区南京东路步行街第一百货商场6楼"),
+    ("address", "天津市南开区鞍山西道与白堤路交口华苑小区12号楼", "天津市南开区鞍山西道与白堤路交口华苑小区12号楼"),
+    ("address", "送到金地格林小城15-3-602", "金地格林小城15-3-602"),
+    ("address", "朝阳区三里屯太古里南区S8-12", "太古里南区S8-12"),
+    # a level the greedy reading took wrongly is given back (新市路 is a road, not the district 新市)
+    ("address", "广东省中山市小榄镇绩东一社区新市路3巷6号", "广东省中山市小榄镇绩东一社区新市路3巷6号"),
+    # villages and communities as a level; a one-character stop word inside a later name (兴发)
+    ("address", "四川省凉山州西昌市安宁镇长安村2组18号", "四川省凉山州西昌市安宁镇长安村2组18号"),
+    ("address", "江苏省南通市如皋市白蒲镇林梓社区13组", "江苏省南通市如皋市白蒲镇林梓社区13组"),
+    ("address", "送货到东莞市长安镇乌沙社区兴发南路22号", "东莞市长安镇乌沙社区兴发南路22号"),
+    # a road without a number, ending its clause, after two levels or with a section or gate
+    ("address", "安徽省六安市霍邱县城关镇北环路中段", "安徽省六安市霍邱县城关镇北环路中段"),
+    ("address", "寄到单位：东城区朝阳门内大街和平门外", "东城区朝阳门内大街和平门外"),
 ]
 
 
@@ -76,6 +102,11 @@ LOOK_ALIKES = [
     "东方 明珠好看",
     "我老家是石门村的",  # a village without its county or town is a place, not an address
     "石门村5组的乡亲",
+    # places named in a question, not an address (no number, the clause goes on)
+    "我在朝阳区建国路这边逛街的时候买的",
+    "成都市锦江区春熙路街道有门店吗",
+    "华为商城999元买的",
+    "万象城2024年开业的",
 ]
 
 
