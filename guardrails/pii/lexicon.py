@@ -34,6 +34,7 @@ class NamesSection(DataModel):
     value_shape: Regex = ""
     cues_before: Words = Field(default_factory=list)
     cues_before_weak: Words = Field(default_factory=list)
+    cues_before_surname: Words = Field(default_factory=list)
     cue_terms: Words = Field(default_factory=list)
     titles_after: Words = Field(default_factory=list)
     function_word_tags: Words = Field(default_factory=list)

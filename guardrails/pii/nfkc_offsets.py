@@ -76,16 +76,25 @@ def _cn_digits(text: str) -> str:
     return _CN_RUN.sub(lambda match: match.group().translate(_CN_TABLE), text)
 
 
+# A letter O typed for a zero inside a long number (2101021977O8145491): four digits on one side, a
+# digit on the other, so words (ZOO, 2Go) stay.
+_LETTER_ZERO = re.compile(r"(?<=\d{4})[Oo](?=\d)|(?<=\d)[Oo](?=\d{4})")
+
+
+def _letter_zeros(text: str) -> str:
+    return _LETTER_ZERO.sub("0", text) if ("O" in text or "o" in text) else text
+
+
 def fold(text: str) -> str:
     """Only the normalised text (``normalize(text).text``), for callers that need no offset map."""
-    return text if text.isascii() else _cn_digits(text.translate(_FOLD))
+    return _letter_zeros(text) if text.isascii() else _letter_zeros(_cn_digits(text.translate(_FOLD)))
 
 
 def normalize(text: str) -> Normalized:
     """NFKC + full-width to half-width, character by character so offsets stay mappable."""
     if text.isascii():
-        return Normalized(text, text, None)
-    folded = _cn_digits(text.translate(_FOLD))
+        return Normalized(_letter_zeros(text), text, None)
+    folded = _letter_zeros(_cn_digits(text.translate(_FOLD)))
     if not _FOLD.irregular or _FOLD.irregular.isdisjoint(text):
         return Normalized(folded, text, None)  # every character became exactly one: offsets unchanged
     pieces: list[str] = []
@@ -94,4 +103,4 @@ def normalize(text: str) -> Normalized:
         piece = _FOLD[ord(char)]
         pieces.append(piece)
         origin.extend([index] * len(piece))
-    return Normalized(_cn_digits("".join(pieces)), text, tuple(origin))
+    return Normalized(_letter_zeros(_cn_digits("".join(pieces))), text, tuple(origin))

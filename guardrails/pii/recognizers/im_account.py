@@ -25,6 +25,19 @@ class ImAccountRecognizer(Recognizer):
             r"(?i:vx|wx|v信|薇信|威信|微信|加v|加微)(?:号)?[:：]?(?P<value>[A-Za-z][-_A-Za-z0-9]{5,19})(?![A-Za-z0-9_-])",
             0.4,
         ),
+        # The cue after the value (1024566789是我的QQ号, abc_12345就是我微信).
+        Pattern(
+            "qq_cue_after",
+            r"(?<![0-9A-Za-z])[1-9]\d{4,10}(?=(?:就是|是|为)?(?:我的|我|本人的?)?(?i:qq|扣扣|企鹅号))",
+            0.4,
+            cued=True,
+        ),
+        Pattern(
+            "wechat_cue_after",
+            r"(?<![A-Za-z0-9_-])[A-Za-z][-_A-Za-z0-9]{5,19}(?=(?:就是|是|为)?(?:我的|我|本人的?)?(?i:微信|vx|wx|v信|薇信))",
+            0.4,
+            cued=True,
+        ),
         Pattern("wechat_id", r"(?<![A-Za-z0-9_-])[A-Za-z][-_A-Za-z0-9]{5,19}(?![A-Za-z0-9_-])", 0.4),
         Pattern("qq_number", r"(?<![0-9A-Za-z])(?!1[3-9]\d{9}(?!\d))[1-9]\d{4,10}(?![0-9A-Za-z])", 0.4),
     )

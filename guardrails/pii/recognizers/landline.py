@@ -14,6 +14,7 @@ from guardrails.pii.recognizer import DIGIT_RIGHT, Pattern, Recognizer
 _NON_DIGIT = re.compile(r"\D")  # compiled once: re.sub(pattern, ...) looks it up in re's cache per call
 
 _AREA = r"0(?:10|2\d|[3-9]\d{2})"
+_AREA_ABROAD = r"(?:10|2\d|[3-9]\d{2})"  # the area code dialled from abroad drops its 0
 _EXT = r"(?:(?: ?转 ?|-|ext\.? ?)\d{1,5})?"
 _LEFT = r"(?<![0-9A-Za-z+])"
 
@@ -21,11 +22,22 @@ _LEFT = r"(?<![0-9A-Za-z+])"
 class LandlineRecognizer(Recognizer):
     type = "landline"
     name = "cn_landline"
-    trigger = _AREA + r"\)?[ -]?[2-8]\d{2,3}[ -]?\d{4}"  # what every pattern holds, no lookarounds
-    trigger_chars = "0"
+    # what every pattern holds, no lookarounds
+    trigger = _AREA + r"\)?[ -]?[2-8]\d{2,3}[ -]?\d{4}|86[ -]" + _AREA_ABROAD + r"[ -][2-8]"
+    trigger_chars = "08"
     patterns = (
         Pattern("area_bracket", _LEFT + r"\(" + _AREA + r"\) ?[2-8]\d{2,3}[ -]?\d{4}" + _EXT + DIGIT_RIGHT, 0.7),
         Pattern("area_dash", _LEFT + _AREA + r"[ -][2-8]\d{2,3}[ -]?\d{4}" + _EXT + DIGIT_RIGHT, 0.6),
+        # From abroad: +86 10 8888 6666, 86-21-64375500, 0086 755 8888 6666 (the country code is masked too).
+        Pattern(
+            "country_area",
+            r"(?<![0-9A-Za-z])(?:\+|00)?86[ -](?:\(0\))?"
+            + _AREA_ABROAD
+            + r"[ -][2-8]\d{2,3}[ -]?\d{4}"
+            + _EXT
+            + DIGIT_RIGHT,
+            0.7,
+        ),
         Pattern("area_plain", _LEFT + _AREA + r"[2-8]\d{6,7}" + DIGIT_RIGHT, 0.3),
     )
 

@@ -70,6 +70,8 @@ class NameRecognizer(Recognizer):
         self.everyday_compounds = frozenset(words("names", "everyday_compound_surnames"))
         strong, weak = _alternation(words("names", "cues_before")), _alternation(words("names", "cues_before_weak"))
         self._cue = re.compile(f"(?:(?P<strong>{strong})|(?P<weak>{weak}))[:：是为 ]{{0,2}}(?=[\u4e00-\u9fff])")
+        surname_cues = words("names", "cues_before_surname")
+        self._surname_cue = re.compile(f"(?:{_alternation(surname_cues)})[:：是 ]?") if surname_cues else None
         self._title = re.compile(f"(?<=[\u4e00-\u9fff])(?:{_alternation(self.titles)})")
         roles = words("names", "roles_before")
         self._breaks = tuple(sorted({*self.titles, *roles}, key=len, reverse=True))
@@ -128,6 +130,7 @@ class NameRecognizer(Recognizer):
             found = [
                 *self._from_cues(text),
                 *self._from_titles(text),
+                *self._from_surname_cues(text),
                 *self._from_roles(text),
                 *self._from_verbs(text),
                 *self._from_jieba(text),
@@ -145,11 +148,25 @@ class NameRecognizer(Recognizer):
             start = match.end()
             if self._cue_inside_term(text, match.start(), match.end(match.lastgroup or 0)):
                 continue
+            if text.startswith(self.titles, start):
+                continue  # 麻烦师傅送上楼: a title after the cue, not a surname (师) and a given name
             weak = match.group("weak") is not None
             surname = self.surname_length(text, start, strict=weak)
             end = self.cued_given_name_end(text, start + surname) if surname else start
             if surname and end > start + surname and not self._everyday_word(text, start, end, surname, weak=weak):
                 found.append(Candidate(self.type, start, end, 0.9, self.name, False))
+        return found
+
+    def _from_surname_cues(self, text: str) -> list[Candidate]:
+        """我姓欧阳，全名…: a surname alone after its cue, where the clause ends or a name word follows."""
+        if self._surname_cue is None:
+            return []
+        found = []
+        for match in self._surname_cue.finditer(text):
+            start = match.end()
+            end = start + self.surname_length(text, start, strict=False)
+            if end > start and (self.ends_cleanly(text, end) or text.startswith(("叫", "名", "全名", "单名"), end)):
+                found.append(Candidate(self.type, start, end, 0.85, self.name, False))
         return found
 
     def _cue_inside_term(self, text: str, start: int, end: int) -> bool:

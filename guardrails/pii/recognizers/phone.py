@@ -20,8 +20,9 @@ _COUNTRY = re.compile(r"^(?:\(?(?:\+|00)?86\)?[ .-]?(?:\(0\)[ .-]?)?)")
 class PhoneRecognizer(Recognizer):
     type = "phone"
     name = "cn_mobile"
-    trigger = r"1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4}"  # the pattern's core, no lookarounds
-    trigger_chars = "1"
+    # the patterns' cores, no lookarounds: a gate narrower than a pattern silently skips it (1 3 8 ...)
+    trigger = r"1[3-9]\d" + _SEP + r"\d{4}" + _SEP + r"\d{4}|1 [3-9] ?[-.]? ?\d|09\d{2}-\d{3}-\d{3}|886[ -]?9\d{2}"
+    trigger_chars = "19"
     patterns = (
         Pattern(
             "mobile",
@@ -40,10 +41,19 @@ class PhoneRecognizer(Recognizer):
         ),
         # Every digit spaced out (1 3 8 1 2 3 4 5 6 7 8, 1 8 6 - 0 0 0 0 - 1 1 1 1).
         Pattern("mobile_spaced", r"(?<![0-9A-Za-z])1 [3-9](?: ?[-.]? ?\d){9}" + DIGIT_RIGHT, 0.7),
+        # Taiwan mobiles as written there (0912-345-678, +886 912 345 678): with their separators only,
+        # a bare 09... run is as likely an order or a serial number.
+        Pattern(
+            "mobile_tw",
+            r"(?<![0-9A-Za-z+])(?:09\d{2}-\d{3}-\d{3}|\+886[ -]?9\d{2}[ -]\d{3}[ -]\d{3})" + DIGIT_RIGHT,
+            0.7,
+        ),
     )
 
     def validate(self, value: str) -> bool | None:
         digits = _NON_DIGIT.sub("", _COUNTRY.sub("", value))
+        if digits.startswith(("09", "8869")):
+            return None if len(digits) in (10, 12) else False
         return None if len(digits) == 11 and digits[1] in "3456789" else False
 
     def canonical(self, value: str) -> str:

@@ -33,12 +33,27 @@ FORMS = [
     ("phone", "手机١٣٩١٢٣٤٥٦٧٨", "١٣٩١٢٣٤٥٦٧٨"),
     ("phone", "手机１３９-１２３４-５６７８", "１３９-１２３４-５６７８"),
     ("phone", "联系+86 139 1234 5678", "+86 139 1234 5678"),
+    # round 3: the cue after the value; every digit spaced out with no cue word at all (a gate narrower
+    # than the pattern skipped it); Taiwan mobiles as written there; landlines dialled from abroad
+    ("im_account", "3345678901就是我QQ", "3345678901"),
+    ("im_account", "lucy_2020是我的微信", "lucy_2020"),
+    ("phone", "打1 5 9 0 0 0 0 2 2 2 2就行", "1 5 9 0 0 0 0 2 2 2 2"),
+    ("phone", "手机：0933-222-111", "0933-222-111"),
+    ("phone", "+886 933 222 111", "+886 933 222 111"),
+    ("landline", "office +86 21 5555 6666", "+86 21 5555 6666"),
+    ("landline", "0086-755-26668888", "0086-755-26668888"),
+    # a letter O typed for a zero inside a long number
+    ("id_card", "身份证：1101051990O3071234", "1101051990O3071234"),
     # a passport number a sentence after its cue
     ("passport", "护照号我找一下啊，在抽屉里，找到了，是G12345678", "G12345678"),
     # names with a space inside
     ("name", "欧阳 振华", "欧阳 振华"),
     ("name", "我是司马 光明，订单有问题", "司马 光明"),
     ("name", "收件人：王 小明", "王 小明"),
+    # a surname given alone after its cue; a staff member named by surname and job title
+    ("name", "我姓司马，单名一个光字", "司马"),
+    ("name", "免贵姓傅", "傅"),
+    ("name", "找傅店长处理一下", "傅"),
     # addresses: a stop word inside a place name, a community with building and room, a mall shop
     ("address", "天津市和平区和平街12号", "天津市和平区和平街12号"),
     ("address", "幸福里28幢2302室", "幸福里28幢2302室"),
@@ -107,6 +122,8 @@ LOOK_ALIKES = [
     "成都市锦江区春熙路街道有门店吗",
     "华为商城999元买的",
     "万象城2024年开业的",
+    "麻烦师傅送上楼",  # a title after a cue, not a surname and a given name
+    "型号GO1200O",
 ]
 
 
