@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 from typing import NamedTuple
+
+import opencc
 
 
 class Normalized(NamedTuple):
@@ -52,10 +55,23 @@ class _FoldTable(dict[int, str]):
         # An invisible format character (zero-width space, joiner, BOM, soft hyphen) typed inside a
         # number would otherwise split it and let it pass unmasked: it folds to nothing.
         folded = "" if unicodedata.category(char) == "Cf" else unicodedata.normalize("NFKC", char)
+        if len(folded) == 1 and _HAN.match(folded):
+            # Traditional characters as simplified (台北市信義區…7號, 陳, 電話): the grammar, the word
+            # lists and the cues are written once, in simplified; OpenCC's table, one character for one.
+            simplified = _t2s().convert(folded)
+            folded = simplified if len(simplified) == 1 else folded
         if len(folded) != 1:
             self.irregular.add(char)
         self[codepoint] = folded
         return folded
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
 
 
 _EXTRA_PAIRS = {"－": "-", "—": "-", "–": "-", "‐": "-", "‑": "-", "\u3000": " ", "\u00a0": " "}

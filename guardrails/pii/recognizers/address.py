@@ -37,7 +37,8 @@ def _grammar() -> str:
     # (新市路3巷6号 is a road, not the district 新市; 太古里南区 a mall zone, not a district).
     admin = f"(?:(?>{levels})){{0,6}}"
     # Each road read once, the longest (五四路和平里巷9号, 北京路步行街238号); a second may follow.
-    road = f"(?>{_CJK}{{1,8}}{_alt('road_suffixes')}(?:{numeral}(?:弄|巷))?)"
+    # 信义路五段, 忠孝东路四段216巷27弄: a section, then lanes and alleys
+    road = f"(?>{_CJK}{{1,8}}{_alt('road_suffixes')}(?:{numeral}段)?(?:{numeral}(?:弄|巷)){{0,2}})"
     crossing = f"(?:{road}{_alt('intersection_joiners')}{road}{_alt('intersection_ends')}?)"  # 鞍山西道与白堤路交口
     streets = f"(?:{crossing}|{road}{road}?)"
     # 478号, 5号附2号; 5号楼 and 5号馆 are buildings
@@ -46,7 +47,11 @@ def _grammar() -> str:
     compounds = f"(?:(?>{compound})){{1,3}}"  # 碧桂园凤凰城凤鸣苑, 百隆广场写字楼: each read once
     building = f"(?:{_alt('floor_prefixes')}?{numeral}{_alt('building_suffixes')})"  # 负一层
     # 2302室, L201, 6A056 (a shop unit in a mall), 17-2, L4-16
-    room = f"(?:[A-Z]{{0,2}}(?:\\d{{1,2}}[A-Z])?-?\\d{{1,5}}(?:-\\d{{1,5}}){{0,2}}{_alt('room_suffixes')}?)"
+    # 之1 (7楼之1), F室
+    room = (
+        f"(?:之?[A-Z]{{0,2}}(?:\\d{{1,2}}[A-Z])?-?\\d{{1,5}}(?:-\\d{{1,5}}){{0,2}}{_alt('room_suffixes')}?"
+        f"|[A-Z]{{1,2}}{_alt('room_suffixes')})"
+    )
     # right after a compound without a building: S8-12, 15-3-602, 501 (not 2024年, 999元)
     bare_room = (
         f"(?:[A-Z]{{1,2}}\\d{{1,4}}(?:-\\d{{1,4}})?|\\d{{1,4}}-\\d{{1,4}}(?:-\\d{{1,5}})?"

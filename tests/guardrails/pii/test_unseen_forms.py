@@ -68,6 +68,12 @@ FORMS = [
     ("address", "苏州市吴中区长和家园2期8幢301室", "苏州市吴中区长和家园2期8幢301室"),
     ("address", "南京市鼓楼区德基广场北区5楼", "南京市鼓楼区德基广场北区5楼"),
     ("address", "深圳市福田区华强北路3008号电子城2楼B105铺", "深圳市福田区华强北路3008号电子城2楼B105铺"),
+    # traditional characters (folded to simplified, one for one), road sections, lanes, 之1, F室
+    ("address", "寄到台北市信義區信義路五段7號", "台北市信義區信義路五段7號"),
+    ("address", "台北市大安區忠孝東路四段216巷27弄5號3樓", "台北市大安區忠孝東路四段216巷27弄5號3樓"),
+    ("address", "新北市板橋區文化路一段188巷44號7樓之1", "新北市板橋區文化路一段188巷44號7樓之1"),
+    ("address", "送到香港新界沙田第一城38座15樓F室", "第一城38座15樓F室"),
+    ("name", "聯絡人：陳美玲", "陳美玲"),
     # 州, the short form of an autonomous prefecture
     ("address", "西双版纳州景洪市勐海路18号", "西双版纳州景洪市勐海路18号"),
     # round 3, by class: a tail after the house number (a sub-number, a building named without a
