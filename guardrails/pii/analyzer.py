@@ -41,11 +41,15 @@ def _name_shape() -> re.Pattern[str] | None:
     return re.compile(str(pattern)) if pattern else None
 
 
+_MASKED_RUN = re.compile(r"[0-9A-Za-z*]*\*\*[0-9A-Za-z*]*")
+
+
 def drop_garbled_names(text: str, candidates: list[Candidate]) -> list[Candidate]:
     """A name is letters only (``names.value_shape``) and never glued to a placeholder.
 
     A span holding a digit or a control character (谢0) is a tagging accident. A name starting
-    where a placeholder ends or ending where one begins (谢伟[手机号1]) is a guess the first pass did
+    where a placeholder or a masked run ends or ending where one begins (谢伟[手机号1], 130****0001谢伟)
+    is a guess the first pass did
     not make on the raw value (the tagger read 谢伟13912345678 differently): reporting it now would
     mask already-masked text again, and masking must be idempotent.
     """
@@ -55,6 +59,9 @@ def drop_garbled_names(text: str, candidates: list[Candidate]) -> list[Candidate
     edges: set[int] = set()
     if "]" in text:
         for hit in PLACEHOLDER.finditer(text):
+            edges.update(hit.span())
+    if "**" in text:  # the mask operator's output (130****0001) is a placeholder too
+        for hit in _MASKED_RUN.finditer(text):
             edges.update(hit.span())
     return [
         c

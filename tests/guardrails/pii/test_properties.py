@@ -45,6 +45,7 @@ def test_spans_lie_inside_the_text_and_never_overlap(text: str) -> None:
 @example("11010519640318591X0.0.0.0", "placeholder")  # an IP glued to a letter was masked, then the ID
 @example("222202023330531110:10000", "hash")  # the hash [银行卡号#nwgcwxipak] holds "wx", a WeChat cue
 @example("谢0订 00\x7f110105196803250979", "placeholder")  # 谢0 beside [身份证号1] was read as a name
+@example("1 3000000001谢aA", "mask")  # 谢aA after the masked 130****0001 was read as a name
 def test_masking_is_idempotent(text: str, operator: str) -> None:
     masker = Masker(operator, hash_key=b"p" * 32)
     once = masker.mask(text).text
@@ -78,7 +79,7 @@ def test_unmasking_through_the_vault_restores_the_text(text: str) -> None:
 def test_a_name_is_never_found_holding_a_digit_or_glued_to_a_placeholder() -> None:
     # The tagger reads 谢0 as a person once the id next to it is a placeholder, and a name right
     # before or after a placeholder was not found on the raw value: neither may be masked again.
-    for text in ("谢0订 00\x7f[身份证号1]", "谢伟[手机号1]", "[手机号1]王芳收", "谢0来过"):
+    for text in ("谢0订 00\x7f[身份证号1]", "谢伟[手机号1]", "[手机号1]王芳收", "谢0来过", "130****0001谢伟", "谢aA"):
         assert [e.value for e in detect(text, {"name"})] == [], text
     assert [e.value for e in detect("谢伟13912345678", {"name"})] == ["谢伟"]
     assert [e.value for e in detect("联系人欧阳 振华", {"name"})] == ["欧阳 振华"]
