@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from bot import no_repeat, recording, stages
+from bot import identity, no_repeat, recording, stages
 from bot.agent_check import check_agent_text
 from bot.drafting.base import Drafter
 from bot.engine import CaseState, StepOutcome
@@ -51,6 +51,7 @@ def handle_turn(parts: Parts, turn: Turn, state: CaseState, version: int | None)
     started = time.perf_counter()
     trace = TurnTrace(step_before=state.step)
     text, notes = stages.clean_input(turn.text)
+    text, code = identity.take_code(parts.engine.identity, state, text)  # a one-time code is never kept
     masker = parts.masker(state)
     masked = _timed(trace, "mask", lambda: stages.mask(masker, state, text))
     trace.masked_input = masked
@@ -58,7 +59,7 @@ def handle_turn(parts: Parts, turn: Turn, state: CaseState, version: int | None)
     blocking = next((flag for flag in trace.input_flags if flag.action == "block"), None)
     if blocking is not None:
         return TracedReply(*recording.blocked_reply(parts, turn, state, version, trace, blocking, started, notes))
-    outcome = _timed(trace, "engine", lambda: parts.engine.advance(state, masked, trace.input_flags))
+    outcome = _timed(trace, "engine", lambda: identity.advance(parts.engine, state, masked, trace.input_flags, code))
     trace.step_after, trace.slots = state.step, dict(state.slots)
     trace.passages = _timed(trace, "search", lambda: stages.search(parts, state, outcome, masked.text))
     context = stages.draft_context(parts, state, outcome, masked.text, trace.passages)

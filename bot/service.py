@@ -108,6 +108,7 @@ class CsBot:
     def _open_parts(self) -> Parts:
         from bot.drafting.template import TemplateBook
         from bot.engine import Engine
+        from bot.identity import open_identity
         from bot.reply_elements import load_elements
         from guardrails.pii import default_registry, open_vault
         from knowledge.index import index_exists
@@ -118,7 +119,7 @@ class CsBot:
             from knowledge.search import Searcher
 
             searcher, note = Searcher(self.settings.search_config), ""
-        return Parts(
+        parts = Parts(
             settings=self.settings,
             engine=_with_orders(Engine.load(self.settings.escalate_after_turns), self.settings),
             drafter=self.drafter,
@@ -131,6 +132,8 @@ class CsBot:
             searcher=searcher,
             search_note=note,
         )
+        parts.engine.identity = open_identity(self.settings, parts.vault)  # needs the vault: contacts are read there
+        return parts
 
     @property
     def records(self) -> RecordStore:
