@@ -158,6 +158,8 @@ class CsBot:
     def close(self) -> None:
         if self._parts is not None:
             self._parts.records.close()
+            if self._parts.engine.identity is not None:
+                self._parts.engine.identity.codes.close()
         closer = getattr(self.drafter, "close", None)
         if closer is not None:
             closer()

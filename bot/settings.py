@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     )
     identity_sender_url: str | None = Field(default=None, description="the gateway's URL for identity_sender=http")
     identity_sender_token: str | None = Field(default=None, description="bearer token for that gateway, if any")
+    identity_db_url: str | None = Field(
+        default=None, description="where one-time codes are kept (hashed); default: the records' database URL if set"
+    )
 
     # Web app
     host: str = "127.0.0.1"

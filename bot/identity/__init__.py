@@ -30,7 +30,7 @@ def make_sender(settings: Settings) -> CodeSender | None:
 def open_identity(settings: Settings, vault: Any) -> IdentityCheck:
     rules = identity_rules()
     codes = CodeStore(
-        settings.home / CODES_FILE,
+        settings.identity_db_url or settings.db_url or f"sqlite:///{(settings.home / CODES_FILE).resolve()}",
         settings.key_file_secret(CODE_KEY_FILE),
         digits=rules.code_digits,
         ttl=timedelta(minutes=rules.ttl_minutes),

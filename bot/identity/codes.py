@@ -1,8 +1,9 @@
 """One-time codes, stored only as a keyed hash (HMAC-SHA256 with a key kept in ``CSBOT_HOME/keys``),
 with an expiry and a number of tries left; at most one code per case (a new one replaces the old).
 
-The table lives in ``CSBOT_HOME/identity.db``, apart from the hash-chained records: a code's hash
-must be forgettable, and the records never forget.
+The table lives apart from the hash-chained records (a code's hash must be forgettable; the records
+never forget): in ``CSBOT_IDENTITY_DB_URL``, by default the records' PostgreSQL database when one is
+set (every host sees the same codes) or SQLite in ``CSBOT_HOME/identity.db``.
 """
 
 from __future__ import annotations
@@ -10,21 +11,39 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
-_SCHEMA = """
-create table if not exists identity_codes (
-  case_id text primary key, digest text not null, recipient text not null, expires_at text not null,
-  attempts_left integer not null, sends integer not null, status text not null
-);
-"""
+from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, create_engine, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from guardrails.migrations import Step, migrate
+
 PENDING, VERIFIED, FAILED = "pending", "verified", "failed"
+
+_metadata = MetaData()
+codes = Table(
+    "identity_codes",
+    _metadata,
+    Column("case_id", String(40), primary_key=True),
+    Column("digest", String(64), nullable=False),  # HMAC-SHA256 of case id and code, never the code
+    Column("recipient", String(40), nullable=False),  # the address's placeholder ([手机号1]), never the address
+    Column("expires_at", String(40), nullable=False),
+    Column("attempts_left", Integer, nullable=False),
+    Column("sends", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+)
+
+
+def m001_codes(connection: Connection) -> None:
+    codes.create(connection, checkfirst=True)
+
+
+MIGRATIONS: tuple[Step, ...] = (("identity_m001_codes", m001_codes),)
 
 
 class Check(Enum):
@@ -54,86 +73,79 @@ def new_code(digits: int) -> str:
 
 
 class CodeStore:
-    def __init__(self, path: Path, key: bytes, *, digits: int, ttl: timedelta, attempts: int) -> None:
-        self.path, self._key = path, key
+    def __init__(self, url: str, key: bytes, *, digits: int, ttl: timedelta, attempts: int) -> None:
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = create_engine(url)
+        self._key = key
         self.digits, self.ttl, self.attempts = digits, ttl, attempts
-        with self._connect() as db:
-            db.execute(_SCHEMA)
+        migrate(self.engine, MIGRATIONS)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE): a read and the update it decides happen together."""
-        db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        try:
-            db.execute("begin immediate")
-            yield db
-            db.execute("commit")
-        except BaseException:
-            db.execute("rollback")
-            raise
-        finally:
-            db.close()
+    def close(self) -> None:
+        self.engine.dispose()
 
     def _digest(self, case_id: str, code: str) -> str:
         return hmac.new(self._key, f"{case_id}\x1f{code}".encode(), hashlib.sha256).hexdigest()
 
+    def _row(self, connection: Connection, case_id: str, lock: bool = False) -> Any:
+        query = select(codes).where(codes.c.case_id == case_id)
+        return connection.execute(query.with_for_update() if lock else query).first()
+
     def issue(self, case_id: str, recipient: str, now: datetime) -> Issued:
         """A fresh code for the case (the previous one, if any, stops working); returns it once."""
         code = new_code(self.digits)
-        with self._connect() as db:
-            row = db.execute("select sends from identity_codes where case_id = ?", (case_id,)).fetchone()
-            sends = (row["sends"] if row else 0) + 1
-            db.execute(
-                "insert or replace into identity_codes values (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    case_id,
-                    self._digest(case_id, code),
-                    recipient,
-                    (now + self.ttl).isoformat(),
-                    self.attempts,
-                    sends,
-                    PENDING,
-                ),
-            )
+        with self.engine.begin() as connection:
+            row = self._row(connection, case_id, lock=True)
+            sends = (row.sends if row else 0) + 1
+            values = {
+                "digest": self._digest(case_id, code),
+                "recipient": recipient,
+                "expires_at": (now + self.ttl).isoformat(),
+                "attempts_left": self.attempts,
+                "sends": sends,
+                "status": PENDING,
+            }
+            insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+            statement = insert(codes).values(case_id=case_id, **values)
+            connection.execute(statement.on_conflict_do_update(index_elements=[codes.c.case_id], set_=values))
         return Issued(code, sends)
 
     def sends(self, case_id: str) -> int:
-        with self._connect() as db:
-            row = db.execute("select sends from identity_codes where case_id = ?", (case_id,)).fetchone()
-        return int(row["sends"]) if row else 0
+        with self.engine.connect() as connection:
+            row = self._row(connection, case_id)
+        return int(row.sends) if row else 0
 
     def status(self, case_id: str) -> str | None:
         """pending / verified / failed, or None when no code was ever sent in this case."""
-        with self._connect() as db:
-            row = db.execute("select status from identity_codes where case_id = ?", (case_id,)).fetchone()
-        return str(row["status"]) if row else None
+        with self.engine.connect() as connection:
+            row = self._row(connection, case_id)
+        return str(row.status) if row else None
+
+    def _set(self, connection: Connection, case_id: str, **values: object) -> None:
+        connection.execute(update(codes).where(codes.c.case_id == case_id).values(**values))
 
     def check(self, case_id: str, code: str, now: datetime) -> Checked:
         """Compare a typed code with the case's; every wrong try uses one of the tries left."""
-        with self._connect() as db:
-            row = db.execute("select * from identity_codes where case_id = ?", (case_id,)).fetchone()
+        with self.engine.begin() as connection:
+            row = self._row(connection, case_id, lock=True)
             if row is None:
                 return Checked(Check.NONE)
-            right = hmac.compare_digest(row["digest"], self._digest(case_id, code))
-            if row["status"] == VERIFIED:  # a turn run again after a lost race sees its own success
+            right = hmac.compare_digest(row.digest, self._digest(case_id, code))
+            if row.status == VERIFIED:  # a turn run again after a lost race sees its own success
                 return Checked(Check.RIGHT if right else Check.NONE)
-            if row["status"] != PENDING:
+            if row.status != PENDING:
                 return Checked(Check.NONE)
-            if now >= datetime.fromisoformat(row["expires_at"]):
-                db.execute("update identity_codes set status = ? where case_id = ?", (FAILED, case_id))
+            if now >= datetime.fromisoformat(row.expires_at):
+                self._set(connection, case_id, status=FAILED)
                 return Checked(Check.EXPIRED)
             if right:
-                db.execute("update identity_codes set status = ? where case_id = ?", (VERIFIED, case_id))
+                self._set(connection, case_id, status=VERIFIED)
                 return Checked(Check.RIGHT)
-            left = int(row["attempts_left"]) - 1
-            status = PENDING if left > 0 else FAILED
-            db.execute(
-                "update identity_codes set attempts_left = ?, status = ? where case_id = ?", (left, status, case_id)
-            )
+            left = int(row.attempts_left) - 1
+            self._set(connection, case_id, attempts_left=left, status=PENDING if left > 0 else FAILED)
             return Checked(Check.WRONG, left) if left > 0 else Checked(Check.EXHAUSTED)
 
     def withdraw(self, case_id: str) -> None:
         """The code could not be sent: it never works, and the case goes to a human."""
-        with self._connect() as db:
-            db.execute("update identity_codes set status = ? where case_id = ?", (FAILED, case_id))
+        with self.engine.begin() as connection:
+            self._set(connection, case_id, status=FAILED)

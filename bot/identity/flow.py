@@ -23,7 +23,7 @@ from pydantic import Field
 
 from bot.identity.codes import FAILED, PENDING, Check, Checked, CodeStore
 from bot.identity.senders import Channel, CodeSender, Recipient, SendError
-from knowledge.datafile import DataModel, load_model
+from knowledge.datafile import DataModel, Regex, load_model
 
 if TYPE_CHECKING:
     from bot.engine import CaseState, Engine, StepOutcome
@@ -59,8 +59,8 @@ class IdentityRules(DataModel):
     verified_value: str
     message: str
     channels: dict[str, str]
-    resend_words: str
-    no_contact_words: str
+    resend_words: Regex
+    no_contact_words: Regex
     notes: IdentityNotes
 
 

@@ -153,7 +153,10 @@ def demo_code_lines(bot: Any, case_id: str) -> list[str]:
     if not sent:
         return []
     lines = ["", "**演示短信（仅演示环境显示，真实短信网关不经过这里）**"]
-    return lines + [f"- 验证码已发送至 {escape(m.recipient)}: {escape(m.code)}" for m in sent]
+    for message in sent:
+        when, recipient, code = (escape(value) for value in (message.sent_at[11:16], message.recipient, message.code))
+        lines.append(f"- {when} 验证码已发送至 {recipient}: {code}")
+    return lines
 
 
 def owner_text(bot: Any, session: str, me: str | None = None) -> str:

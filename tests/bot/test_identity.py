@@ -171,7 +171,7 @@ def test_the_code_never_reaches_the_llm(llm_settings: Settings, fake_openai: Any
 
 
 def test_the_code_store_counts_tries_and_expiry(tmp_path: Path) -> None:
-    store = CodeStore(tmp_path / "codes.db", b"k" * 32, digits=6, ttl=timedelta(minutes=10), attempts=2)
+    store = CodeStore(f"sqlite:///{tmp_path / 'codes.db'}", b"k" * 32, digits=6, ttl=timedelta(minutes=10), attempts=2)
     now = datetime.now(UTC)
     issued = store.issue("CS1", "[手机号1]", now)
     assert store.check("CS2", issued.code, now).result.value == "none"  # another case's code
