@@ -115,6 +115,12 @@ class CodeStore:
             row = self._row(connection, case_id)
         return int(row.sends) if row else 0
 
+    def recipient(self, case_id: str) -> str | None:
+        """The placeholder of the address the case's code went to."""
+        with self.engine.connect() as connection:
+            row = self._row(connection, case_id)
+        return str(row.recipient) if row else None
+
     def status(self, case_id: str) -> str | None:
         """pending / verified / failed, or None when no code was ever sent in this case."""
         with self.engine.connect() as connection:

@@ -107,12 +107,12 @@ class IdentityCheck:
         return checked
 
     def after(
-        self, engine: Engine, state: CaseState, outcome: StepOutcome, text: str, checked: Checked | None
+        self, engine: Engine, state: CaseState, outcome: StepOutcome, masked: MaskedText, checked: Checked | None
     ) -> StepOutcome:
         """Say what the check found; send a code to a case that waits for one, or hand it to a human."""
         notes, reason = self._checked_notes(checked)
         if reason is None and not state.escalated and self._waiting(engine, state):
-            reason = self._contact(state, text, notes, typed=checked is not None)
+            reason = self._contact(state, masked, notes, typed=checked is not None)
         if reason is not None and not state.escalated:
             notes.append(getattr(self.rules.notes, reason).format(**self._numbers(state)))
             state.escalated, state.escalation_reason, state.last_asks = True, f"identity_{reason}", []
@@ -147,13 +147,13 @@ class IdentityCheck:
         step = engine.procedures[state.procedure].step(state.step)
         return IDENTITY_SLOT in step.required_slots and not state.slots.get(IDENTITY_SLOT)
 
-    def _contact(self, state: CaseState, text: str, notes: list[str], typed: bool) -> str | None:
-        """Send the first code, or another on 重发; or the reason the case goes to a human."""
+    def _contact(self, state: CaseState, masked: MaskedText, notes: list[str], typed: bool) -> str | None:
+        """Send the first code, another on 重发 or to a new address; or the reason for a human."""
         from bot.facts import dialogue_rules
 
         if self.sender is None:
             return "no_sender"
-        contact = state.slots.get(CONTACT_SLOT)
+        text, contact = masked.text, state.slots.get(CONTACT_SLOT)
         if not contact or _channel(contact) is None:
             no_contact = re.search(self.rules.no_contact_words, text)
             asked_out = state.asked.get(CONTACT_SLOT, 0) > int(dialogue_rules()["max_asks"])
@@ -163,7 +163,9 @@ class IdentityCheck:
             return "exhausted"
         if status == PENDING and typed:
             return None  # the wrong-code note says what next
-        if status == PENDING and not re.search(self.rules.resend_words, text):
+        # 号码输错了，是… : the customer gave another address (the slot takes the newest); a code goes there
+        readdressed = status == PENDING and self.codes.recipient(state.case_id) != contact
+        if status == PENDING and not readdressed and not re.search(self.rules.resend_words, text):
             notes.append(self.rules.notes.waiting.format(recipient=contact, **self._numbers(state)))
             return None
         if status == PENDING and self.codes.sends(state.case_id) >= self.rules.max_sends:
@@ -212,4 +214,4 @@ def advance(
         return engine.advance(state, masked, flags)
     checked = identity.check(state, code)
     outcome = engine.advance(state, masked, flags)
-    return identity.after(engine, state, outcome, masked.text, checked)
+    return identity.after(engine, state, outcome, masked, checked)

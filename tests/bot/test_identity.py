@@ -96,6 +96,20 @@ def test_the_code_is_stored_only_as_a_keyed_hash_one_per_case(csbot: CsBot, bot_
     c.expect(step="resolve", verified=("identity",))
 
 
+def test_a_corrected_number_gets_a_new_code_and_the_old_one_stops_working(chat: Callable[[], Chat]) -> None:
+    c = chat()
+    first = code_sent(c)
+    c.user("不好意思号码输错了，是13900001111")
+    c.expect(step="investigate", says="新的验证码已发送至[手机号2]")
+    outbox = demo_outbox(c.bot.parts.engine.identity, c.last.case_id)
+    assert [m.recipient for m in outbox] == ["[手机号1]", "[手机号2]"]
+    c.user(first)
+    c.expect(step="investigate", says="还可以再试4次")
+    c.user(outbox[1].code)
+    c.expect(step="resolve", verified=("identity",))
+    assert c.bot.records.load_case(c.session).state["slots"]["identity_contact"] == "[手机号2]"  # type: ignore[union-attr]
+
+
 def test_wrong_codes_say_the_tries_left_then_a_human_takes_over(chat: Callable[[], Chat]) -> None:
     c = chat()
     code = code_sent(c)
