@@ -287,3 +287,38 @@ def test_a_http_sender_without_a_url_is_refused_with_how_to_fix(bot_settings: Se
             bot.handle(Turn(bot.new_session(), OPENING))
     finally:
         bot.close()
+
+
+@pytest.mark.postgres
+def test_the_code_store_works_on_postgresql() -> None:
+    import os
+
+    from sqlalchemy import create_engine, text
+
+    url = os.environ.get("CSBOT_TEST_PG_URL")
+    if not url:
+        pytest.skip("CSBOT_TEST_PG_URL is not set (PostgreSQL not available)")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            text("DELETE FROM identity_codes WHERE case_id = 'CS-PG-1'") if _has_codes(engine) else text("SELECT 1")
+        )
+    engine.dispose()
+    store = CodeStore(url, b"k" * 32, digits=6, ttl=timedelta(minutes=10), attempts=2)
+    try:
+        now = datetime.now(UTC)
+        first = store.issue("CS-PG-1", "[手机号1]", now)
+        second = store.issue("CS-PG-1", "[手机号1]", now)  # replaces the first: one code per case
+        assert second.sends == 2 and store.recipient("CS-PG-1") == "[手机号1]"
+        if first.code != second.code:
+            assert store.check("CS-PG-1", first.code, now).left == 1
+        assert store.check("CS-PG-1", second.code, now).result.value == "right"
+        assert store.status("CS-PG-1") == "verified"
+    finally:
+        store.close()
+
+
+def _has_codes(engine: Any) -> bool:
+    from sqlalchemy import inspect
+
+    return "identity_codes" in inspect(engine).get_table_names()
