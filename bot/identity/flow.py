@@ -84,7 +84,8 @@ class IdentityCheck:
         self.codes, self.sender, self.vault = codes, sender, vault
         self.rules = identity_rules()
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-        self._code = re.compile(rf"(?<!\d)\d{{{self.rules.code_digits}}}(?!\d)")
+        # 6 digits, as typed: 513250, 513 250, full-width ５１３２５０ (never inside a longer number)
+        self._code = re.compile(rf"(?<!\d)\d(?:[ \t]?\d){{{self.rules.code_digits - 1}}}(?!\d)")
 
     # --- before masking -----------------------------------------------------------------------
     def take_code(self, state: CaseState, text: str) -> tuple[str, str | None]:
@@ -94,7 +95,8 @@ class IdentityCheck:
         found = self._code.search(text)
         if found is None:
             return text, None
-        return self._code.sub(CODE_MARK, text), unicodedata.normalize("NFKC", found.group(0))
+        typed = re.sub(r"\s", "", unicodedata.normalize("NFKC", found.group(0)))
+        return self._code.sub(CODE_MARK, text), typed
 
     # --- around the engine --------------------------------------------------------------------
     def check(self, state: CaseState, code: str | None) -> Checked | None:

@@ -92,8 +92,9 @@ def test_the_code_is_stored_only_as_a_keyed_hash_one_per_case(csbot: CsBot, bot_
     assert first == code and second != first
     c.user(first)  # the replaced code no longer works
     c.expect(step="investigate", says="验证码不正确，您还可以再试4次")
-    c.user(second)
+    c.user(f"新的是 {second[:3]} {second[3:]}")  # typed with a space, as codes often are
     c.expect(step="resolve", verified=("identity",))
+    assert c.bot.records.for_session(c.session)[-1]["body"]["masked_text"] == f"新的是 {CODE_MARK}"
 
 
 def test_a_corrected_number_gets_a_new_code_and_the_old_one_stops_working(chat: Callable[[], Chat]) -> None:
