@@ -46,10 +46,5 @@ def fact_schema() -> dict[str, Any]:
     return {"type": "object", "properties": properties, "required": list(properties), "additionalProperties": False}
 
 
-def fact_types() -> dict[str, str]:
-    """Each proposable fact and its kind (text, date, number, remedy, choice)."""
-    return {key: str(fact["type"]) for key, fact in table("llm_facts")["facts"].items()}
-
-
 def response_format() -> dict[str, Any]:
     return {"type": "json_schema", "json_schema": {"name": SCHEMA_NAME, "strict": True, "schema": fact_schema()}}
