@@ -85,13 +85,16 @@ class FactReader:
         return parse(content)
 
     def _post(self, body: dict[str, Any]) -> str:
-        """POST /chat/completions; a lost connection or a 5xx is retried ``max_retries`` times."""
+        """POST /chat/completions; a refused connection or a 5xx is retried ``max_retries`` times, a
+        timeout is not (the customer is waiting: the word lists answer instead)."""
         url = self.config.base_url.rstrip("/") + "/chat/completions"
         data = json.dumps(body, ensure_ascii=False).encode()  # readable, so a scan of the body finds any leak
         for attempt in range(self.config.max_retries + 1):
             last = attempt == self.config.max_retries
             try:
                 response = self._http.post(url, content=data)
+            except httpx.TimeoutException:
+                raise
             except httpx.TransportError:
                 if last:
                     raise

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from datetime import date
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from bot.service import CsBot
 from bot.settings import Settings
 from bot.types import Reply, Turn
+from bot.understand.assisted import FactReader, ReaderConfig
 from tests.audit.planted import ID_CARD, NAME, PHONE, leaked
 from tests.support.fake_openai import Failure, FakeOpenAI, Slow
 
@@ -170,3 +172,13 @@ def test_an_empty_message_is_not_sent(llm_facts_settings: Settings, fake_openai:
     replies, bodies = _talk(llm_facts_settings, ("", "🙂🙂"))
     assert all(r.reply for r in replies) and fake_openai.requests == []
     assert all("llm_facts" not in body for body in bodies)
+
+
+def test_a_server_error_is_retried_but_a_timeout_is_not(fake_openai: FakeOpenAI) -> None:
+    reader = FactReader(ReaderConfig(fake_openai.base_url, "test-key", "fake-model", timeout_s=0.3, max_retries=1))
+    fake_openai.queue(Failure(503), facts(amount=380))
+    assert reader.read("三百八拿下的", date(2026, 12, 4)).facts == {"amount": 380}
+    fake_openai.queue(Slow(2.0, facts(amount=380)), facts(amount=380))
+    assert reader.read("三百八拿下的", date(2026, 12, 4)).error == "llm_error: ReadTimeout"
+    assert len(fake_openai.structured) == 3  # 503 + its retry, then the one that timed out
+    reader.close()
