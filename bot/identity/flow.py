@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
@@ -208,12 +208,18 @@ def take_code(identity: IdentityCheck | None, state: CaseState, text: str) -> tu
 
 
 def advance(
-    engine: Engine, state: CaseState, masked: MaskedText, flags: Sequence[RailFlag], code: str | None
+    engine: Engine,
+    state: CaseState,
+    masked: MaskedText,
+    flags: Sequence[RailFlag],
+    code: str | None,
+    proposed: Mapping[str, str] | None = None,
 ) -> StepOutcome:
-    """``Engine.advance`` with the identity check around it (``engine.identity``, when set)."""
+    """``Engine.advance`` with the identity check around it (``engine.identity``, when set);
+    ``proposed``: the LLM's checked facts, passed on (they never include the identity)."""
     identity: IdentityCheck | None = engine.identity
     if identity is None:
-        return engine.advance(state, masked, flags)
+        return engine.advance(state, masked, flags, proposed=proposed)
     checked = identity.check(state, code)
-    outcome = engine.advance(state, masked, flags)
+    outcome = engine.advance(state, masked, flags, proposed=proposed)
     return identity.after(engine, state, outcome, masked, checked)
