@@ -67,7 +67,7 @@ def _grammar() -> str:
     # Nothing more after a village or its group, or a house number (长安村2组18号).
     ends = (*words("address", "village_suffixes"), *words("address", "village_group_suffixes"))
     village_ends = "|".join(f"(?<={re.escape(word)})" for word in ends)
-    rural = f"(?:{village_ends})(?:\\d{{1,5}}{_alt('number_suffixes')})?"
+    rural = f"(?:{village_ends}){number}?"  # 新村6号楼 is a compound's building: given back
     # A road without a number after two administrative levels (嘉兴市南湖区和平街道中山东路,
     # 城关镇北环路中段), or after one with a gate or section named (西城区金融大街和平门内).
     tail = f"(?:{_CJK}{{1,3}}?{_alt('road_tails')}|{_alt('road_tails')})"

@@ -97,6 +97,7 @@ FORMS = [
     ("address", "广东省中山市小榄镇绩东一社区新市路3巷6号", "广东省中山市小榄镇绩东一社区新市路3巷6号"),
     # villages and communities as a level; a one-character stop word inside a later name (兴发)
     ("address", "四川省凉山州西昌市安宁镇长安村2组18号", "四川省凉山州西昌市安宁镇长安村2组18号"),
+    ("address", "寄到洪山区翠苑新村7号楼501室", "洪山区翠苑新村7号楼501室"),  # 新村 is a compound here
     ("address", "江苏省南通市如皋市白蒲镇林梓社区13组", "江苏省南通市如皋市白蒲镇林梓社区13组"),
     ("address", "送货到东莞市长安镇乌沙社区兴发南路22号", "东莞市长安镇乌沙社区兴发南路22号"),
     # a road without a number, ending its clause, after two levels or with a section or gate
