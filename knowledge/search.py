@@ -145,7 +145,9 @@ class Searcher:
 
                 number = chinese_to_arabic(citation.number)
             # the text that is the law on the conversation's date (not a version effective later)
-            on_day = self.store.on_day(law, number, today().isoformat(), text_effective(law)) if law and number else None
+            on_day = (
+                self.store.on_day(law, number, today().isoformat(), text_effective(law)) if law and number else None
+            )
             article = on_day or (self.store.get(law, number) if law and number else None)
             if article is not None and all(p.article != number or p.law != law for p in passages):
                 passages.append(
