@@ -65,6 +65,29 @@ def test_renumbered_article_is_off_topic() -> None:
     assert judge("中华人民共和国反不正当竞争法", 9, None, None, "虚假宣传", "").relevant
 
 
+def test_a_statute_of_another_field_is_off_topic() -> None:
+    # 商标法 does not speak to a customer returning trousers; it does to one who bought a fake brand
+    verdict = judge("中华人民共和国商标法", 57, None, None, "依据《商标法》第五十七条：", "裤子不喜欢，想退货")
+    assert not verdict.relevant and verdict.own_topic == "商标"
+    assert judge("中华人民共和国商标法", 57, None, None, "依据《商标法》第五十七条：", "买到假冒的名牌鞋").relevant
+    assert judge("中华人民共和国保险法", 17, None, None, "", "碎屏险理赔被拒").relevant
+    assert judge("中华人民共和国消费者权益保护法", 25, None, None, "", "随便问问").relevant  # general law: not listed
+
+
+def test_the_relevance_rail_removes_a_statute_of_another_field() -> None:
+    from guardrails.rails import OutputContext, run_output_rails
+
+    draft = "您好，七天内可以无理由退货。依据《商标法》第五十七条，您可以维权。请提供订单号。"
+    result = run_output_rails(
+        draft, OutputContext(step="accept", investigation_complete=False, customer_text="网上买的裤子不喜欢，想退货")
+    )
+    assert "商标法" not in result.text and "七天内可以无理由退货" in result.text
+    kept = run_output_rails(
+        draft, OutputContext(step="accept", investigation_complete=False, customer_text="买到假冒商标的裤子")
+    )
+    assert "《商标法》第五十七条" in kept.text
+
+
 def test_boilerplate_ground_needs_the_customer_to_ask() -> None:
     assert not judge(None, None, "投诉处理规范", "2.3", "", "买的鞋子不想要了").relevant
     assert judge(None, None, "投诉处理规范", "2.3", "", "调查核实要多久").relevant
