@@ -307,3 +307,19 @@ def test_a_label_on_goods_that_are_not_food_is_not_food_law() -> None:
     # 食品安全法97/67 speak of 预包装食品: a face cream without a Chinese label is not a food case
     assert rights_for("进口饼干上一个中文都没有", {}).rule_id == "food.no_chinese_label"
     assert not (rights_for("买的面霜没有厂名厂址，是三无产品", {}).rule_id or "").startswith("food.")
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "给女儿买的奶粉罐子是瘪的，想换一罐",  # a parent buying for a child is not a child spending alone
+        "我们两个订单合并发货，少了一件",  # 合并 of parcels is not a company merger
+        "说好的三天发货，现在还没发",  # an ordinary delivery promise is a breach case, not 消法16 承诺
+        "退货的运费险说不赔",  # 运费险 is a returns matter, not 保险法
+        "早就知道你们会这样推脱",  # 早就知道 alone is not 明知缺陷
+    ],
+)
+def test_everyday_words_do_not_open_the_third_batch_tables(words: str) -> None:
+    rule = rights_for(words, {}).rule_id or ""
+    assert rule.split(".")[0] not in {"minors", "platform", "fraud", "insurance", "product_liability"}, rule
+    assert rule not in {"breach.promise", "fair_trade.cash_refused"}, rule

@@ -249,17 +249,22 @@ CASES = [
     # 旅游法65: 旅游者解除合同的，组团社应当在扣除必要的费用后，将余款退还旅游者
     ("travel", {"tour": True, "tourist_quits": True}, "travel.tourist_quits", {}),
     # 旅游法69-1: 不得擅自变更旅游行程安排; 70-1: 违约责任 (before the shopping rule: 改去购物店)
-    ("travel", {"tour": True, "itinerary_changed": True, "tour_shopping": True}, "travel.itinerary_changed", {}),
+    ("travel", {"tour": True, "itinerary_changed": True}, "travel.itinerary_changed", {}),
+    # 69-1 + 35-2: 不得指定具体购物场所 (a day replaced by a shop)
+    ("travel", {"tour": True, "itinerary_changed": True, "tour_shopping": True}, "travel.changed_to_shopping", {}),
     # 电商法37-2: 对其标记为自营的业务依法承担商品销售者…的民事责任
     ("ecommerce", {"self_operated": True}, "ecommerce.self_operated", {}),
     # 消法40-1: 可以向销售者要求赔偿。销售者赔偿后…有权向生产者…追偿; 产品质量法40-1
     ("quality", {"refers_to_maker": True, "defect": "质量问题"}, "quality.seller_refers_to_maker", {}),
+    ("quality", {"refers_to_maker": True}, "quality.general", {}),  # no defect: not the seller's repair duty
     # 民法典506(一): 造成对方人身损害的免责条款无效
     ("standard_terms", {"injury_exemption": True, "standard_terms": True}, "standard_terms.injury_exemption", {}),
     # 消法26-1: 以显著方式提请消费者注意…价款或者费用、履行期限和方式 (实施条例10: 自动续费)
     ("standard_terms", {"auto_renewal": True}, "standard_terms.auto_renewal", {}),
     # 广告法17: 除医疗、药品、医疗器械广告外，禁止其他任何广告涉及疾病治疗功能
     ("advertising", {"health_claim": True}, "advertising.health_claim", {}),
+    # 消法45-3: 个人在关系消费者生命健康商品…的虚假宣传中向消费者推荐商品…承担连带责任
+    ("advertising", {"streamer_claim": True, "health_related": True}, "advertising.streamer_health", {}),
     # 消法14: 享有人格尊严、民族风俗习惯得到尊重的权利; 50: 赔礼道歉，并赔偿损失
     ("safety", {"dignity": True}, "safety.dignity", {}),
     # 消法41: 因原企业分立、合并的，可以向变更后承受其权利义务的企业要求赔偿 (+53 for a prepaid card)
