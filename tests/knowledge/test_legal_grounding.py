@@ -317,9 +317,15 @@ def test_a_label_on_goods_that_are_not_food_is_not_food_law() -> None:
         "说好的三天发货，现在还没发",  # an ordinary delivery promise is a breach case, not 消法16 承诺
         "退货的运费险说不赔",  # 运费险 is a returns matter, not 保险法
         "早就知道你们会这样推脱",  # 早就知道 alone is not 明知缺陷
+        "快递员把包裹寄存在驿站，结果丢了",  # a parcel lost on the way is 电商法20, not storage
     ],
 )
 def test_everyday_words_do_not_open_the_third_batch_tables(words: str) -> None:
     rule = rights_for(words, {}).rule_id or ""
-    assert rule.split(".")[0] not in {"minors", "platform", "fraud", "insurance", "product_liability"}, rule
+    assert rule.split(".")[0] not in {"minors", "platform", "fraud", "insurance", "product_liability", "storage"}, rule
     assert rule not in {"breach.promise", "fair_trade.cash_refused"}, rule
+
+
+def test_harm_in_a_service_is_the_service_providers_not_a_product_claim() -> None:
+    # 消法40-3 / 49: the beauty salon answers for its own device that burned the customer
+    assert rights_for("美容院的仪器漏电，把我脸烫伤了", {}).rule_id == "service.injury"

@@ -248,6 +248,7 @@ CASES = [
     ("travel", {"tour": True, "force_majeure": True}, "travel.force_majeure", {}),
     # 旅游法65: 旅游者解除合同的，组团社应当在扣除必要的费用后，将余款退还旅游者
     ("travel", {"tour": True, "tourist_quits": True}, "travel.tourist_quits", {}),
+    ("travel", {"tour": True, "tourist_quits": True, "tour_shopping": True}, "travel.shopping", {}),
     # 旅游法69-1: 不得擅自变更旅游行程安排; 70-1: 违约责任 (before the shopping rule: 改去购物店)
     ("travel", {"tour": True, "itinerary_changed": True}, "travel.itinerary_changed", {}),
     # 69-1 + 35-2: 不得指定具体购物场所 (a day replaced by a shop)
@@ -267,6 +268,10 @@ CASES = [
     ("advertising", {"streamer_claim": True, "health_related": True}, "advertising.streamer_health", {}),
     # 消法14: 享有人格尊严、民族风俗习惯得到尊重的权利; 50: 赔礼道歉，并赔偿损失
     ("safety", {"dignity": True}, "safety.dignity", {}),
+    # + 消法39: 协商和解…请求消费者协会…调解…投诉…仲裁…起诉 (an insulted customer asking where to complain)
+    ("safety", {"dignity": True, "dispute_channels": True}, "safety.dignity_complaint", {}),
+    # 1198-2 is the more specific ground when a third party hurt the customer
+    ("safety", {"dignity": True, "third_party_harm": True}, "safety.third_party", {}),
     # 消法41: 因原企业分立、合并的，可以向变更后承受其权利义务的企业要求赔偿 (+53 for a prepaid card)
     ("platform", {"restructured": True}, "platform.restructured", {}),
     ("platform", {"restructured": True, "prepaid": True}, "platform.restructured_prepaid", {}),
