@@ -329,3 +329,14 @@ def test_everyday_words_do_not_open_the_third_batch_tables(words: str) -> None:
 def test_harm_in_a_service_is_the_service_providers_not_a_product_claim() -> None:
     # 消法40-3 / 49: the beauty salon answers for its own device that burned the customer
     assert rights_for("美容院的仪器漏电，把我脸烫伤了", {}).rule_id == "service.injury"
+
+
+@pytest.mark.parametrize(
+    ("words", "rule_id"),
+    [
+        ("厂家发了召回通知的取暖器，还没换就起火了，把床单烧了", "safety.recall"),
+        ("前年买的电饭煲炸了把柜子烧坏了，现在还能索赔吗", "quality.asks_limitation"),
+    ],
+)
+def test_a_more_specific_ground_wins_over_product_liability(words: str, rule_id: str) -> None:
+    assert rights_for(words, {}).rule_id == rule_id
