@@ -28,6 +28,7 @@ from bot.session_locks import SessionLocks
 from bot.settings import Settings
 from bot.shared_parts import BOOK_KEY_FILE, Parts
 from bot.types import Actor, Reply, Turn
+from bot.understand.assisted import fact_reader_for
 
 _ATTEMPTS = 3
 T = TypeVar("T")
@@ -89,6 +90,7 @@ class CsBot:
     def __init__(self, settings: Settings, *, drafter: str | None = None) -> None:
         self.settings = settings
         self.drafter = make_drafter(settings, drafter)  # fails fast, with how to fix, on a bad LLM config
+        self.fact_reader = fact_reader_for(settings)  # None unless an LLM endpoint is configured
         self._parts: Parts | None = None
         self._lock = threading.Lock()
         self._sessions = SessionLocks()
@@ -130,6 +132,7 @@ class CsBot:
             pii_registry=default_registry(),
             searcher=searcher,
             search_note=note,
+            fact_reader=self.fact_reader,
         )
 
     @property
@@ -138,7 +141,7 @@ class CsBot:
 
     @property
     def llm_requests(self) -> list[str]:
-        return list(getattr(self.drafter, "request_log", ()))
+        return [*getattr(self.drafter, "request_log", ()), *getattr(self.fact_reader, "request_log", ())]
 
     def warm_up(self) -> None:
         """Pay the first-use costs before the first customer does: open the parts, train the input
@@ -158,6 +161,8 @@ class CsBot:
         closer = getattr(self.drafter, "close", None)
         if closer is not None:
             closer()
+        if self.fact_reader is not None:
+            self.fact_reader.close()
 
     # --- sessions ------------------------------------------------------------------------------
     def new_session(self) -> str:

@@ -73,6 +73,12 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 30.0
     llm_max_retries: int = 1
     llm_max_prompt_tokens: int = 6000
+    llm_facts: bool = Field(
+        default=True,
+        description="with an LLM endpoint configured, it also proposes the facts of each message (structured "
+        "output), each kept only where the customer's words support it; false: the word lists alone",
+    )
+    llm_facts_timeout_s: float = Field(default=10.0, gt=0, description="how long a fact request may take")
 
     # Guardrails and procedure
     pii_operator: Literal["placeholder", "mask", "redact", "hash"] = "placeholder"
