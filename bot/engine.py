@@ -123,6 +123,7 @@ class Engine:
         self.classifier = classifier
         self.escalate_after_turns = escalate_after_turns
         self.orders: Any = None  # an OrderSystem (bot/orders) that stated facts are checked against, if any
+        self.identity: Any = None  # a bot.identity.IdentityCheck: one-time codes for personal-information requests
         rules = load_model(ESCALATION_FILE, EscalationRules)
         self.escalation_actions = frozenset(rules.actions)
         self.escalation_categories = frozenset(rules.categories)

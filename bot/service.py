@@ -110,6 +110,7 @@ class CsBot:
     def _open_parts(self) -> Parts:
         from bot.drafting.template import TemplateBook
         from bot.engine import Engine
+        from bot.identity import open_identity
         from bot.reply_elements import load_elements
         from guardrails.pii import default_registry, open_vault
         from knowledge.index import index_exists
@@ -120,7 +121,7 @@ class CsBot:
             from knowledge.search import Searcher
 
             searcher, note = Searcher(self.settings.search_config), ""
-        return Parts(
+        parts = Parts(
             settings=self.settings,
             engine=_with_orders(Engine.load(self.settings.escalate_after_turns), self.settings),
             drafter=self.drafter,
@@ -134,6 +135,8 @@ class CsBot:
             search_note=note,
             fact_reader=self.fact_reader,
         )
+        parts.engine.identity = open_identity(self.settings, parts.vault)  # needs the vault: contacts are read there
+        return parts
 
     @property
     def records(self) -> RecordStore:
@@ -158,6 +161,8 @@ class CsBot:
     def close(self) -> None:
         if self._parts is not None:
             self._parts.records.close()
+            if self._parts.engine.identity is not None:
+                self._parts.engine.identity.codes.close()
         closer = getattr(self.drafter, "close", None)
         if closer is not None:
             closer()

@@ -84,6 +84,16 @@ class Settings(BaseSettings):
     pii_operator: Literal["placeholder", "mask", "redact", "hash"] = "placeholder"
     vault_key: str | None = Field(default=None, description="base64 AES-256 key; default: generated in home")
     escalate_after_turns: int = 8
+    identity_sender: Literal["demo", "http", "none"] = Field(
+        default="demo",
+        description="one-time codes for personal-information requests: demo (shown in the agent console only), "
+        "http (a company's SMS/e-mail gateway) or none (identity checks go to a human); see bot/identity",
+    )
+    identity_sender_url: str | None = Field(default=None, description="the gateway's URL for identity_sender=http")
+    identity_sender_token: str | None = Field(default=None, description="bearer token for that gateway, if any")
+    identity_db_url: str | None = Field(
+        default=None, description="where one-time codes are kept (hashed); default: the records' database URL if set"
+    )
 
     # Web app
     host: str = "127.0.0.1"
