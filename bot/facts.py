@@ -52,6 +52,7 @@ class DialogueFile(DataModel):
     refused_once: str
     counter: str
     refused_again: str
+    objection: str
     out_of_scope: str
     order_verified: str
     order_not_found: str

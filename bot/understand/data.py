@@ -59,6 +59,7 @@ class RemediesFile(DataModel):
 class RepliesFile(DataModel):
     refuse: list[str]
     refuse_alone: list[str]
+    objection: list[str]
     accept: list[str]
     counter: list[str]
 

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from bot.understand.data import table
 
-_CLAUSE = re.compile(r"[，,。；;！!？?\n]")
+# clause breaks: punctuation, or a space between Chinese words (手机 前天收的 屏幕裂了: three clauses)
+_CLAUSE = re.compile(r"[，,。；;！!？?\n]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _FILLER = re.compile(
     r"^(?:今天|昨天|前天|刚才|刚刚|但是|可是|而且|结果|然后|就是|发现|现在|我的|我|这个|那个|你们的|你们|的|了|也|还|又|都)+"
 )

@@ -27,7 +27,9 @@ def _hits(text: str) -> list[tuple[int, int, str]]:
     )
     hits: list[tuple[int, int, str]] = []
     for word, value in words:
-        for match in re.finditer(re.escape(word), text):
+        # English words case-blind and whole (return, Refund; not "returned" or "prefix")
+        found = re.finditer(rf"(?i)(?<![a-z]){re.escape(word)}(?![a-z])" if word.isascii() else re.escape(word), text)
+        for match in found:
             if not any(s < match.end() and match.start() < e for s, e, _ in hits):
                 hits.append((match.start(), match.end(), value))
     for match in pattern("remedies", "bare_return").finditer(text):
@@ -74,9 +76,9 @@ def _is_noise(text: str, hit: tuple[int, int, str]) -> bool:
     """Words that name a remedy without asking for it: 换季, 修改, 退出, 保修期 asked about."""
     start, end, value = hit
     word = text[start:end]
-    following = text[end : end + 1]
-    if word == "换" and following in "季成句算言":
+    following = text[end : end + 1]  # empty at the end of the message: 想换 is a remedy
+    if word == "换" and following and following in "季成句算言":
         return True
-    if word == "修" and following in "改饰正养":
+    if word == "修" and following and following in "改饰正养":
         return True
     return value == "修理" and text[start : end + 2].startswith("保修期")

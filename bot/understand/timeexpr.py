@@ -165,6 +165,8 @@ def find_dates(text: str, today: date) -> list[DateMention]:
         position = text.find(word)
         if position < 0:
             continue
+        if _inside_number(text, position, word):
+            continue  # 三块五一包, 1618元: the digits of a price, not 五一 or 618
         value = None
         for year in (today.year, today.year - 1):
             if "dates" in spec:
@@ -181,3 +183,15 @@ def find_dates(text: str, today: date) -> list[DateMention]:
         if position >= 0:
             add(position, position + len(word), today - timedelta(days=int(days)))
     return sorted(found, key=lambda m: m.start)
+
+
+_NUMERAL = "0123456789零〇一二两三四五六七八九十百千万块元毛角"
+
+
+def _inside_number(text: str, position: int, word: str) -> bool:
+    """A festival word glued to other numerals is part of a number (三块五一包), not the festival."""
+    if not any(ch in _NUMERAL for ch in word):
+        return False
+    before = text[position - 1 : position]
+    after = text[position + len(word) : position + len(word) + 1]
+    return bool(before and before in _NUMERAL) or bool(after and after in "0123456789块元毛角")
