@@ -70,8 +70,16 @@ def understand_into(
 ) -> None:
     if _keywords_only():
         return
-    understood = understand(without_side_questions(text), today, expecting)
+    asked_aside = without_side_questions(text)
+    understood = understand(asked_aside, today, expecting)
+    if asked_aside != text:  # 退款多久到账？保修多久？: a remedy or evidence word inside a side question is neither
+        stated = understood.slots(expecting)
+        for key in ("remedy_wanted", "evidence"):
+            if key not in stated:
+                found.pop(key, None)
     overlay(found, understood, expecting)
+    if understood.product and "product" not in state.slots:
+        state.slots["product"] = understood.product  # stated; an order system's answer replaces it (verified)
     notes += side_answers(text, {**state.slots, **found})
     if engine.orders is not None and found.get("order_no") and "order_no" not in state.verified:
         notes += check_order(engine.orders, state, found)

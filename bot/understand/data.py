@@ -64,6 +64,13 @@ class RepliesFile(DataModel):
     counter: list[str]
 
 
+class ProductsFile(DataModel):
+    """Product words by the company's categories (家电, 数码, 服饰, 食品, 日用品)."""
+
+    categories: dict[str, list[str]]
+    not_before: Regex
+
+
 class Route(DataModel):
     procedure: str
     pattern: Regex
@@ -96,6 +103,7 @@ MODELS: dict[str, type[DataModel]] = {
     "escalation": EscalationFile,
     "facts": FactsFile,
     "remedies": RemediesFile,
+    "products": ProductsFile,
     "replies": RepliesFile,
     "routing": RoutingFile,
     "time": TimeFile,

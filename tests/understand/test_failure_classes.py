@@ -138,3 +138,51 @@ def test_a_repair_visit_is_not_a_human_agent() -> None:
 def test_polite_or_sarcastic_refusals_are_not_consent(text: str) -> None:
     verdict, _ = classify_reply(text, ("换货",))
     assert verdict in ("refuse", "counter")
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "span"),
+    [
+        ("上个月买的", date(2026, 11, 15), (date(2026, 11, 1), date(2026, 11, 30))),
+        ("上上个月底收到的", date(2026, 10, 28), (date(2026, 10, 21), date(2026, 10, 31))),
+        ("月底到的", date(2026, 11, 28), (date(2026, 11, 21), date(2026, 11, 30))),
+    ],
+)
+def test_months_named_relative_to_today_are_ranges(text: str, value: date, span: tuple[date, date]) -> None:
+    mention = find_dates(text, TODAY)[0]
+    assert (mention.value, mention.span) == (value, span)
+
+
+def test_a_day_of_last_month_is_that_day() -> None:
+    assert find_dates("上个月15号签收", TODAY)[0].value == date(2026, 11, 15)
+
+
+@pytest.mark.parametrize("text", ["没拍照", "没有视频", "当时手机没电了没法拍照"])
+def test_denied_evidence_is_none(text: str) -> None:
+    read = understand(text, TODAY)
+    assert read.evidence is None and read.evidence_denied
+
+
+def test_evidence_said_next_to_a_denied_kind_is_kept() -> None:
+    assert understand("录了视频，没拍照片", TODAY).evidence == "视频"
+
+
+@pytest.mark.parametrize(
+    ("text", "product"),
+    [("在手机上买的电饭煲坏了", "电饭煲"), ("羽绒服掉毛", "羽绒服"), ("我手机号13612345678", None), ("包装破了", None)],
+)
+def test_the_product_in_the_customers_words(text: str, product: str | None) -> None:
+    assert understand(text, TODAY).product == product
+
+
+def test_a_side_question_names_no_remedy_and_no_evidence(chat) -> None:  # type: ignore[no-untyped-def]
+    c = chat()
+    reply = c.user("保修多久？发票怎么开？")
+    assert "remedy_wanted" not in reply.slots and "evidence" not in reply.slots
+    assert "保修" in reply.reply and "发票" in reply.reply
+
+
+def test_the_product_named_is_a_stated_fact(chat) -> None:  # type: ignore[no-untyped-def]
+    reply = chat().user("买的吸尘器吸不动了")
+    assert reply.slots.get("product") == "吸尘器"
+    assert "product" not in reply.verified
