@@ -12,10 +12,13 @@ _WITH_UNIT = re.compile(rf"{_AMOUNT}\s*(?:多)?(?:元|块钱|块|rmb|RMB|人民�
 _WITH_SIGN = re.compile(r"[¥￥]\s*(?P<v>\d{1,7}(?:\.\d{1,2})?)")
 _WITH_CUE = re.compile(
     rf"(?:花了|付了|价格|价钱|售价|一共|总共|共计|买的时候|标价|扣了|退我|赔我|医药费|金额|余额还?剩?|还剩|充了|交了)"
-    rf"(?:是|为|:|：)?\s*{_AMOUNT}(?![\d天日号月年个周星岁次成折半%％kKwW.])"
+    rf"(?:是|为|:|：)?\s*(?:小|大概|大约|差不多|将近|快|近)?{_AMOUNT}(?![\d天日号月年个周星岁次成折半%％kKwW.])"
 )
 _K = re.compile(r"(?<![A-Za-z0-9.])(?P<v>\d{1,4}(?:\.\d{1,2})?\s*[kKwW])(?![A-Za-z0-9])")
-_BOUGHT_FOR = re.compile(rf"{_AMOUNT}\s*(?:块钱|块|元)?(?:买的|买了|入手|拍的|下单的)")
+# 299买的, 一千出头, 九十九包邮; never the day in 星期五买的 / 20号买的
+_BOUGHT_FOR = re.compile(
+    rf"(?<![期周拜月日号年天第])(?<!星期)(?<!礼拜){_AMOUNT}\s*(?:块钱|块|元)?(?:买的|买了|入手|拍的|下单的|出头|包邮)"
+)
 # 三块五 / 3块5 / 两块八毛: yuan and a tenth (jiao) after 块
 _YUAN_JIAO = re.compile(
     rf"(?P<v>\d{{1,6}}|[{CN_DIGITS}]{{1,6}})\s*块(?P<j>[一二两三四五六七八九1-9])(?![十百千万\d])毛?"

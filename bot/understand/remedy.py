@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from bot.understand.data import pattern, table
 
 # 道歉有什么用, 修好的我不要: the remedy named just before is dismissed
-_DISMISSED = re.compile(r"(?:有什么用|有啥用|没用|不够|[好的了]{0,2}(?:我)?(?:不要|不接受|不行(?!的话|再|就)))")
+_DISMISSED = re.compile(
+    r"(?:有什么用|有啥用|没用|不够|(?:就)?算了|拉倒|免了|[好的了]{0,2}(?:我)?(?:不要|不接受|不行(?!的话|再|就)))"
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,10 @@ def _is_noise(text: str, hit: tuple[int, int, str]) -> bool:
     following = text[end : end + 1]  # empty at the end of the message: 想换 is a remedy
     if word == "换" and following and following in "季成句算言":
         return True
+    if re.match(r"换(个|一个|种)?(方案|说法|方式|办法|人|客服)", text[start:]):  # 换个方案: another offer, not goods
+        return True
     if word == "修" and following and following in "改饰正养":
+        return True
+    if word == "修" and text[start - 1 : start] == "装":  # 装修: a renovation
         return True
     return value == "修理" and text[start : end + 2].startswith("保修期")

@@ -186,3 +186,60 @@ def test_the_product_named_is_a_stated_fact(chat) -> None:  # type: ignore[no-un
     reply = chat().user("买的吸尘器吸不动了")
     assert reply.slots.get("product") == "吸尘器"
     assert "product" not in reply.verified
+
+
+@pytest.mark.parametrize(
+    ("text", "role", "value"),
+    [
+        ("前几天收到的", "receipt_date", date(2026, 12, 1)),
+        ("上礼拜到的货", "receipt_date", date(2026, 11, 27)),
+        ("这两天刚到", "receipt_date", date(2026, 12, 3)),
+    ],
+)
+def test_vague_near_days(text: str, role: str, value: date) -> None:
+    mention = find_dates(text, TODAY)[0]
+    assert (mention.role, mention.value) == (role, value)
+
+
+@pytest.mark.parametrize(("text", "value"), [("一千出头", 1000), ("花了小两千", 2000), ("九十九包邮", 99)])
+def test_more_amount_shapes(text: str, value: float) -> None:
+    assert find_amount(text) == value
+
+
+@pytest.mark.parametrize("text", ["上个星期五买的", "礼拜三下的单"])
+def test_a_weekday_is_not_an_amount(text: str) -> None:
+    assert find_amount(text) is None
+
+
+@pytest.mark.parametrize(("text", "wanted"), [("修就算了，退吧", "退货"), ("算了不换了退吧", "退货")])
+def test_dismissed_remedies(text: str, wanted: str) -> None:
+    assert find_remedies(text).wanted == wanted
+
+
+@pytest.mark.parametrize("text", ["装修公司跑路了", "换个方案吧", "换个人来处理"])
+def test_words_that_are_not_remedies(text: str) -> None:
+    assert find_remedies(text).wanted is None
+
+
+@pytest.mark.parametrize("text", ["不要这个方案", "你们这样处理我不服", "no way"])
+def test_more_refusals(text: str) -> None:
+    assert classify_reply(text, ("换货",))[0] == "refuse"
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("多久能退款", "退款"),
+        ("发票能补开吗", "发票"),
+        ("保修期是多久", "保修"),
+        ("地板被泡了谁赔", "财产"),
+        ("什么时候发货", "发货"),
+    ],
+)
+def test_more_side_question_phrasings(text: str, answer: str) -> None:
+    assert any(answer in a for a in side_answers(text))
+
+
+@pytest.mark.parametrize("text", ["瑜伽课不给退费", "装修公司跑路了", "话费被多扣了", "在别的店买的"])
+def test_more_businesses_out_of_scope(text: str) -> None:
+    assert out_of_scope(text) is not None
