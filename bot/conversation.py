@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -67,6 +68,7 @@ def understand_into(
     today: date,
     expecting: tuple[str, ...],
     notes: list[str],
+    proposed: Mapping[str, str] | None = None,
 ) -> None:
     if _keywords_only():
         return
@@ -78,6 +80,7 @@ def understand_into(
             if key not in stated:
                 found.pop(key, None)
     overlay(found, understood, expecting)
+    fill_gaps(engine, state, found, proposed or {})
     if understood.product and "product" not in state.slots:
         state.slots["product"] = understood.product  # stated; an order system's answer replaces it (verified)
     notes += side_answers(text, {**state.slots, **found})
@@ -91,6 +94,18 @@ def understand_into(
     says_none = understood.numbers.order_unavailable or re.search(rf"没有|{dialogue_rules()['cannot_give']}", text)
     if state.slots.get("order_no") == dialogue_rules()["not_given"] and "order_no" not in found and says_none:
         notes.append(str(dialogue_rules()["order_no_again"]))
+
+
+def fill_gaps(engine: Engine, state: CaseState, found: dict[str, str], proposed: Mapping[str, str]) -> None:
+    """Facts an LLM proposed and the customer's words support (bot/understand/support.py) fill what
+    the deterministic layer left empty this turn; they never replace a fact read or given before."""
+    for key, value in proposed.items():
+        if key in found or key in state.slots:
+            continue
+        if key in engine.slot_specs:
+            found[key] = value
+        elif key == "product":
+            state.slots[key] = value  # no catalogue slot: kept as a plain fact, as the order look-up does
 
 
 def _negotiate(engine: Engine, state: CaseState, found: dict[str, str], text: str, notes: list[str]) -> None:
