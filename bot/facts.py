@@ -58,6 +58,7 @@ class DialogueFile(DataModel):
     order_not_found: str
     order_no_again: str
     no_repeat: list[str]
+    no_repeat_counted: str
     wording: Wording
 
 
