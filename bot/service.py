@@ -87,6 +87,7 @@ class CaseView:
     last_passages: tuple[dict[str, Any], ...] = ()
     turns: int = 0
     slot_labels: dict[str, str] = field(default_factory=dict)
+    verified: dict[str, dict[str, str]] = field(default_factory=dict)  # slot → {by, how, at} (bot/verification.py)
 
 
 class CsBot:
@@ -312,9 +313,11 @@ class CsBot:
         the case state and a ``verify`` record (who, what, when; values masked) are written together, so the
         engine treats the facts as verified from the next turn on. Returns the case's verified facts.
         Raises ``VerifyError`` (Chinese, for the agent) for an unknown fact or one without a value."""
-        from bot.verification import confirm_by_agent
+        from bot.verification import VerifyError, confirm_by_agent
 
         who = _event_field(agent_id, "agent_id", 40)
+        if self.parts.records.load_case(session) is None:
+            raise VerifyError("该会话还没有案件，无法核对。")
 
         def change(state: CaseState) -> dict[str, Any]:
             typed = {key: self.parts.scrub(state, str(value)) for key, value in (values or {}).items() if value}
@@ -396,4 +399,5 @@ class CsBot:
             last_passages=tuple(last.get("sources", ())),
             turns=state.turns,
             slot_labels={k: spec.label for k, spec in self.parts.slot_specs.items()},
+            verified=dict(state.verified),
         )
