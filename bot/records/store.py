@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Engine, Select, create_engine, event, literal_column, or_, select, text
+from sqlalchemy import ColumnElement, Engine, Select, create_engine, event, literal_column, or_, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -241,17 +241,8 @@ class RecordStore:
 
     def cases(self) -> list[CaseSummary]:
         table = models.cases
-        columns = (
-            table.c.case_id,
-            table.c.session,
-            table.c.procedure,
-            table.c.step,
-            table.c.escalated,
-            table.c.updated_at,
-            table.c.turns,
-        )
         with self.engine.connect() as connection:
-            rows = connection.execute(select(*columns).order_by(table.c.updated_at.desc())).all()
+            rows = connection.execute(select(*summary_columns()).order_by(table.c.updated_at.desc())).all()
         return [CaseSummary(*row) for row in rows]
 
     def case_exists(self, case_id: str) -> bool:
@@ -270,18 +261,7 @@ class RecordStore:
     def case_listings(self, opened_from: str | None = None, opened_before: str | None = None) -> list[CaseListing]:
         """Cases opened in [opened_from, opened_before) (UTC ISO bounds, either open), newest update first."""
         table = models.cases
-        columns = (
-            table.c.case_id,
-            table.c.session,
-            table.c.procedure,
-            table.c.step,
-            table.c.escalated,
-            table.c.updated_at,
-            table.c.turns,
-            table.c.created_at,
-            table.c.state,
-        )
-        query = select(*columns).order_by(table.c.updated_at.desc())
+        query = select(*summary_columns(), table.c.created_at, table.c.state).order_by(table.c.updated_at.desc())
         if opened_from is not None:
             query = query.where(table.c.created_at >= opened_from)
         if opened_before is not None:
@@ -359,10 +339,10 @@ class RecordStore:
         return render_case(case_id, rows, chained_state(rows), fmt, self.timezone)
 
 
-def open_cases_query() -> Select[Any]:
-    """Open cases holding a conversation, escalated first, newest first (see ``RecordStore.open_cases``)."""
+def summary_columns() -> tuple[ColumnElement[Any], ...]:
+    """The columns of a ``CaseSummary``, in its field order."""
     table = models.cases
-    columns = (
+    return (
         table.c.case_id,
         table.c.session,
         table.c.procedure,
@@ -371,10 +351,15 @@ def open_cases_query() -> Select[Any]:
         table.c.updated_at,
         table.c.turns,
     )
+
+
+def open_cases_query() -> Select[Any]:
+    """Open cases holding a conversation, escalated first, newest first (see ``RecordStore.open_cases``)."""
+    table = models.cases
     # a literal, not a bound parameter: SQLite uses a partial index only when it sees the index's WHERE
     still_open = table.c.step != literal_column(f"'{CLOSING_STEP}'")
     return (
-        select(*columns)
+        select(*summary_columns())
         .where(still_open, or_(table.c.turns > 0, table.c.escalated))  # a consent alone is no conversation
         .order_by(table.c.escalated.desc(), table.c.updated_at.desc())
     )

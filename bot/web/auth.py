@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from bot.settings import Settings
 from bot.web.data_models import ROLES_FILE, RolesFile
 from bot.web.password_policy import weakness
+from bot.web.staff_sessions import StaffSessions
 from guardrails.migrations import Step, create_table, migrate
 from knowledge.datafile import load_checked
 
@@ -101,7 +102,11 @@ class UserStore:
         return cls(create_engine(users_url(settings), future=True))
 
     def add(self, name: str, role: str, password: str) -> StaffUser:
-        """Create a user, or set a new password and role for an existing one."""
+        """Create a user, or set a new password and role for an existing one.
+
+        A new password or role ends every session the user had open: a leaked or shared cookie must
+        not outlive the password it was opened with (setting the same password and role again does not).
+        """
         if not USERNAME_PATTERN.match(name):
             raise AuthError("用户名只能包含字母、数字、点、下划线和连字符（2-40 个字符）")
         if role not in role_names():
@@ -111,11 +116,13 @@ class UserStore:
             raise AuthError(problem)
         values = {"role": role, "password_hash": self._hasher.hash(password)}
         with self._engine.begin() as conn:
-            exists = conn.execute(select(users_table.c.name).where(users_table.c.name == name)).first()
+            exists = conn.execute(select(users_table).where(users_table.c.name == name)).first()
             if exists:
                 conn.execute(update(users_table).where(users_table.c.name == name).values(**values))
             else:
                 conn.execute(insert(users_table).values(name=name, created_at=datetime.now(UTC), **values))
+        if exists and (exists.role != role or not self._matches(exists.password_hash, password)):
+            StaffSessions(self._engine, max_age_s=0).revoke_all_of(name)
         return StaffUser(name, role)
 
     def get(self, name: str) -> StaffUser | None:
@@ -134,11 +141,13 @@ class UserStore:
         if row is None:
             self._hasher.hash(password)  # spend the same time as a real check
             return None
+        return StaffUser(name, row.role) if self._matches(row.password_hash, password) else None
+
+    def _matches(self, password_hash: str, password: str) -> bool:
         try:
-            self._hasher.verify(row.password_hash, password)
+            return bool(self._hasher.verify(password_hash, password))
         except (VerificationError, InvalidHashError):
-            return None
-        return StaffUser(name, row.role)
+            return False
 
     def names(self) -> list[tuple[str, str]]:
         with self._engine.connect() as conn:

@@ -78,6 +78,13 @@ class StaffSessions:
             return None
         return str(row.name)
 
+    def revoke_all_of(self, name: str) -> int:
+        """Revoke every live session of one staff member (a new password or role ends the old ones)."""
+        with self._engine.begin() as conn:
+            live = (staff_sessions.c.name == name) & staff_sessions.c.revoked_at.is_(None)
+            result = conn.execute(update(staff_sessions).where(live).values(revoked_at=datetime.now(UTC)))
+        return int(result.rowcount or 0)
+
     def revoke(self, session_id: str | None) -> None:
         if session_id:
             with self._engine.begin() as conn:

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from bot.web.auth import SESSION_COOKIE
 from bot.web.tokens import CustomerTokens
 from bot.web.ui_agent import AgentHandlers
+from tests.fixtures.web import STAFF_PASSWORD
 
 
 def test_when_staff_logs_out_then_a_saved_copy_of_the_cookie_no_longer_works(
@@ -71,3 +72,23 @@ def test_when_a_customer_token_is_older_than_its_lifetime_then_it_is_expired(web
     assert tokens.session_of(token) == "s1"
     assert tokens.check(token, now=lambda: 10**10).reason == "expired"  # far in the future
     assert tokens.session_of(tokens.issue("s1") + "x") is None
+
+
+def test_when_a_staff_password_is_changed_then_sessions_opened_with_the_old_one_end(
+    login: Callable[[str], TestClient], web_app: FastAPI
+) -> None:
+    agent = login("agent")
+    assert agent.get("/api/v1/me").status_code == 200
+    web_app.state.ctx.users.add("agent-user", "agent", STAFF_PASSWORD)  # same password, same role: kept
+    assert agent.get("/api/v1/me").status_code == 200
+    web_app.state.ctx.users.add("agent-user", "agent", "another long passphrase 42")
+    assert agent.get("/api/v1/me").status_code == 401
+    assert agent.get("/agent/", follow_redirects=False).status_code == 303  # back to the login form
+
+
+def test_when_a_staff_role_is_changed_then_open_sessions_end(
+    login: Callable[[str], TestClient], web_app: FastAPI
+) -> None:
+    admin = login("admin")
+    web_app.state.ctx.users.add("admin-user", "agent", STAFF_PASSWORD)
+    assert admin.get("/api/v1/me").status_code == 401
