@@ -43,6 +43,16 @@ def _phone_placeholders(state: CaseState, text: str) -> list[str]:
     return [p for p in dict.fromkeys(re.findall(rf"\[{label}\d+\]", text)) if p in own]
 
 
+def _asks_for_order_no(engine: Engine, state: CaseState) -> bool:
+    """Only a case whose procedure needs an order number looks one up: a request about one's personal
+    information (identity checked apart) or a legal question never lists orders."""
+    procedure = engine.procedures[state.procedure]
+    if "investigate" not in procedure.steps:
+        return False
+    step = procedure.step("investigate")
+    return "order_no" in (*step.required_slots, *step.optional)
+
+
 def masked_order_no(order_no: str) -> str:
     head, tail = int(rules()["phone"]["keep_head"]), int(rules()["phone"]["keep_tail"])
     if len(order_no) <= head + tail:
@@ -56,7 +66,7 @@ def look_up(engine: Engine, state: CaseState, found: dict[str, str], text: str) 
         return []
     if state.order_choices:
         return _choose(engine, state, found, text)
-    if "order_no" in state.verified:
+    if "order_no" in state.verified or not _asks_for_order_no(engine, state):
         return []
     fresh = [p for p in _phone_placeholders(state, text) if p not in state.phone_checked]
     if not fresh:

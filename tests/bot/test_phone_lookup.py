@@ -132,3 +132,11 @@ def test_the_customer_may_pick_by_product_or_the_numbers_last_digits() -> None:
     assert picked_order(orders, "2") is orders[1]
     assert picked_order(orders, "第三个") is None and picked_order(orders, "都不是") is None
     assert picked_order(orders, "好的") is None
+
+
+def test_a_request_about_personal_information_never_looks_orders_up(cli: CliRunner, bot_settings: Settings) -> None:
+    """Identity for personal-information requests is checked apart (not by typing a number): no look-up."""
+    (reply,) = chat(cli, f"我想查询你们保存了我哪些个人信息，我的手机号是{PHONE}")
+    assert reply["procedure"] == "personal_information"
+    assert reply["verified"] == [] and "经系统核对" not in reply["reply"] and "电热水壶" not in reply["reply"]
+    assert "按顾客本人提供的手机号查询订单" not in everything_stored(bot_settings.home)  # nothing revealed
