@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -69,11 +70,13 @@ def understand_into(
     today: date,
     expecting: tuple[str, ...],
     notes: list[str],
+    proposed: Mapping[str, str] | None = None,
 ) -> None:
     if _keywords_only():
         return
     understood = understand(without_side_questions(text), today, expecting)
     overlay(found, understood, expecting)
+    fill_gaps(engine, state, found, proposed or {})
     notes += side_answers(text, {**state.slots, **found})
     if engine.orders is not None and found.get("order_no") and "order_no" not in state.verified:
         notes += check_order(engine.orders, state, found)
@@ -85,6 +88,18 @@ def understand_into(
     says_none = understood.numbers.order_unavailable or re.search(rf"没有|{dialogue_rules()['cannot_give']}", text)
     if state.slots.get("order_no") == dialogue_rules()["not_given"] and "order_no" not in found and says_none:
         notes.append(str(dialogue_rules()["order_no_again"]))
+
+
+def fill_gaps(engine: Engine, state: CaseState, found: dict[str, str], proposed: Mapping[str, str]) -> None:
+    """Facts an LLM proposed and the customer's words support (bot/understand/support.py) fill what
+    the deterministic layer left empty this turn; they never replace a fact read or given before."""
+    for key, value in proposed.items():
+        if key in found or key in state.slots:
+            continue
+        if key in engine.slot_specs:
+            found[key] = value
+        elif key == "product":
+            state.slots[key] = value  # no catalogue slot: kept as a plain fact, as the order look-up does
 
 
 def _negotiate(engine: Engine, state: CaseState, found: dict[str, str], text: str, notes: list[str]) -> None:

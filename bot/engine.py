@@ -127,6 +127,7 @@ class Engine:
         self.orders: Any = None  # an OrderSystem (bot/orders) that stated facts are checked against, if any
         # the value of one of a case's own placeholders (case id, placeholder): the vault, audited; set by CsBot
         self.reveal: Callable[[str, str], str] | None = None
+        self.identity: Any = None  # a bot.identity.IdentityCheck: one-time codes for personal-information requests
         rules = load_model(ESCALATION_FILE, EscalationRules)
         self.escalation_actions = frozenset(rules.actions)
         self.escalation_categories = frozenset(rules.categories)
@@ -170,20 +171,30 @@ class Engine:
         masked: MaskedText,
         flags: Sequence[RailFlag] = (),
         today: date | None = None,
+        proposed: Mapping[str, str] | None = None,
     ) -> StepOutcome:
-        """Fill slots from one masked customer message and move the case as far as allowed."""
+        """Fill slots from one masked customer message and move the case as far as allowed.
+
+        ``proposed``: facts an LLM read and the customer's words support; they fill only what the
+        deterministic layer left empty (bot.conversation.fill_gaps)."""
         notes: list[str] = []
-        outcome = self._advance(state, masked, flags, today or date.today(), notes)
+        outcome = self._advance(state, masked, flags, today or date.today(), notes, proposed or {})
         return replace(outcome, notes=tuple(dict.fromkeys(notes)))
 
     def _advance(
-        self, state: CaseState, masked: MaskedText, flags: Sequence[RailFlag], today: date, notes: list[str]
+        self,
+        state: CaseState,
+        masked: MaskedText,
+        flags: Sequence[RailFlag],
+        today: date,
+        notes: list[str],
+        proposed: Mapping[str, str],
     ) -> StepOutcome:
         step_before, first_turn = state.step, state.turns == 0
         state.turns += 1
         classification, switched_from = self._reclassify(state, masked.text, first_turn)
         notes += conversation.scope_notes(state, masked.text, first_turn)
-        new_slots = self._fill(state, masked, today, notes)
+        new_slots = self._fill(state, masked, today, notes, proposed)
         switched_from = self._switch(state) or switched_from
         quiet = self.procedures[state.procedure].not_escalated_by
         escalation = next((flag for flag in flags if self.escalates(flag) and flag.rule not in quiet), None)
@@ -205,7 +216,12 @@ class Engine:
         return self._outcome(state, step_before, tuple(entered), new_slots, False, classification, switched_from)
 
     def _fill(
-        self, state: CaseState, masked: MaskedText, today: date, notes: list[str] | None = None
+        self,
+        state: CaseState,
+        masked: MaskedText,
+        today: date,
+        notes: list[str] | None = None,
+        proposed: Mapping[str, str] | None = None,
     ) -> dict[str, str]:
         step = self.procedures[state.procedure].step(state.step)
         expecting = step.missing(state.slots)
@@ -219,7 +235,7 @@ class Engine:
         )
         notes = notes if notes is not None else []
         verified_before = set(state.verified)  # a checked fact is not replaced by a later stated one
-        conversation.understand_into(self, state, found, masked.text, today, expecting, notes)
+        conversation.understand_into(self, state, found, masked.text, today, expecting, notes, proposed)
         new = {}
         for key, value in found.items():
             replaceable = self.slot_specs[key].kind in _REPLACEABLE_KINDS

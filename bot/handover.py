@@ -19,6 +19,7 @@ from pydantic import Field
 
 from bot import recording, stages
 from bot.engine import CaseState
+from bot.identity import take_code
 from bot.shared_parts import Parts
 from bot.types import Draft, Reply, Turn, TurnTrace
 from knowledge.datafile import DataModel, load_checked
@@ -61,6 +62,7 @@ def held_turn(parts: Parts, turn: Turn, state: CaseState, version: int | None) -
     started = time.perf_counter()
     trace = TurnTrace(step_before=state.step, step_after=state.step)
     text, notes = stages.clean_input(turn.text)
+    text, _ = take_code(parts.engine.identity, state, text)  # the agent checks identity now; the code is not kept
     trace.masked_input = stages.mask(parts.masker(state), state, text)
     trace.input_flags = stages.input_rails(trace.masked_input.text)
     blocking = next((flag for flag in trace.input_flags if flag.action == "block"), None)

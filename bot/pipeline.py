@@ -1,7 +1,8 @@
 """Every kind of turn, top to bottom, each on one screen. Each stage is a plain function in
 ``bot.stages``; this module only orders them and times them.
 
-- a customer turn: mask → input rails → procedure step → search → draft → output rails → record
+- a customer turn: mask → input rails → [LLM facts, checked] → procedure step → search → draft →
+  output rails → record
 - a copilot suggestion: search → draft → output rails (nothing recorded, the case does not move)
 - an agent's reply: clean → output rails check the agent's text (rewriting nothing) → record (actor agent)
 - a hand-over: mask the reason → escalate → template draft → output rails → record
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from bot import no_repeat, recording, stages
+from bot import identity, no_repeat, recording, stages
 from bot.agent_check import check_agent_text
 from bot.drafting.base import Drafter
 from bot.engine import CaseState, StepOutcome
@@ -51,6 +52,7 @@ def handle_turn(parts: Parts, turn: Turn, state: CaseState, version: int | None)
     started = time.perf_counter()
     trace = TurnTrace(step_before=state.step)
     text, notes = stages.clean_input(turn.text)
+    text, code = identity.take_code(parts.engine.identity, state, text)  # a one-time code is never kept
     masker = parts.masker(state)
     masked = _timed(trace, "mask", lambda: stages.mask(masker, state, text))
     trace.masked_input = masked
@@ -58,7 +60,10 @@ def handle_turn(parts: Parts, turn: Turn, state: CaseState, version: int | None)
     blocking = next((flag for flag in trace.input_flags if flag.action == "block"), None)
     if blocking is not None:
         return TracedReply(*recording.blocked_reply(parts, turn, state, version, trace, blocking, started, notes))
-    outcome = _timed(trace, "engine", lambda: parts.engine.advance(state, masked, trace.input_flags))
+    kept = _timed(trace, "llm_facts", lambda: stages.llm_facts(parts, state, trace)) if parts.fact_reader else None
+    outcome = _timed(
+        trace, "engine", lambda: identity.advance(parts.engine, state, masked, trace.input_flags, code, proposed=kept)
+    )
     trace.step_after, trace.slots = state.step, dict(state.slots)
     trace.passages = _timed(trace, "search", lambda: stages.search(parts, state, outcome, masked.text))
     context = stages.draft_context(parts, state, outcome, masked.text, trace.passages)

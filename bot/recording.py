@@ -107,7 +107,13 @@ def turn_body(
         stage_ms=dict(trace.stage_ms),
         agent_id=turn.agent_id,
         **decided,
+        **_llm_facts(trace),
     )
+
+
+def _llm_facts(trace: TurnTrace) -> dict[str, Any]:
+    """What an LLM proposed and what the check kept, only on turns where an LLM read the message."""
+    return {} if trace.llm_facts is None else {"llm_facts": trace.llm_facts}
 
 
 def _decided(outcome: StepOutcome) -> dict[str, Any]:

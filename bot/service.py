@@ -28,6 +28,7 @@ from bot.session_locks import SessionLocks
 from bot.settings import Settings
 from bot.shared_parts import BOOK_KEY_FILE, Parts
 from bot.types import Actor, Reply, Turn
+from bot.understand.assisted import fact_reader_for
 
 _ATTEMPTS = 3
 T = TypeVar("T")
@@ -96,6 +97,7 @@ class CsBot:
     def __init__(self, settings: Settings, *, drafter: str | None = None) -> None:
         self.settings = settings
         self.drafter = make_drafter(settings, drafter)  # fails fast, with how to fix, on a bad LLM config
+        self.fact_reader = fact_reader_for(settings)  # None unless an LLM endpoint is configured
         self._parts: Parts | None = None
         self._lock = threading.Lock()
         self._sessions = SessionLocks()
@@ -115,6 +117,7 @@ class CsBot:
     def _open_parts(self) -> Parts:
         from bot.drafting.template import TemplateBook
         from bot.engine import Engine
+        from bot.identity import open_identity
         from bot.reply_elements import load_elements
         from guardrails.pii import default_registry, open_vault
         from knowledge.index import index_exists
@@ -126,7 +129,7 @@ class CsBot:
 
             searcher, note = Searcher(self.settings.search_config), ""
         vault = open_vault(self.settings.vault_config)  # safe when processes open it at once (creates tables)
-        return Parts(
+        parts = Parts(
             settings=self.settings,
             engine=_with_orders(Engine.load(self.settings.escalate_after_turns), self.settings, vault),
             drafter=self.drafter,
@@ -138,7 +141,10 @@ class CsBot:
             pii_registry=default_registry(),
             searcher=searcher,
             search_note=note,
+            fact_reader=self.fact_reader,
         )
+        parts.engine.identity = open_identity(self.settings, parts.vault)  # needs the vault: contacts are read there
+        return parts
 
     @property
     def records(self) -> RecordStore:
@@ -146,7 +152,7 @@ class CsBot:
 
     @property
     def llm_requests(self) -> list[str]:
-        return list(getattr(self.drafter, "request_log", ()))
+        return [*getattr(self.drafter, "request_log", ()), *getattr(self.fact_reader, "request_log", ())]
 
     def warm_up(self) -> None:
         """Pay the first-use costs before the first customer does: open the parts, train the input
@@ -163,9 +169,13 @@ class CsBot:
     def close(self) -> None:
         if self._parts is not None:
             self._parts.records.close()
+            if self._parts.engine.identity is not None:
+                self._parts.engine.identity.codes.close()
         closer = getattr(self.drafter, "close", None)
         if closer is not None:
             closer()
+        if self.fact_reader is not None:
+            self.fact_reader.close()
 
     # --- sessions ------------------------------------------------------------------------------
     def new_session(self) -> str:

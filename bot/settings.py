@@ -73,11 +73,27 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 30.0
     llm_max_retries: int = 1
     llm_max_prompt_tokens: int = 6000
+    llm_facts: bool = Field(
+        default=True,
+        description="with an LLM endpoint configured, it also proposes the facts of each message (structured "
+        "output), each kept only where the customer's words support it; false: the word lists alone",
+    )
+    llm_facts_timeout_s: float = Field(default=10.0, gt=0, description="how long a fact request may take")
 
     # Guardrails and procedure
     pii_operator: Literal["placeholder", "mask", "redact", "hash"] = "placeholder"
     vault_key: str | None = Field(default=None, description="base64 AES-256 key; default: generated in home")
     escalate_after_turns: int = 8
+    identity_sender: Literal["demo", "http", "none"] = Field(
+        default="demo",
+        description="one-time codes for personal-information requests: demo (shown in the agent console only), "
+        "http (a company's SMS/e-mail gateway) or none (identity checks go to a human); see bot/identity",
+    )
+    identity_sender_url: str | None = Field(default=None, description="the gateway's URL for identity_sender=http")
+    identity_sender_token: str | None = Field(default=None, description="bearer token for that gateway, if any")
+    identity_db_url: str | None = Field(
+        default=None, description="where one-time codes are kept (hashed); default: the records' database URL if set"
+    )
 
     # Web app
     host: str = "127.0.0.1"

@@ -36,6 +36,7 @@ class Parts:
     pii_registry: Any = None  # guardrails.pii.RecognizerRegistry, built once
     searcher: Any = None  # knowledge.search.Searcher, or None when no index has been built
     search_note: str = ""
+    fact_reader: Any = None  # bot.understand.assisted.FactReader when an LLM endpoint is configured
 
     @property
     def slot_specs(self) -> dict[str, SlotSpec]:

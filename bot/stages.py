@@ -21,7 +21,7 @@ from bot.records.bodies import transcript
 from bot.reply_elements import Element, resolve_elements
 from bot.rights import rights_fields
 from bot.shared_parts import Parts
-from bot.types import Draft
+from bot.types import Draft, TurnTrace
 from bot.verification import basis, how_of, summary_mark
 from guardrails.types import MaskedText, RailFlag
 from knowledge.policies import PolicyLibrary
@@ -83,6 +83,22 @@ def input_rails(masked_text: str) -> list[RailFlag]:
     from guardrails.rails import check_input
 
     return check_input(masked_text)
+
+
+def llm_facts(parts: Parts, state: CaseState, trace: TurnTrace) -> dict[str, str]:
+    """The facts an LLM reads in the masked message, kept only where the customer's words support them
+    (bot/understand/support.py); the trace records what was kept, what was dropped and any fallback."""
+    from datetime import date
+
+    from bot.understand.assisted import assist
+
+    masked = trace.masked_input
+    if masked is None or not is_meaningful(masked.text):
+        return {}
+    offered = parts.engine.remedies(state) if state.step == "resolve" else ()
+    result = assist(parts.fact_reader, masked.text, date.today(), tuple(state.last_asks), offered)
+    trace.llm_facts = result.public()
+    return result.kept
 
 
 def search(parts: Parts, state: CaseState, outcome: StepOutcome, masked_text: str) -> list[Passage]:

@@ -89,3 +89,4 @@ class TurnTrace:
     draft: Draft | None = None
     verdicts: list[RailVerdict] = field(default_factory=list)
     stage_ms: dict[str, float] = field(default_factory=dict)
+    llm_facts: dict[str, object] | None = None  # bot.understand.assisted.Assist.public(), when an LLM read the message

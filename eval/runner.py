@@ -25,6 +25,7 @@ from eval.pii_scan import planted_pii
 from eval.results import DialogueResult, RunResult
 
 Progress = Callable[[DialogueResult], None]
+CODE_SLOT, NO_CODE = "{验证码}", "（没有收到验证码）"  # a dialogue's stand-in for the code the customer received
 RECORD_FILES = ("records.db", "records.db-wal", "records.db-journal")
 # Checked for every dialogue even when its file does not say so: the written record must verify
 # and planted personal data must not leak anywhere.
@@ -68,6 +69,17 @@ def _turn_result(bot: Any, session: str, index: int, text: str) -> TurnResult:
     )
 
 
+def with_code(bot: Any, session: str, text: str) -> str:
+    """A turn's text with ``{验证码}`` replaced by the last one-time code the demo sender "sent" in the
+    case (read where an agent reads it in a demo: bot.identity's outbox), as a customer types it."""
+    if CODE_SLOT not in text:
+        return text
+    from bot.identity import demo_outbox
+
+    sent = demo_outbox(bot.parts.engine.identity, bot.case_view(session).case_id)
+    return text.replace(CODE_SLOT, sent[-1].code if sent else NO_CODE)
+
+
 def _records_blob(bot: Any, home: Path) -> tuple[bytes, bool | None]:
     import json
 
@@ -87,7 +99,7 @@ def run_transcript(dialogue: Dialogue, settings: Settings) -> Transcript:
         bot = CsBot(settings, drafter=settings.drafter)  # a pinned drafter may be misconfigured
         session = bot.new_session()
         for index, turn in enumerate(dialogue.turns):
-            transcript.turns.append(_turn_result(bot, session, index, turn.text))
+            transcript.turns.append(_turn_result(bot, session, index, with_code(bot, session, turn.text)))
         transcript.records_blob, transcript.records_ok = _records_blob(bot, settings.home)
         transcript.llm_requests = [str(body) for body in bot.llm_requests]
     except Exception as error:  # the engine must never raise; when it does, the report says so

@@ -1,10 +1,11 @@
-"""Take the README screenshots (widget, copilot, QA report) from the running app, so they stay current.
+"""Take the README screenshots (widget, copilot, records console, QA report) from the running app, so they stay current.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
 
 Starts the app on 127.0.0.1 with a temporary CSBOT_HOME (the installation's index when there is
 one, else a small temporary index), plays a complaint in the widget on a phone-sized page, opens
-it in the copilot as an agent, runs two shipped dialogue sets in the QA console, and saves PNGs.
+it in the copilot as an agent and in the records console, runs two shipped dialogue sets in the QA
+console, and saves PNGs.
 """
 
 from __future__ import annotations
@@ -127,14 +128,31 @@ def qa_report(browser, base: str, out: Path) -> None:
     page.close()
 
 
+def records(browser, base: str, out: Path) -> None:
+    """The records console as QA staff meet it: the cases found, one opened, the chain verified."""
+    page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    login(page, base, "qa", "/records/")
+    cell = page.locator("#cases [role=gridcell]", has_text="A20261120001").first
+    cell.wait_for()
+    cell.click()
+    from playwright.sync_api import expect
+
+    expect(page.locator("#timeline")).to_contain_text("耳机", timeout=60_000)
+    page.click("#verify")
+    expect(page.locator("#verdict")).to_contain_text("哈希链", timeout=60_000)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(out / "records.png"), full_page=True)
+    page.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument(
         "--only",
         nargs="+",
-        choices=("widget", "copilot", "qa"),
-        default=("widget", "copilot", "qa"),
+        choices=("widget", "copilot", "records", "qa"),
+        default=("widget", "copilot", "records", "qa"),
         help="retake only these (the copilot still needs the widget's conversation, kept aside)",
     )
     args = parser.parse_args()
@@ -152,6 +170,8 @@ def main() -> None:
             widget(browser, base, args.out if "widget" in args.only else aside)
             if "copilot" in args.only:
                 copilot(browser, base, args.out)
+            if "records" in args.only:
+                records(browser, base, args.out)
             if "qa" in args.only:
                 qa_report(browser, base, args.out)
             browser.close()
@@ -159,7 +179,12 @@ def main() -> None:
         server.should_exit = True  # type: ignore[attr-defined]
         thread.join(timeout=30)
         shutil.rmtree(home, ignore_errors=True)
-    taken = {"widget": ("widget-notice", "widget"), "copilot": ("copilot",), "qa": ("qa-report",)}
+    taken = {
+        "widget": ("widget-notice", "widget"),
+        "copilot": ("copilot",),
+        "records": ("records",),
+        "qa": ("qa-report",),
+    }
     for name in (name for part in args.only for name in taken[part]):
         shrink(args.out / f"{name}.png")
         print(args.out / f"{name}.png")

@@ -61,6 +61,12 @@ def _escalation(path: Path) -> None:
     load_model(path, EscalationRules)
 
 
+def _identity(path: Path) -> None:
+    from bot.identity.flow import IdentityRules
+
+    load_model(path, IdentityRules)
+
+
 def _llm_prompt(path: Path) -> None:
     from bot.drafting.llm import PromptFile
 
@@ -258,6 +264,7 @@ KINDS: tuple[DataKind, ...] = (
     DataKind("verification", "事实核对与按手机号查单", ("bot/config/verification.yaml",), _verification),
     DataKind("company", "公司信息与常见问答", ("bot/config/company.yaml",), _company),
     DataKind("escalation", "转人工规则", ("bot/config/escalation.yaml",), _escalation),
+    DataKind("identity", "个人信息请求的验证码核验", ("bot/config/identity.yaml",), _identity),
     DataKind("llm_prompt", "大模型提示词", ("bot/config/llm_prompt.yaml",), _llm_prompt),
     DataKind("templates", "回复模板", ("bot/templates/*.yaml",), _template),
     DataKind("understand", "理解层词表", ("bot/understand/data/*.yaml",), _understand),

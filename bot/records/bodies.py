@@ -86,6 +86,7 @@ class TurnRecord(_Body):
     latency_ms: float = 0.0
     stage_ms: dict[str, float] = {}
     agent_id: str | None = None  # set when an agent wrote the reply
+    llm_facts: dict[str, Any] | None = None  # facts an LLM proposed: kept, dropped (with why), fallback reason
     # what the procedure step decided; absent on a blocked message (the case did not move)
     steps_entered: list[str] = []
     missing_slots: list[str] = []

@@ -41,6 +41,7 @@ class RecordTextFile(DataModel):
     zone_names: dict[str, str]
     other_zone: str
     verdicts: dict[str, str]
+    kinds: dict[str, str]
     outcome_open: str
     outcome_ended: str
     ended_by: EndedBy
@@ -50,6 +51,11 @@ class RecordTextFile(DataModel):
 @cache
 def record_text() -> dict[str, Any]:
     return dict(load_checked(TEXT_FILE, RecordTextFile))
+
+
+def kind_zh(kind: str) -> str:
+    """A record's kind in Chinese (record_text.yaml ``kinds``), else the stored kind."""
+    return str(record_text()["kinds"].get(kind, kind))
 
 
 def record_timezone(name: str | None = None) -> ZoneInfo:

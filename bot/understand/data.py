@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -90,10 +90,26 @@ class TimeFile(DataModel):
     roles: dict[str, list[str]]
 
 
+class LlmFact(DataModel):
+    """One fact the LLM extractor may propose (llm_facts.yaml): its JSON type and, if the slot catalogue
+    has no label for it, its own."""
+
+    type: Literal["text", "date", "number", "remedy", "choice"]
+    label: str | None = None
+    values: list[str] = Field(default_factory=list)
+
+
+class LlmFactsFile(DataModel):
+    system: str
+    asking: str
+    facts: dict[str, LlmFact] = Field(min_length=1)
+
+
 MODELS: dict[str, type[DataModel]] = {
     "defects": DefectsFile,
     "escalation": EscalationFile,
     "facts": FactsFile,
+    "llm_facts": LlmFactsFile,
     "remedies": RemediesFile,
     "replies": RepliesFile,
     "routing": RoutingFile,

@@ -48,7 +48,8 @@ class RecordsHandlers:
     def timeline(self, case_id: str | None) -> list[list[str]]:
         if not case_id:
             return []
-        return timeline_rows(self.ctx.bot.records.for_case(case_id))
+        records = self.ctx.bot.records
+        return timeline_rows(records.for_case(case_id), records.timezone)
 
     def verify(self) -> str:
         result = verify_summary(self.ctx.bot)

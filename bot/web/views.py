@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.plaintext import md_escape
 from bot.records.bodies import transcript
+from bot.records.record_text import intervention_zh, kind_zh, local_time, record_timezone
 from bot.types import STEP_IDS, STEP_NAMES_ZH
 from bot.web.data_models import STEPS_PLAIN_FILE, StepsPlainFile
 from knowledge.datafile import load_checked
@@ -223,20 +224,26 @@ def _said(record: dict[str, Any]) -> str:
     return "\n".join(f"{who.get(m.actor) or f'坐席（{m.agent_id}）'}：{m.text}" for m in transcript([record]))
 
 
-def timeline_rows(records: list[dict[str, Any]]) -> list[list[str]]:
-    """One row per written record: who, which step, what was said (masked), on what grounds, which rails fired."""
+def timeline_rows(records: list[dict[str, Any]], timezone: str | None = None) -> list[list[str]]:
+    """One row per written record: when (local time, as the exported record shows it), who, which
+    step, what was said (masked), on what grounds, which rails fired (in Chinese)."""
+    zone = record_timezone(timezone)
     rows = []
     for record in records:
         body = record["body"]
         grounds = "、".join(str(source.get("label", "")) for source in body.get("cited", ()))
-        fired = [f"{flag['rule']}:{flag['action']}" for flag in body.get("input_flags", ())]
-        fired += [f"{v['rule']}:{v['verdict']}" for v in body.get("verdicts", ()) if v.get("verdict") != "pass"]
+        fired = [intervention_zh(flag["rule"], flag["action"]) for flag in body.get("input_flags", ())]
+        fired += [
+            intervention_zh(v["rule"], v["verdict"], v.get("reasons", ()))
+            for v in body.get("verdicts", ())
+            if v.get("verdict") != "pass"
+        ]
         rows.append(
             [
                 str(record["id"]),
-                str(record["created_at"])[:19],
+                local_time(str(record["created_at"]), zone),
                 ACTOR_ZH.get(record["actor"], record["actor"]),
-                str(record["kind"]),
+                kind_zh(str(record["kind"])),
                 _step_change(body),
                 _said(record),
                 grounds,

@@ -141,7 +141,22 @@ def panel(bot: Any, session: str, view: Any, now: datetime | None = None) -> str
     procedure = bot.parts.engine.procedures[view.procedure]
     timers = sla_lines(procedure, view.step, rows, now)
     lines += ["", "**响应时限**", *(timers or ["- 本流程未规定"])]
-    return "\n".join(lines)
+    return "\n".join([*lines, *demo_code_lines(bot, view.case_id)])
+
+
+def demo_code_lines(bot: Any, case_id: str) -> list[str]:
+    """The one-time codes the demo sender "sent" in this case (bot/identity): a demo has no SMS, so the
+    agent console shows what the customer would have received. Empty with a real sender."""
+    from bot.identity import demo_outbox
+
+    sent = demo_outbox(bot.parts.engine.identity, case_id)
+    if not sent:
+        return []
+    lines = ["", "**演示短信（仅演示环境显示，真实短信网关不经过这里）**"]
+    for message in sent:
+        when, recipient, code = (escape(value) for value in (message.sent_at[11:16], message.recipient, message.code))
+        lines.append(f"- {when} 验证码已发送至 {recipient}: {code}")
+    return lines
 
 
 def owner_text(bot: Any, session: str, me: str | None = None) -> str:

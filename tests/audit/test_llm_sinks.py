@@ -152,3 +152,23 @@ def test_when_the_llm_is_misconfigured_then_the_error_names_no_secret(keyed: Set
     with pytest.raises(DrafterConfigError) as raised:
         CsBot(keyed.model_copy(update={missing: None}))
     assert leaked(str(raised.value) + repr(raised.value), SECRETS) == []
+
+
+def test_when_an_llm_reads_facts_then_its_requests_records_and_logs_hold_no_personal_data(
+    llm_facts_settings: Settings, fake_openai: FakeOpenAI, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The fact extractor (bot/understand/assisted.py) gets masked text only, and personal data it
+    makes up (a phone number as the order number, a name in the product) fails the check and is not kept."""
+    keys = ("order_no", "purchase_date", "receipt_date", "amount", "product", "remedy_wanted", "defect", "offer_reply")
+    hostile = {**dict.fromkeys(keys), "order_no": PHONE, "product": f"{NAME}的台灯", "defect": f"身份证{ID_CARD}"}
+    fake_openai.queue(*[json.dumps(hostile, ensure_ascii=False)] * len(MESSAGES))
+    bot = CsBot(llm_facts_settings.model_copy(update={"llm_api_key": API_KEY}))
+    with caplog.at_level(logging.DEBUG):
+        replies, rows = _run_session(bot)
+    assert fake_openai.structured and leaked(b"\n".join(fake_openai.raw_bodies)) == []
+    assert leaked("\n".join(bot.llm_requests)) == []
+    dropped = [json.loads(row)["body"].get("llm_facts", {}).get("dropped", {}) for row in rows]
+    assert {"order_no": "not_in_text", "product": "not_in_text", "defect": "not_in_text"} in dropped
+    assert leaked(replies + "\n".join(rows) + caplog.text) == []
+    assert leaked(caplog.text + "\n".join(rows), SECRETS) == []
+    bot.close()

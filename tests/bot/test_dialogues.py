@@ -83,12 +83,23 @@ def test_prepaid_card_offers_refund_of_the_balance(chat: Callable[[], Chat]) -> 
     c.expect(step="record")
 
 
+def _demo_code(c: Chat) -> str:
+    """The one-time code the demo sender "sent" in this case (what the agent console shows)."""
+    from bot.identity import demo_outbox
+
+    return demo_outbox(c.bot.parts.engine.identity, c.last.case_id)[-1].code
+
+
 def test_personal_information_request_verifies_identity_first(chat: Callable[[], Chat]) -> None:
     c = chat()
     c.user("我想知道你们收集了我哪些个人信息")
-    c.expect(procedure="personal_information", step="investigate", missing=["identity"], says="身份验证")
-    c.user("验证码 4821，我要查阅")
-    c.expect(step="resolve", says="提供查阅")
+    c.expect(procedure="personal_information", step="investigate", missing=["identity"], says="验证身份")
+    c.user("验证码 4821，我要查阅")  # a code nobody sent verifies nothing
+    c.expect(step="investigate", says="手机号或邮箱")
+    c.user("手机 13812345678")
+    c.expect(step="investigate", says="验证码已发送")
+    c.user(f"验证码 {_demo_code(c)}")
+    c.expect(step="resolve", says="提供查阅", verified=("identity",))
     c.user("好的")
     c.expect(step="record")
 
@@ -97,6 +108,9 @@ def test_request_to_delete_transaction_records_is_refused_with_reasons(chat: Cal
     c = chat()
     c.user("请删除我的个人信息")
     c.user("已验证，请删除订单记录")
+    c.expect(step="investigate")  # saying so is not verifying
+    c.user("邮箱 li.na.demo@example.com")
+    c.user(_demo_code(c))
     reply = c.expect(step="record", says=["原因", "三年"])
     assert "resolve" not in [r.step for r in c.replies]
     assert reply.missing_slots == ()

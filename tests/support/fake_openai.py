@@ -1,9 +1,13 @@
-"""A real local HTTP server speaking the OpenAI chat-completions protocol, for testing the LLM drafter.
+"""A real local HTTP server speaking the OpenAI chat-completions protocol, for testing the LLM drafter
+and the LLM fact extractor.
 
 It answers ``POST /v1/chat/completions`` from a queue of prepared answers, with or without SSE
 streaming, records every request body, and fails loudly when the queue is empty: the request gets
 HTTP 500 and ``unexpected`` counts it, so a test that drafts more than it prepared cannot pass
-silently. It listens on 127.0.0.1 on an ephemeral port and stops when the test is done.
+silently. A structured-output request (``response_format``) must be shaped as the API wants it
+(``json_schema`` with a name and a schema object), or it gets HTTP 400 as from a real server; the
+answer is whatever was queued, so a test can send back JSON outside the schema. ``Slow`` answers
+after a delay, for timeouts. It listens on 127.0.0.1 on an ephemeral port and stops when the test is done.
 """
 
 from __future__ import annotations
@@ -25,12 +29,36 @@ class Failure:
     message: str = "upstream failure"
 
 
+@dataclass(frozen=True)
+class Slow:
+    """Queue this to answer only after ``seconds`` (a client with a shorter timeout gives up first)."""
+
+    seconds: float
+    answer: str = "{}"
+
+
+def response_format_error(body: dict[str, Any]) -> str | None:
+    """What a real endpoint would refuse in a request's ``response_format``, or None."""
+    shape = body.get("response_format")
+    if shape is None or shape.get("type") in ("text", "json_object"):
+        return None
+    if shape.get("type") != "json_schema":
+        return f"unknown response_format type {shape.get('type')!r}"
+    spec = shape.get("json_schema") or {}
+    if not spec.get("name") or not isinstance(spec.get("schema"), dict):
+        return "response_format.json_schema needs a name and a schema object"
+    if spec.get("strict") and set(spec["schema"].get("required", ())) != set(spec["schema"].get("properties", {})):
+        return "strict json_schema: every property must be required"
+    return None
+
+
 @dataclass
 class FakeOpenAI:
-    answers: deque[str | Failure] = field(default_factory=deque)
+    answers: deque[str | Failure | Slow] = field(default_factory=deque)
     requests: list[dict[str, Any]] = field(default_factory=list)
     raw_bodies: list[bytes] = field(default_factory=list)
     unexpected: int = 0
+    released: threading.Event = field(default_factory=threading.Event)
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
 
@@ -40,8 +68,13 @@ class FakeOpenAI:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}/v1"
 
-    def queue(self, *answers: str | Failure) -> None:
+    def queue(self, *answers: str | Failure | Slow) -> None:
         self.answers.extend(answers)
+
+    @property
+    def structured(self) -> list[dict[str, Any]]:
+        """The requests that asked for structured output (the fact extractor's)."""
+        return [body for body in self.requests if "response_format" in body]
 
     def start(self) -> FakeOpenAI:
         fake = self
@@ -59,11 +92,18 @@ class FakeOpenAI:
                 if not self.path.endswith("/chat/completions"):
                     self._json(404, {"error": {"message": f"no route {self.path}"}})
                     return
+                refused = response_format_error(body)
+                if refused is not None:
+                    self._json(400, {"error": {"message": refused, "type": "invalid_request_error"}})
+                    return
                 if not fake.answers:
                     fake.unexpected += 1
                     self._json(500, {"error": {"message": "fake_openai: answer queue is empty"}})
                     return
                 answer = fake.answers.popleft()
+                if isinstance(answer, Slow):
+                    fake.released.wait(answer.seconds)
+                    answer = answer.answer
                 if isinstance(answer, Failure):
                     self._json(answer.status, {"error": {"message": answer.message, "type": "server_error"}})
                 elif body.get("stream"):
@@ -73,11 +113,14 @@ class FakeOpenAI:
 
             def _json(self, status: int, payload: dict[str, Any]) -> None:
                 data = json.dumps(payload, ensure_ascii=False).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    return  # the client gave up waiting (a Slow answer): what it would have got does not matter
 
             def _stream(self, body: dict[str, Any], answer: str) -> None:
                 self.send_response(200)
@@ -102,6 +145,7 @@ class FakeOpenAI:
         return self
 
     def stop(self) -> None:
+        self.released.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
