@@ -1,6 +1,6 @@
 """Benchmark the conversation engine on dialogue sets: pass rate, loops, facts, side questions, latency.
 
-    .venv/bin/python bench/conversations.py [--sets shipped hard-dev hard-test] [--peer]
+    .venv/bin/python bench/conversations.py [--sets shipped hard-dev hard-test] [--no-peer] [--failures]
 
 Sets: ``shipped`` = eval/dialogues (94); ``hard-dev`` / ``hard-test`` = eval/dialogues_hard split by
 sha1(id): last hex digit even → dev, odd → test (decisions are taken on dev only). For each set it
@@ -82,6 +82,11 @@ def measure(dialogues: list[Dialogue], index_dir: Path) -> dict[str, object]:
         "median": statistics.median(latencies) if latencies else 0.0,
         "p95": p95,
         "looped": looped_ids,
+        "failures": [
+            f"{r.dialogue.id}: " + "; ".join(f"{o.spec.where}: {o.spec.name}" for o in r.outcomes if not o.passed)
+            for r in run.dialogues
+            if not r.passed
+        ],
     }
 
 
@@ -125,6 +130,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="+", default=["shipped", "hard-dev", "hard-test"])
     parser.add_argument("--no-peer", action="store_true", help="skip the keyword-only engine")
+    parser.add_argument(
+        "--failures", action="store_true", help="list the failing dialogues and expectations (never for the test half)"
+    )
     args = parser.parse_args()
     print(f"fact accuracy of bot/understand on bench/data/facts_gold.yaml: {fact_accuracy()}")
     with tempfile.TemporaryDirectory(prefix="bench-conv-") as build:
@@ -146,10 +154,15 @@ def main() -> None:
             os.environ.pop(PEER_ENV, None)
             print(f"== {name} ({len(dialogues)} dialogues); understand(): {understand_cost(dialogues)}")
             for label, row in figures.items():
-                shown = {k: v for k, v in row.items() if k not in ("median", "p95", "looped")}
+                shown = {k: v for k, v in row.items() if k not in ("median", "p95", "looped", "failures")}
                 print(f"  {label:16} " + "  ".join(f"{k}: {v}" for k, v in shown.items()))
+                if name == "hard-test":
+                    continue  # the held-out half: figures only, never which dialogue failed (no tuning on it)
                 if row.get("looped"):
                     print(f"  {'':16} loops in: {', '.join(row['looped'])}")  # type: ignore[arg-type]
+                if args.failures:
+                    for line in row["failures"]:  # type: ignore[attr-defined]
+                        print(f"  {'':16} FAIL {line}")
             if len(figures) == 2:
                 ours, peer = figures["understanding"], figures["keywords (peer)"]
                 ratio_median = float(ours["median"]) / max(float(peer["median"]), 1e-9)  # type: ignore[arg-type]

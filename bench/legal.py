@@ -6,7 +6,8 @@ Each question of bench/data/legal_questions.jsonl (central articles written befo
 seen) opens its own session with the template drafter, twice, alternating which goes first:
 with the rights tables switched off (CSBOT_RIGHTS=off, main as it was) and on.
 Per batch (old: the first 101 openings LQ-*; new: LQ2-*, written for classes the first tables did not
-cover) and split (sha1(id) last hex digit even = dev, odd = test):
+cover; third: LQ3-*, kinds of case neither batch covered, written the same way) and split
+(sha1(id) last hex digit even = dev, odd = test):
 - grounded: share of opening replies citing a central article (law + article);
 - other grounds: statute citations in the reply that are not central (not necessarily wrong);
 - off-topic: citations the relevance judge (knowledge/relevance.py) would remove;
@@ -38,8 +39,11 @@ def split_of(qid: str) -> str:
     return "dev" if int(hashlib.sha1(qid.encode()).hexdigest()[-1], 16) % 2 == 0 else "test"
 
 
+BATCHES = {"LQ2-": "new", "LQ3-": "third"}
+
+
 def batch_of(qid: str) -> str:
-    return "new" if qid.startswith("LQ2-") else "old"
+    return next((batch for prefix, batch in BATCHES.items() if qid.startswith(prefix)), "old")
 
 
 def load(path: Path = DATA) -> list[dict[str, Any]]:
@@ -111,7 +115,7 @@ def main() -> int:
     parser.add_argument("--split", choices=("dev", "test", "both"), default="both")
     parser.add_argument("--show", action="store_true", help="print each dev reply after the change")
     parser.add_argument("--failing", action="store_true", help="with --show: only dev replies not grounded")
-    parser.add_argument("--batch", choices=("old", "new", "all"), default="all")
+    parser.add_argument("--batch", choices=("old", "new", "third", "all"), default="all")
     args = parser.parse_args()
 
     from bot.settings import Settings, enforce_offline_environment
@@ -138,7 +142,7 @@ def main() -> int:
         "| batch | split | variant | n | grounded on central | other grounds | off-topic | not in force "
         "| repealed named | p50 ms | p95 ms |\n|---|---|---|---|---|---|---|---|---|---|---|"
     )
-    for batch in ("old", "new"):
+    for batch in ("old", "new", "third"):
         for split in ("dev", "test"):
             for mode, label in (("off", "before (rights off)"), ("on", "after")):
                 rows = [

@@ -74,15 +74,25 @@ def understand_into(
 ) -> None:
     if _keywords_only():
         return
-    understood = understand(without_side_questions(text), today, expecting)
+    asked_aside = without_side_questions(text)
+    understood = understand(asked_aside, today, expecting)
+    if asked_aside != text:  # 退款多久到账？保修多久？: a remedy or evidence word inside a side question is neither
+        stated = understood.slots(expecting)
+        for key in ("remedy_wanted", "evidence"):
+            if key not in stated:
+                found.pop(key, None)
     overlay(found, understood, expecting)
     fill_gaps(engine, state, found, proposed or {})
+    if understood.product and "product" not in state.slots:
+        state.slots["product"] = understood.product  # stated; an order system's answer replaces it (verified)
     notes += side_answers(text, {**state.slots, **found})
     if engine.orders is not None and found.get("order_no") and "order_no" not in state.verified:
         notes += check_order(engine.orders, state, found)
     notes += phone_lookup.look_up(engine, state, found, text)
     if state.step == "resolve" and not state.escalated:
         _negotiate(engine, state, found, text, notes)
+    elif not state.escalated and state.turns > 0 and _objects(text):
+        notes.append(str(dialogue_rules()["objection"]).format(position=position(text)))
     held = phone_lookup.held_back(state)  # the customer is picking an order found by phone: nothing to waive
     notes += waive(found, state.slots, tuple(s for s in expecting if s not in held), state.asked, understood, text)
     says_none = understood.numbers.order_unavailable or re.search(rf"没有|{dialogue_rules()['cannot_give']}", text)
@@ -126,6 +136,13 @@ def _negotiate(engine: Engine, state: CaseState, found: dict[str, str], text: st
         notes.append(str(rules[key]).format(position=words, demand=demand or "另行协商"))
     else:
         notes.append(str(rules["refused_again"]).format(position=words))
+
+
+def _objects(text: str) -> bool:
+    """The customer objects in so many words (不同意, 打发我): said before any offer, it is still heard."""
+    from bot.understand.data import table
+
+    return any(word in text for word in table("replies")["objection"])
 
 
 def negotiating(state: CaseState) -> bool:

@@ -52,11 +52,13 @@ class DialogueFile(DataModel):
     refused_once: str
     counter: str
     refused_again: str
+    objection: str
     out_of_scope: str
     order_verified: str
     order_not_found: str
     order_no_again: str
     no_repeat: list[str]
+    no_repeat_counted: str
     wording: Wording
 
 
@@ -183,6 +185,8 @@ def overlay(found: dict[str, str], understood: Understanding, expecting: tuple[s
     for key in ("defect", "evidence"):
         if key in stated:
             found[key] = stated[key]
+    if understood.evidence_denied and "evidence" not in stated:
+        found.pop("evidence", None)  # 没拍照: the catalogue's 拍照 is not a photo
     if found.get("order_no") and _is_phone_or_tracking(found["order_no"], understood):
         found.pop("order_no")
     if "order_no" in stated:
@@ -234,9 +238,10 @@ def waive(
             found[slot] = bought  # counted from the purchase, and said so; a later receipt date replaces it
             notes.append(str(rules["receipt_from_purchase"]))
             continue
-        unavailable = (slot == "order_no" and understood.numbers.order_unavailable) or (
-            asked.get(slot, 0) > 0 and bool(re.search(rules["cannot_give"], text))
-        )
+        unavailable = (
+            (slot == "order_no" and understood.numbers.order_unavailable)
+            or (slot == "evidence" and understood.evidence_denied)
+        ) or (asked.get(slot, 0) > 0 and bool(re.search(rules["cannot_give"], text)))
         if not unavailable:
             continue  # asked again, but never a third identical question (bot.stages._asks words it anew)
         if slot not in rules["waivable"]:

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from bot import recording, stages
+from bot import no_repeat, recording, stages
 from bot.engine import CaseState
 from bot.identity import take_code
 from bot.shared_parts import Parts
@@ -35,6 +35,7 @@ class HandoverFile(DataModel):
     owns_kinds: list[str] = Field(default_factory=list)
     releases_kinds: list[str]
     held_reply: str
+    held_reply_counted: str
 
 
 @cache
@@ -69,6 +70,9 @@ def held_turn(parts: Parts, turn: Turn, state: CaseState, version: int | None) -
     if blocking is not None:
         return recording.blocked_reply(parts, turn, state, version, trace, blocking, started, notes)
     notice = str(rules()["held_reply"])
+    earlier = no_repeat.earlier_replies(parts, turn.session)
+    if no_repeat.repeats(notice, earlier):
+        notice = str(rules()["held_reply_counted"]).format(n=no_repeat.customer_messages(parts, turn.session) + 1)
     trace.draft = Draft(text=notice, drafter="handover")
     reply = Reply(
         session=turn.session,

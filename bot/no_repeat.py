@@ -14,6 +14,11 @@ from bot.shared_parts import Parts
 from bot.types import Draft
 
 
+def customer_messages(parts: Parts, session: str) -> int:
+    """How many customer messages this session has recorded (the current one not yet)."""
+    return sum(1 for m in transcript(parts.records.for_session(session)) if m.actor == "customer")
+
+
 def earlier_replies(parts: Parts, session: str) -> list[str]:
     """The replies already recorded in this session, oldest first."""
     return [m.text.strip() for m in transcript(parts.records.for_session(session)) if m.actor != "customer"]
@@ -23,14 +28,15 @@ def repeats(text: str, earlier: list[str]) -> bool:
     return bool(text.strip()) and text.strip() in earlier
 
 
-def fresh_line(earlier: list[str]) -> str | None:
-    """The first ``no_repeat`` line not said yet in this session, or None when every one was."""
-    return next((line for line in dialogue_rules().get("no_repeat", ()) if not any(line in r for r in earlier)), None)
+def fresh_line(earlier: list[str], n: int, case_id: str) -> str:
+    """The first ``no_repeat`` line not said yet in this session; when every one was, the counted line
+    (the customer's message number ``n`` makes it new)."""
+    rules = dialogue_rules()
+    unsaid = (line for line in rules.get("no_repeat", ()) if not any(line in r for r in earlier))
+    return next(unsaid, None) or str(rules["no_repeat_counted"]).format(n=n, case_id=case_id)
 
 
-def fresh_draft(draft: Draft, earlier: list[str]) -> Draft | None:
-    """A replacement for a draft that would repeat itself, or None when every line was used already."""
-    line = fresh_line(earlier)
-    if line is None:
-        return None
+def fresh_draft(draft: Draft, earlier: list[str], n: int, case_id: str) -> Draft:
+    """A replacement for a draft that would repeat itself."""
+    line = fresh_line(earlier, n, case_id)
     return Draft(text=line, drafter=draft.drafter, passages=draft.passages, notes=(*draft.notes, "no_repeat"))

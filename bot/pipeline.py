@@ -70,8 +70,9 @@ def handle_turn(parts: Parts, turn: Turn, state: CaseState, version: int | None)
     draft = trace.draft = _timed(trace, "draft", lambda: parts.drafter.draft(context))
     result = _timed(trace, "output_rails", lambda: stages.output_rails(parts, state, outcome, draft, masked.text))
     earlier = no_repeat.earlier_replies(parts, turn.session)
-    fresh = no_repeat.fresh_draft(draft, earlier) if no_repeat.repeats(result.text, earlier) else None
-    if fresh is not None:  # the same words again would be a loop: say so and offer a human instead
+    if no_repeat.repeats(result.text, earlier):  # the same words again would be a loop: say so, offer a human
+        n = no_repeat.customer_messages(parts, turn.session) + 1
+        fresh = no_repeat.fresh_draft(draft, earlier, n, state.case_id)
         draft = trace.draft = fresh
         result = _timed(trace, "repeat_guard", lambda: stages.output_rails(parts, state, outcome, fresh, masked.text))
     trace.verdicts = list(result.verdicts)

@@ -49,7 +49,7 @@ def make_reply(
         latency_ms=(time.perf_counter() - started) * 1000,
         missing_slots=outcome.missing,
         slots=public_slots(state.slots),
-        asks=tuple(state.last_asks),
+        asks=() if state.escalated else tuple(state.last_asks),  # a hand-over asks nothing (stages._asks)
         verified=tuple(state.verified),
     )
 
@@ -187,7 +187,7 @@ def blocked_reply(
     text = canned_reply(flag.rule)
     earlier = no_repeat.earlier_replies(parts, turn.session)
     if no_repeat.repeats(text, earlier):  # the same refusal again would be a loop
-        text = no_repeat.fresh_line(earlier) or text
+        text = no_repeat.fresh_line(earlier, no_repeat.customer_messages(parts, turn.session) + 1, state.case_id)
     reply = Reply(
         session=turn.session,
         case_id=state.case_id,

@@ -24,7 +24,7 @@ from knowledge.policies import PolicyLibrary
 from knowledge.regulations import Regulation
 from knowledge.regulations import resolve as resolve_regulation
 from knowledge.repealed import repealed_laws
-from knowledge.statutes import REPEALED, Article, StatuteStore
+from knowledge.statutes import REPEALED, StatuteStore
 
 LAW_VERSIONS_FILE = Path(__file__).resolve().parent / "data" / "law_versions.yaml"
 
@@ -158,25 +158,21 @@ def _check(citation: Citation, store: StatuteStore, policies: PolicyLibrary) -> 
             quote_matches=None,
         )
     article = store.get(law, number) if law and number else None
-    exists = article is not None and _paragraph_exists(article.text, citation.paragraph)
+    # the text that is the law on the conversation's date: not a version that takes effect later
+    current = store.on_day(law, number, today().isoformat(), text_effective(law)) if law and number else None
+    shown = current or article
+    exists = shown is not None and _paragraph_exists(shown.text, citation.paragraph)
     status = store.law_status(law) if law else None
-    quote_ok = quote_matches(citation.quote, article.text) if article is not None and citation.quote else None
+    quote_ok = quote_matches(citation.quote, shown.text) if shown is not None and citation.quote else None
     return CitationCheck(
         **base,
         exists=exists,
-        in_force=exists and article is not None and _in_force_today(article),
+        in_force=current is not None and _paragraph_exists(current.text, citation.paragraph),
         repealed=status == REPEALED,
         successor_law=None,
         successor_articles=(),
         quote_matches=quote_ok,
     )
-
-
-def _in_force_today(article: Article) -> bool:
-    """现行有效 in laws.db AND already effective on the conversation's date (a version effective
-    2027-01-01 is marked 现行有效 in the database but is not the law today)."""
-    effective = text_effective(article.law) or article.effective_date or ""
-    return article.in_force and (not effective or effective <= today().isoformat())
 
 
 @lru_cache(maxsize=1)

@@ -138,8 +138,14 @@ def parse_articles(text: str) -> dict[int, str]:
 
 
 def import_regulation(source: Path, home: Path) -> tuple[str, int]:
-    """Import an official .txt file whose first non-empty line is the regulation's title."""
-    text = source.read_text(encoding="utf-8")
+    """Import an official file (.txt, .docx or .pdf, as the national database publishes them) whose
+    first non-empty line is the regulation's title."""
+    from knowledge.ingest import IngestError, read_text
+
+    try:
+        text = read_text(source)
+    except IngestError as error:
+        raise DataError(str(error)) from error
     title = next(line.strip() for line in text.splitlines() if line.strip())
     regulation = resolve(title)
     if regulation is None:

@@ -1,8 +1,10 @@
 """Does a cited article speak to what is being discussed? (``knowledge/data/citation_topics.yaml``)
 
 Used by the ``citation_relevance`` output rail. Deliberately conservative: a citation is flagged only
-when its context names another listed article's subject and none of its own, or when it is a known
-boilerplate ground and the customer's message does not touch its subject.
+when its context names another listed article's subject and none of its own, when it is a known
+boilerplate ground and the customer's message does not touch its subject, or when it cites a
+special-field statute (商标法, 保险法, 旅游法 …) whose subject neither the reply's sentence nor the
+customer's message names.
 """
 
 from __future__ import annotations
@@ -29,10 +31,18 @@ class _Topic(BaseModel):
     words: list[str]
 
 
+class _LawTopic(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    law: str
+    topic: str
+    words: list[str]
+
+
 class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     articles: list[_Topic]
     boilerplate: list[_Topic]
+    laws: list[_LawTopic] = []
 
 
 @dataclass(frozen=True)
@@ -65,11 +75,15 @@ def judge(
             return Verdict(False, f"boilerplate ground ({entry.topic}) the customer did not ask about")
     if law is None or article is None:
         return Verdict(True)
+    context = f"{sentence} {customer_text}"
+    field = next((e for e in spec.laws if e.law == _short(law)), None)
+    unnamed = context.replace(_short(law), "")  # the citation's own title (《商标法》) is not its subject
+    if field is not None and not any(word in unnamed for word in field.words):
+        return Verdict(False, f"《{field.law}》 speaks to {field.topic}, which this conversation does not", field.topic)
     siblings = [e for e in spec.articles if e.law == _short(law)]
     own = next((e for e in siblings if e.article == article), None)
     if own is None:
         return Verdict(True)
-    context = f"{sentence} {customer_text}"
     if any(word in context for word in own.words):
         return Verdict(True)
     other = next((e for e in siblings if e.article != article and any(w in context for w in e.words)), None)

@@ -17,7 +17,8 @@ from typing import Any
 import bm25s
 import numpy as np
 
-from knowledge.citations import find_citations
+from knowledge.citations import find_citations, text_effective
+from knowledge.clock import today
 from knowledge.config import SearchConfig
 from knowledge.expansion import expand
 from knowledge.fusion import group_evidence, normalise_top
@@ -143,7 +144,11 @@ class Searcher:
                 from knowledge.numerals import chinese_to_arabic
 
                 number = chinese_to_arabic(citation.number)
-            article = self.store.get(law, number) if law and number else None
+            # the text that is the law on the conversation's date (not a version effective later)
+            on_day = (
+                self.store.on_day(law, number, today().isoformat(), text_effective(law)) if law and number else None
+            )
+            article = on_day or (self.store.get(law, number) if law and number else None)
             if article is not None and all(p.article != number or p.law != law for p in passages):
                 passages.append(
                     Passage(
@@ -153,7 +158,7 @@ class Searcher:
                         law=article.law,
                         article=article.article,
                         title=article.chapter,
-                        in_force=article.in_force,
+                        in_force=on_day is not None,
                         effective_date=article.effective_date,
                     )
                 )

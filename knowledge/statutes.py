@@ -22,8 +22,9 @@ _STATUS_RANK = {IN_FORCE: 0, "已被修改": 1, "历史版本": 2, REPEALED: 3}
 
 _QUERY = (
     "SELECT a.law_id, a.law_name, a.status, a.chapter, a.article_no, a.article_no_arabic, a.article_text, "
-    "l.effective_date FROM articles a LEFT JOIN laws l ON l.law_id = a.law_id ORDER BY a.id"
+    "l.effective_date, l.version_date FROM articles a LEFT JOIN laws l ON l.law_id = a.law_id ORDER BY a.id"
 )
+_OLDER = ("已被修改", "历史版本")  # versions a later one replaced: still the law until the later one takes effect
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Article:
     status: str
     effective_date: str | None
     law_id: str
+    version_date: str | None = None
 
     @property
     def in_force(self) -> bool:
@@ -57,6 +59,8 @@ class StatuteStore:
         self.db_path = db_path
         self._articles: dict[tuple[str, int], Article] = {}
         self._status: dict[str, str] = {}
+        self._by_version: dict[tuple[str, int], Article] = {}  # (law_id, article): every version's text
+        self._versions: dict[str, dict[str, Article]] = {}  # law -> law_id -> one article of that version
         self._load()
         self.names = LawNameResolver(self._status)
 
@@ -75,17 +79,13 @@ class StatuteStore:
             rows = connection.execute(_QUERY).fetchall()
         finally:
             connection.close()
-        for law_id, law, status, chapter, article_no, number, text, effective in rows:
+        for law_id, law, status, chapter, article_no, number, text, effective, version in rows:
             if number is None:
                 continue
             rank = _STATUS_RANK.get(status, 9)
             if rank < _STATUS_RANK.get(self._status.get(law, ""), 10):
                 self._status[law] = status
-            key = (law, int(number))
-            current = self._articles.get(key)
-            if current is not None and _STATUS_RANK.get(current.status, 9) <= rank:
-                continue
-            self._articles[key] = Article(
+            entry = Article(
                 law=law,
                 article=int(number),
                 article_no=article_no or "",
@@ -94,7 +94,15 @@ class StatuteStore:
                 status=status,
                 effective_date=effective,
                 law_id=law_id,
+                version_date=version,
             )
+            self._by_version[(law_id, int(number))] = entry
+            self._versions.setdefault(law, {}).setdefault(law_id, entry)
+            key = (law, int(number))
+            current = self._articles.get(key)
+            if current is not None and _STATUS_RANK.get(current.status, 9) <= rank:
+                continue
+            self._articles[key] = entry
 
     def resolve_law(self, name: str) -> str | None:
         """Full law name for any spelling (消法, 消费者权益保护法, 《中华人民共和国…》), any status."""
@@ -109,6 +117,27 @@ class StatuteStore:
     def get(self, law: str, article: int) -> Article | None:
         full = self.resolve_law(law)
         return self._articles.get((full, article)) if full else None
+
+    def on_day(self, law: str, article: int, day: str, current_from: str | None = None) -> Article | None:
+        """The version of the article that is the law on ``day`` (ISO date), or None.
+
+        The 现行有效 version applies from its effective date (``current_from`` when the bundled text is
+        an amendment's, see law_versions.yaml); before that date the version it replaces (the latest
+        历史版本 / 已被修改 passed by then) is still the law — laws.db marks versions that take effect
+        on 2027-01-01 as 现行有效 while the version in force today is 历史版本."""
+        full = self.resolve_law(law)
+        versions = list(self._versions.get(full or "", {}).values())
+        current = next((v for v in versions if v.status == IN_FORCE), None)
+        if current is None:
+            return None
+        starts = current_from or current.effective_date or ""
+        if not starts or starts <= day:
+            return self._by_version.get((current.law_id, article))
+        older = sorted(
+            (v for v in versions if v.status in _OLDER and (v.version_date or "") <= day),
+            key=lambda v: v.version_date or "",
+        )
+        return self._by_version.get((older[-1].law_id, article)) if older else None
 
     def articles(self, in_force_only: bool = True) -> Iterator[Article]:
         for article in self._articles.values():

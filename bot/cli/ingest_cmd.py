@@ -15,7 +15,7 @@ def register(app: typer.Typer) -> None:
     def ingest(
         paths: Annotated[list[Path] | None, typer.Argument(help="Files to import (.md, .txt, .docx, .pdf).")] = None,
         regulation: Annotated[
-            Path | None, typer.Option(help="Official text (.txt) of a regulation in regulations.yaml")
+            Path | None, typer.Option(help="Official text (.txt, .docx, .pdf) of a regulation in regulations.yaml")
         ] = None,
     ) -> None:
         """Import documents, split by structure; unchanged files are skipped, bad files reported by name."""

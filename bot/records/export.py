@@ -16,6 +16,7 @@ import jinja2
 from bot.plaintext import md_escape
 from bot.records.bodies import EVENT_KINDS, Message, transcript
 from bot.records.record_text import (
+    escalation_reason_zh,
     final_outcome,
     intervention_zh,
     local_time,
@@ -110,7 +111,12 @@ def _timeline(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
         for step in body.get("steps_entered", ()):
             timeline.append({"time": row["created_at"], "step": f"{STEP_NAMES_ZH.get(step, step)}（{step}）"})
         if body.get("escalated_now"):
-            timeline.append({"time": row["created_at"], "step": f"转人工（{body.get('escalation_reason', '')}）"})
+            timeline.append(
+                {
+                    "time": row["created_at"],
+                    "step": f"转人工（{escalation_reason_zh(str(body.get('escalation_reason') or ''))}）",
+                }
+            )
     return timeline
 
 

@@ -42,6 +42,7 @@ class RecordTextFile(DataModel):
     other_zone: str
     verdicts: dict[str, str]
     kinds: dict[str, str]
+    escalation_reasons: dict[str, str]
     outcome_open: str
     outcome_ended: str
     ended_by: EndedBy
@@ -114,6 +115,17 @@ def rail_name(rule: str) -> str:
     if chinese and re.search(r"[\u4e00-\u9fff]", chinese):
         return f"{category_name}（{chinese}）" if category_name else chinese
     return str(category_name or rail_labels.unknown_rail("record"))
+
+
+def escalation_reason_zh(reason: str) -> str:
+    """Why a case went to a human, in Chinese: the engine's own reasons from record_text.yaml, an
+    input rule through the rails' table, and anything else (an agent's masked words) as written."""
+    named = record_text()["escalation_reasons"].get(reason)
+    if named:
+        return str(named)
+    if re.fullmatch(r"[a-z][a-z0-9_]*", reason) and reason in _input_rule_names():
+        return rail_name(reason)
+    return reason
 
 
 def verdict_name(verdict: str) -> str:

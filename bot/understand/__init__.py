@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.understand.amounts import find_amount, yuan
-from bot.understand.defect import Defect, find_defect, find_evidence
+from bot.understand.defect import Defect, evidence_denied, find_defect, find_evidence
 from bot.understand.numbers import Numbers, find_numbers, is_device_alarm
+from bot.understand.product import find_product
 from bot.understand.remedy import Remedies, find_remedies
 from bot.understand.reply import classify_reply
 from bot.understand.timeexpr import DateMention, find_dates
@@ -29,6 +30,8 @@ class Understanding:
     evidence: str | None = None
     numbers: Numbers = field(default_factory=Numbers)
     device_alarm: bool = False
+    evidence_denied: bool = False  # 没拍照: there is none (not a photo)
+    product: str | None = None  # as the customer named it; not a catalogue slot (bot/conversation.py keeps it)
 
     def slots(self, expecting: tuple[str, ...] = ()) -> dict[str, str]:
         """Slot values (engine names) this message states."""
@@ -61,4 +64,6 @@ def understand(text: str, today: date, expecting: tuple[str, ...] = ()) -> Under
         evidence=find_evidence(text),
         numbers=find_numbers(text, expecting_order="order_no" in expecting),
         device_alarm=is_device_alarm(text),
+        evidence_denied=evidence_denied(text) and find_evidence(text) is None,
+        product=find_product(text),
     )

@@ -59,8 +59,16 @@ class RemediesFile(DataModel):
 class RepliesFile(DataModel):
     refuse: list[str]
     refuse_alone: list[str]
+    objection: list[str]
     accept: list[str]
     counter: list[str]
+
+
+class ProductsFile(DataModel):
+    """Product words by the company's categories (家电, 数码, 服饰, 食品, 日用品)."""
+
+    categories: dict[str, list[str]]
+    not_before: Regex
 
 
 class Route(DataModel):
@@ -111,6 +119,7 @@ MODELS: dict[str, type[DataModel]] = {
     "facts": FactsFile,
     "llm_facts": LlmFactsFile,
     "remedies": RemediesFile,
+    "products": ProductsFile,
     "replies": RepliesFile,
     "routing": RoutingFile,
     "time": TimeFile,

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from bot.understand.data import table
 
-_CLAUSE = re.compile(r"[，,。；;！!？?\n]")
+# clause breaks: punctuation, or a space between Chinese words (手机 前天收的 屏幕裂了: three clauses)
+_CLAUSE = re.compile(r"[，,。；;！!？?\n]|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _FILLER = re.compile(
     r"^(?:今天|昨天|前天|刚才|刚刚|但是|可是|而且|结果|然后|就是|发现|现在|我的|我|这个|那个|你们的|你们|的|了|也|还|又|都)+"
 )
@@ -50,11 +51,24 @@ def find_defect(text: str) -> Defect | None:
     return None
 
 
+_DENIED = re.compile(r"(?:没|没有|没能|没法|无法|不能|忘了|来不及)[^，,。；;！!？?]{0,2}$")
+
+
+def _said(text: str, word: str) -> bool:
+    """The word is there and not denied (没拍照, 没有照片: no evidence of that kind)."""
+    return any(not _DENIED.search(text[max(0, m.start() - 4) : m.start()]) for m in re.finditer(re.escape(word), text))
+
+
+def evidence_denied(text: str) -> bool:
+    """The customer says there is no photo / video (没拍照, 没有视频)."""
+    return any(word in text and not _said(text, word) for item in table("facts")["evidence"] for word in item["words"])
+
+
 def find_evidence(text: str) -> str | None:
-    """Every kind of evidence mentioned (视频 stays 视频), joined with 、."""
+    """Every kind of evidence mentioned (视频 stays 视频), joined with 、; a denied one (没拍照) is not."""
     kinds: list[str] = []
     for item in table("facts")["evidence"]:
-        if any(word in text for word in item["words"]) and item["value"] not in kinds:
+        if any(_said(text, word) for word in item["words"]) and item["value"] not in kinds:
             if (
                 item["value"] == "照片"
                 and kinds

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from bot.understand.data import pattern, table
 
 # 道歉有什么用, 修好的我不要: the remedy named just before is dismissed
-_DISMISSED = re.compile(r"(?:有什么用|有啥用|没用|不够|[好的了]{0,2}(?:我)?(?:不要|不接受|不行(?!的话|再|就)))")
+_DISMISSED = re.compile(
+    r"(?:有什么用|有啥用|没用|不够|(?:就)?算了|拉倒|免了|[好的了]{0,2}(?:我)?(?:不要|不接受|不行(?!的话|再|就)))"
+)
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,9 @@ def _hits(text: str) -> list[tuple[int, int, str]]:
     )
     hits: list[tuple[int, int, str]] = []
     for word, value in words:
-        for match in re.finditer(re.escape(word), text):
+        # English words case-blind and whole (return, Refund; not "returned" or "prefix")
+        found = re.finditer(rf"(?i)(?<![a-z]){re.escape(word)}(?![a-z])" if word.isascii() else re.escape(word), text)
+        for match in found:
             if not any(s < match.end() and match.start() < e for s, e, _ in hits):
                 hits.append((match.start(), match.end(), value))
     for match in pattern("remedies", "bare_return").finditer(text):
@@ -74,9 +78,13 @@ def _is_noise(text: str, hit: tuple[int, int, str]) -> bool:
     """Words that name a remedy without asking for it: 换季, 修改, 退出, 保修期 asked about."""
     start, end, value = hit
     word = text[start:end]
-    following = text[end : end + 1]
-    if word == "换" and following in "季成句算言":
+    following = text[end : end + 1]  # empty at the end of the message: 想换 is a remedy
+    if word == "换" and following and following in "季成句算言":
         return True
-    if word == "修" and following in "改饰正养":
+    if re.match(r"换(个|一个|种)?(方案|说法|方式|办法|人|客服)", text[start:]):  # 换个方案: another offer, not goods
+        return True
+    if word == "修" and following and following in "改饰正养":
+        return True
+    if word == "修" and text[start - 1 : start] == "装":  # 装修: a renovation
         return True
     return value == "修理" and text[start : end + 2].startswith("保修期")

@@ -14,11 +14,15 @@ from bot.understand.numerals import CN_DIGITS, to_int
 _N = rf"(?P<n>\d{{1,3}}|[{CN_DIGITS}]{{1,4}}|半)"
 _FULL = re.compile(r"(?P<y>20\d{2})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})\s*[日号]?")
 _MONTH_DAY = re.compile(
-    rf"(?P<rel>今年|去年|上个月|这个月|本月)?(?P<m>\d{{1,2}}|[{CN_DIGITS}]{{1,3}})?\s*月?\s*"
+    rf"(?P<rel>今年|去年|上个月|这个月|本月)?(?:(?P<m>\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*月)?\s*"
     rf"(?P<d>\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*[日号](?!\s*[前后内])"
 )
 _MONTH_PART = re.compile(
     rf"(?P<rel>今年|去年)?(?P<m>\d{{1,2}}|[{CN_DIGITS}]{{1,3}})\s*月份?\s*(?P<part>上旬|中旬|下旬|初|底|末)?"
+)
+# a month named relative to today, whole or in part: 上个月, 上上个月底, 这个月初, 月中 (a range)
+_REL_MONTH = re.compile(
+    r"(?P<rel>上上个月|上个月|这个月|本月|(?<![\d一二三四五六七八九十个])月)(?P<part>上旬|中旬|下旬|初|中|底|末)?"
 )
 _AGO = re.compile(rf"{_N}\s*(?P<unit>个星期|个礼拜|个月|星期|礼拜|天|周|日)\s*(?:前|之前|以前)")
 _SINCE = re.compile(
@@ -131,6 +135,22 @@ def find_dates(text: str, today: date) -> list[DateMention]:
         if middle and middle > today:
             middle = today
         add(match.start(), match.end(), middle, span=(start, end) if end else None)
+    for match in _REL_MONTH.finditer(text):
+        if match["rel"] == "月" and not match["part"]:
+            continue  # a bare 月 is no date
+        back = {"上上个月": 2, "上个月": 1}.get(match["rel"], 0)
+        low = data["month_parts"].get(match["part"] or "", (1, 31, 15))[0]
+        if match["rel"] == "月" and low > today.day:
+            back = 1  # 月底 said early in a month: last month's end
+        first = today.replace(day=1)
+        for _ in range(back):
+            first = (first - timedelta(days=1)).replace(day=1)
+        last = ((first + timedelta(days=32)).replace(day=1)) - timedelta(days=1)
+        low, high, mid = data["month_parts"].get(match["part"] or "", (1, 31, 15))
+        start, end = first.replace(day=min(low, last.day)), first.replace(day=min(high, last.day))
+        middle = min(first.replace(day=min(mid, last.day)), today)
+        if start <= today:
+            add(match.start(), match.end(), middle, span=(start, min(end, today)))
     for match in _SINCE.finditer(text):
         n = 0.5 if match["n"] == "半" else to_int(match["n"])
         if n is not None:
@@ -165,6 +185,8 @@ def find_dates(text: str, today: date) -> list[DateMention]:
         position = text.find(word)
         if position < 0:
             continue
+        if _inside_number(text, position, word):
+            continue  # 三块五一包, 1618元: the digits of a price, not 五一 or 618
         value = None
         for year in (today.year, today.year - 1):
             if "dates" in spec:
@@ -181,3 +203,15 @@ def find_dates(text: str, today: date) -> list[DateMention]:
         if position >= 0:
             add(position, position + len(word), today - timedelta(days=int(days)))
     return sorted(found, key=lambda m: m.start)
+
+
+_NUMERAL = "0123456789零〇一二两三四五六七八九十百千万块元毛角"
+
+
+def _inside_number(text: str, position: int, word: str) -> bool:
+    """A festival word glued to other numerals is part of a number (三块五一包), not the festival."""
+    if not any(ch in _NUMERAL for ch in word):
+        return False
+    before = text[position - 1 : position]
+    after = text[position + len(word) : position + len(word) + 1]
+    return bool(before and before in _NUMERAL) or bool(after and after in "0123456789块元毛角")

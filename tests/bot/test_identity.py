@@ -124,6 +124,8 @@ def test_wrong_codes_say_the_tries_left_then_a_human_takes_over(chat: Callable[[
     c.user(code)  # the right code after the last try verifies nothing
     c.expect(step="investigate", escalated=True)
     assert "identity" not in c.last.verified and reply.verified == ()
+    case_id = c.bot.records.load_case(c.session).state["case_id"]  # type: ignore[union-attr]
+    assert "转人工（验证码多次输入错误）" in c.bot.records.export(case_id, "md")  # the record says why, in Chinese
     assert not appears(code, records_text(c.bot, c.session)) and not appears(wrong, records_text(c.bot, c.session))
 
 

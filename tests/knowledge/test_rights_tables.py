@@ -209,6 +209,84 @@ CASES = [
     ("ecommerce", {"unauthorized_payment": True}, "ecommerce.unauthorized_payment", {}),
     # 消法29-2: 不得泄露、出售或者非法向他人提供; 个保法57: 应当立即采取补救措施，并通知…个人
     ("personal_information", {"pi_request": "leaked"}, "personal_information.leaked", {}),
+    # Third batch (issue 11, LQ3): each case from the words of its article.
+    # 民法典20: 不满八周岁的未成年人为无民事行为能力人; 144: 无民事行为能力人实施的民事法律行为无效
+    ("minors", {"minor_age": 7}, "minors.under_eight", {}),
+    # 民法典19: 八周岁以上的未成年人为限制民事行为能力人; 145-1: 其他民事法律行为经法定代理人同意或者追认后有效
+    ("minors", {"minor_age": 8}, "minors.limited_capacity", {}),
+    ("minors", {"minor_age": 17}, "minors.limited_capacity", {}),
+    ("minors", {"minor_age": 18}, "minors.general", {}),
+    ("minors", {"minor_teen": True}, "minors.teenager", {}),
+    ("minors", {}, "minors.general", {}),
+    # 民法典1207: 明知产品存在缺陷仍然生产、销售…造成他人死亡或者健康严重损害的…惩罚性赔偿
+    ("product_liability", {"knew_defect": True, "serious_injury": True}, "product_liability.known_defect", {}),
+    ("product_liability", {"knew_defect": True}, "product_liability.general", {}),
+    # 产品质量法41-1: 缺陷造成…缺陷产品以外的其他财产损害的，生产者应当承担赔偿责任
+    ("product_liability", {"defect_harm": True}, "product_liability.property", {}),
+    # 消法40-2 / 民法典1203-1: 可以向销售者要求赔偿，也可以向生产者要求赔偿 (a person hurt)
+    ("product_liability", {"defect_harm": True, "injury": True}, "product_liability.general", {}),
+    # 民法典820: 迟延运输…根据旅客的要求安排改乘其他班次或者退票
+    ("passenger", {"passenger_delay": True}, "passenger.delay", {}),
+    # 823-1: 承运人应当对运输过程中旅客的伤亡承担赔偿责任
+    ("passenger", {"injury": True}, "passenger.injury", {}),
+    # 824-2: 旅客托运的行李毁损、灭失的，适用货物运输的有关规定 (832)
+    ("passenger", {"checked_baggage": True}, "passenger.checked_baggage", {}),
+    # 824-1: 随身携带物品毁损、灭失，承运人有过错的，应当承担赔偿责任
+    ("passenger", {"item_lost": True}, "passenger.general", {}),
+    # 民法典888-2: 购物、就餐…将物品存放在指定场所的，视为保管; 897: 保管不善…应当承担赔偿责任
+    ("storage", {"deposited_item": True, "item_lost": True}, "storage.general", {}),
+    # 民法典638-1: 试用期内可以购买…也可以拒绝购买。试用期限届满…未作表示的，视为购买
+    ("sales", {"trial_sale": True}, "sales.trial", {}),
+    ("sales", {"trial_sale": True, "trial_expired": True}, "sales.trial_expired", {}),
+    # 民法典634-1: 未支付到期价款的数额达到全部价款的五分之一，经催告后…仍未支付
+    ("sales", {"instalment": True}, "sales.instalment", {}),
+    # 保险法17-2: 未作提示或者明确说明的，该条款不产生效力
+    ("insurance", {"insurance_exclusion": True}, "insurance.exclusion_not_explained", {}),
+    # 旅游法63-1/3: 未达到约定人数…境内旅游应当至少提前七日通知…应当向旅游者退还已收取的全部费用
+    ("travel", {"tour": True, "tour_cancelled": True}, "travel.not_enough_people", {}),
+    # 旅游法67(二)(四): 不可抗力…增加的返程费用，由旅行社与旅游者分担
+    ("travel", {"tour": True, "force_majeure": True}, "travel.force_majeure", {}),
+    # 旅游法65: 旅游者解除合同的，组团社应当在扣除必要的费用后，将余款退还旅游者
+    ("travel", {"tour": True, "tourist_quits": True}, "travel.tourist_quits", {}),
+    ("travel", {"tour": True, "tourist_quits": True, "tour_shopping": True}, "travel.shopping", {}),
+    # 旅游法69-1: 不得擅自变更旅游行程安排; 70-1: 违约责任 (before the shopping rule: 改去购物店)
+    ("travel", {"tour": True, "itinerary_changed": True}, "travel.itinerary_changed", {}),
+    # 69-1 + 35-2: 不得指定具体购物场所 (a day replaced by a shop)
+    ("travel", {"tour": True, "itinerary_changed": True, "tour_shopping": True}, "travel.changed_to_shopping", {}),
+    # 电商法37-2: 对其标记为自营的业务依法承担商品销售者…的民事责任
+    ("ecommerce", {"self_operated": True}, "ecommerce.self_operated", {}),
+    # 消法40-1: 可以向销售者要求赔偿。销售者赔偿后…有权向生产者…追偿; 产品质量法40-1
+    ("quality", {"refers_to_maker": True, "defect": "质量问题"}, "quality.seller_refers_to_maker", {}),
+    ("quality", {"refers_to_maker": True}, "quality.general", {}),  # no defect: not the seller's repair duty
+    # 民法典506(一): 造成对方人身损害的免责条款无效
+    ("standard_terms", {"injury_exemption": True, "standard_terms": True}, "standard_terms.injury_exemption", {}),
+    # 消法26-1: 以显著方式提请消费者注意…价款或者费用、履行期限和方式 (实施条例10: 自动续费)
+    ("standard_terms", {"auto_renewal": True}, "standard_terms.auto_renewal", {}),
+    # 广告法17: 除医疗、药品、医疗器械广告外，禁止其他任何广告涉及疾病治疗功能
+    ("advertising", {"health_claim": True}, "advertising.health_claim", {}),
+    # 消法45-3: 个人在关系消费者生命健康商品…的虚假宣传中向消费者推荐商品…承担连带责任
+    ("advertising", {"streamer_claim": True, "health_related": True}, "advertising.streamer_health", {}),
+    # 消法14: 享有人格尊严、民族风俗习惯得到尊重的权利; 50: 赔礼道歉，并赔偿损失
+    ("safety", {"dignity": True}, "safety.dignity", {}),
+    # + 消法39: 协商和解…请求消费者协会…调解…投诉…仲裁…起诉 (an insulted customer asking where to complain)
+    ("safety", {"dignity": True, "dispute_channels": True}, "safety.dignity_complaint", {}),
+    # 1198-2 is the more specific ground when a third party hurt the customer
+    ("safety", {"dignity": True, "third_party_harm": True}, "safety.third_party", {}),
+    # 消法41: 因原企业分立、合并的，可以向变更后承受其权利义务的企业要求赔偿 (+53 for a prepaid card)
+    ("platform", {"restructured": True}, "platform.restructured", {}),
+    ("platform", {"restructured": True, "prepaid": True}, "platform.restructured_prepaid", {}),
+    # 消法44-1: 通过网络交易平台购买…可以向销售者…要求赔偿 (实施条例14: 直播)
+    ("platform", {"live_stream_dispute": True}, "platform.live_stream", {}),
+    # 中国人民银行法16: 任何单位和个人不得拒收
+    ("fair_trade", {"cash_refused": True}, "fair_trade.cash_refused", {}),
+    # 食品安全法97: 进口的预包装食品…应当有中文标签
+    ("food", {"no_chinese_label": True, "food_unsafe": True}, "food.no_chinese_label", {}),
+    # 食品安全法67-1: 预包装食品的包装上应当有标签…生产日期…保质期
+    ("food", {"label_missing": True}, "food.label_missing", {}),
+    # 消法16-2: 经营者和消费者有约定的，应当按照约定履行义务 (假一赔十 above the 三倍 of 55-1)
+    ("fraud", {"fraud": True, "promise": True}, "fraud.promised_more", {}),
+    # 消法16-2 + 民法典577: 不履行合同义务…承担继续履行、采取补救措施或者赔偿损失等违约责任
+    ("breach", {"promise": True}, "breach.promise", {}),
 ]
 
 

@@ -133,3 +133,17 @@ def test_when_first_queries_arrive_together_then_every_thread_gets_its_answer(sm
         answers = list(pool.map(lambda i: [p.label for p in searchers[i % 2].search(query)], range(12)))
     assert all(answer == answers[0] for answer in answers) and answers[0]
     assert all(searcher._dense is not None for searcher in searchers)
+
+
+def test_when_query_names_an_article_of_an_amended_law_then_todays_text_is_looked_up(searcher: Searcher) -> None:
+    # laws.db carries the 商标法 version effective 2027-01-01 as 现行有效; on 2026-12-04 the 2019 text applies
+    from datetime import date
+
+    from knowledge.clock import fixed
+
+    with fixed(date(2026, 12, 4)):
+        today_text = searcher.lookup("商标法第十条")[0]
+    with fixed(date(2027, 1, 2)):
+        later_text = searcher.lookup("商标法第十条")[0]
+    assert today_text.in_force and today_text.text.startswith("下列标志不得作为商标使用")
+    assert later_text.in_force and later_text.text.startswith("申请商标注册或者办理其他商标事宜")

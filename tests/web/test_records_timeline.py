@@ -36,3 +36,13 @@ def test_a_kind_the_table_does_not_know_is_shown_as_stored() -> None:
     [row] = timeline_rows([record("future_kind", "not a time", {})], "Asia/Shanghai")
     assert row[3] == "future_kind"
     assert row[1] == "not a time"
+
+
+def test_escalation_reasons_are_worded_in_chinese_and_an_agents_words_kept() -> None:
+    from bot.records.record_text import escalation_reason_zh
+
+    assert escalation_reason_zh("identity_exhausted") == "验证码多次输入错误"
+    assert escalation_reason_zh("no_progress") == "多轮未取得进展"
+    assert escalation_reason_zh("顾客要求人工，[姓名1]来电") == "顾客要求人工，[姓名1]来电"
+    named = escalation_reason_zh("escalation_legal_action")
+    assert named != "escalation_legal_action" and any("\u4e00" <= ch <= "\u9fff" for ch in named)
