@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
+from bot import phone_lookup
 from bot.facts import (
     dialogue_rules,
     out_of_scope,
@@ -26,6 +27,7 @@ from bot.facts import (
 )
 from bot.understand import understand
 from bot.understand.defect import find_defect
+from bot.verification import take_order
 
 if TYPE_CHECKING:
     from bot.engine import CaseState, Engine
@@ -86,11 +88,13 @@ def understand_into(
     notes += side_answers(text, {**state.slots, **found})
     if engine.orders is not None and found.get("order_no") and "order_no" not in state.verified:
         notes += check_order(engine.orders, state, found)
+    notes += phone_lookup.look_up(engine, state, found, text)
     if state.step == "resolve" and not state.escalated:
         _negotiate(engine, state, found, text, notes)
     elif not state.escalated and state.turns > 0 and _objects(text):
         notes.append(str(dialogue_rules()["objection"]).format(position=position(text)))
-    notes += waive(found, state.slots, expecting, state.asked, understood, text)
+    held = phone_lookup.held_back(state)  # the customer is picking an order found by phone: nothing to waive
+    notes += waive(found, state.slots, tuple(s for s in expecting if s not in held), state.asked, understood, text)
     says_none = understood.numbers.order_unavailable or re.search(rf"没有|{dialogue_rules()['cannot_give']}", text)
     if state.slots.get("order_no") == dialogue_rules()["not_given"] and "order_no" not in found and says_none:
         notes.append(str(dialogue_rules()["order_no_again"]))
@@ -151,7 +155,8 @@ def count_asks(engine: Engine, state: CaseState, entered: tuple[str, ...]) -> No
     state.last_asks = []
     if state.escalated or (step.wait and state.step in entered) or negotiating(state):
         return
-    asked = [slot for slot in step.missing(state.slots) if engine.slot_specs[slot].ask][:2]
+    held = phone_lookup.held_back(state)  # while the customer picks an order found by phone
+    asked = [slot for slot in step.missing(state.slots) if engine.slot_specs[slot].ask and slot not in held][:2]
     for slot in asked:
         state.asked[slot] = state.asked.get(slot, 0) + 1
     limit = int(dialogue_rules()["max_asks"])
@@ -166,23 +171,11 @@ def real_progress(new_slots: dict[str, str]) -> dict[str, str]:
 
 def check_order(orders: OrderSystem, state: CaseState, found: dict[str, str]) -> list[str]:
     """Look the stated order number up: only an answer from the order system makes facts ``verified``."""
-    from datetime import UTC, datetime
-
     rules = dialogue_rules()
     order = orders.by_order_no(found["order_no"])
     if order is None:
         return [str(rules["order_not_found"])]
-    stamp = {"by": orders.name, "at": datetime.now(UTC).isoformat(timespec="seconds")}
-    checked = {"order_no": order.order_no, "purchase_date": order.paid_on, "amount": f"{order.amount:g}"}
-    if order.delivered_on:
-        checked["receipt_date"] = order.delivered_on  # the delivery record wins over a remembered date
-        state.slots.pop("days_since_receipt", None)
-    found.update(checked)
-    state.slots["product"] = order.product  # no catalogue slot: kept as a plain fact
-    for key in (*checked, "product"):
-        state.verified[key] = stamp
-    delivered = f"，签收日期 {order.delivered_on}" if order.delivered_on else "，尚未签收"
-    return [str(rules["order_verified"]).format(facts=f"{order.product}，付款 {order.paid_on}{delivered}")]
+    return [take_order(orders.name, order, state, found)]
 
 
 def route(text: str) -> str | None:

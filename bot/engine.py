@@ -9,7 +9,7 @@ it), then says which steps were entered, what is still missing and which remedie
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -55,6 +55,8 @@ class CaseState:
     refusals: int = 0  # offers the customer refused or countered
     last_asks: list[str] = field(default_factory=list)  # the slot keys the last reply asked for
     blocked: int = 0  # messages an input rail blocked: the case stays put, but the customer did write
+    phone_checked: list[str] = field(default_factory=list)  # phone placeholders already looked up (bot/phone_lookup.py)
+    order_choices: list[str] = field(default_factory=list)  # orders found by phone, for the customer to pick one
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -123,6 +125,8 @@ class Engine:
         self.classifier = classifier
         self.escalate_after_turns = escalate_after_turns
         self.orders: Any = None  # an OrderSystem (bot/orders) that stated facts are checked against, if any
+        # the value of one of a case's own placeholders (case id, placeholder): the vault, audited; set by CsBot
+        self.reveal: Callable[[str, str], str] | None = None
         self.identity: Any = None  # a bot.identity.IdentityCheck: one-time codes for personal-information requests
         rules = load_model(ESCALATION_FILE, EscalationRules)
         self.escalation_actions = frozenset(rules.actions)
@@ -230,10 +234,13 @@ class Engine:
             today=today,
         )
         notes = notes if notes is not None else []
+        verified_before = set(state.verified)  # a checked fact is not replaced by a later stated one
         conversation.understand_into(self, state, found, masked.text, today, expecting, notes, proposed)
         new = {}
         for key, value in found.items():
             replaceable = self.slot_specs[key].kind in _REPLACEABLE_KINDS
+            if key in verified_before:
+                continue
             if state.slots.get(key) != value and (key not in state.slots or replaceable):
                 new[key] = value
         state.slots.update(new)

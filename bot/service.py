@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -23,7 +23,7 @@ from bot.ownership import NOTE, RELEASE, TAKE, owner_in
 from bot.pipeline import TracedReply, handle_turn
 from bot.records import CaseConflict, RecordStore
 from bot.records.anchor import anchored_store
-from bot.records.bodies import transcript
+from bot.records.bodies import VERIFY, transcript
 from bot.session_locks import SessionLocks
 from bot.settings import Settings
 from bot.shared_parts import BOOK_KEY_FILE, Parts
@@ -48,11 +48,17 @@ def _retry_on_conflict(attempt: Callable[[], T]) -> T:
     raise AssertionError("unreachable")
 
 
-def _with_orders(engine: Any, settings: Settings) -> Any:
-    """The engine, connected to the demo order system when one was loaded (``csbot orders load``)."""
+def _with_orders(engine: Any, settings: Settings, vault: Any = None) -> Any:
+    """The engine, connected to the demo order system when one was loaded (``csbot orders load``), and
+    to the vault for a look-up by the phone number a customer gave (bot/phone_lookup.py): the value of
+    one of the case's own placeholders, each reveal audited (actor and reason, never the value)."""
     from bot.orders import open_orders
+    from bot.verification import rules
 
     engine.orders = open_orders(settings.home)
+    if vault is not None:
+        actor, reason = str(rules()["reveal_actor"]), str(rules()["reveal_reason"])
+        engine.reveal = lambda case_id, placeholder: vault.reveal(case_id, placeholder, actor=actor, reason=reason)
     return engine
 
 
@@ -82,6 +88,7 @@ class CaseView:
     last_passages: tuple[dict[str, Any], ...] = ()
     turns: int = 0
     slot_labels: dict[str, str] = field(default_factory=dict)
+    verified: dict[str, dict[str, str]] = field(default_factory=dict)  # slot → {by, how, at} (bot/verification.py)
 
 
 class CsBot:
@@ -121,14 +128,15 @@ class CsBot:
             from knowledge.search import Searcher
 
             searcher, note = Searcher(self.settings.search_config), ""
+        vault = open_vault(self.settings.vault_config)  # safe when processes open it at once (creates tables)
         parts = Parts(
             settings=self.settings,
-            engine=_with_orders(Engine.load(self.settings.escalate_after_turns), self.settings),
+            engine=_with_orders(Engine.load(self.settings.escalate_after_turns), self.settings, vault),
             drafter=self.drafter,
             templates=TemplateBook.load(),
             elements=load_elements(),
             records=anchored_store(self.settings),  # checkpointed outside the database at every case close
-            vault=open_vault(self.settings.vault_config),  # safe when processes open it at once (creates tables)
+            vault=vault,
             book_key=self.settings.key_file_secret(BOOK_KEY_FILE),
             pii_registry=default_registry(),
             searcher=searcher,
@@ -308,6 +316,27 @@ class CsBot:
             raise ValueError(f"a note is 1-{MAX_REASON_CHARS} characters")
         self._append_event(session, "agent", NOTE, {"agent_id": who}, note=text.strip())
 
+    def verify_facts(
+        self, session: str, agent_id: str, facts: Sequence[str], values: Mapping[str, str] | None = None
+    ) -> dict[str, dict[str, str]]:
+        """An agent confirms stated facts as verified (or enters the value they checked, e.g. from a receipt):
+        the case state and a ``verify`` record (who, what, when; values masked) are written together, so the
+        engine treats the facts as verified from the next turn on. Returns the case's verified facts.
+        Raises ``VerifyError`` (Chinese, for the agent) for an unknown fact or one without a value."""
+        from bot.verification import VerifyError, confirm_by_agent
+
+        who = _event_field(agent_id, "agent_id", 40)
+        if self.parts.records.load_case(session) is None:
+            raise VerifyError("该会话还没有案件，无法核对。")
+
+        def change(state: CaseState) -> dict[str, Any]:
+            typed = {key: self.parts.scrub(state, str(value)) for key, value in (values or {}).items() if value}
+            entries = confirm_by_agent(self.parts.engine, state, who, list(facts), typed)
+            return {"agent_id": who, "facts": entries}
+
+        state = self._append_event(session, "agent", VERIFY, {}, change=change)
+        return dict(state.verified)
+
     def record_satisfaction(self, session: str, rating: str) -> None:
         """The customer's answer to the satisfaction question at the close, written with the case."""
         if rating not in customer_events.ratings():
@@ -322,13 +351,23 @@ class CsBot:
         self._append_event(session, "customer", "attachment", named)
 
     def _append_event(
-        self, session: str, actor: str, kind: str, fields: dict[str, Any], reason: str = "", note: str = ""
-    ) -> None:
-        """One insert-only record of a case event, written with the case state like a turn (retried on a race)."""
+        self,
+        session: str,
+        actor: str,
+        kind: str,
+        fields: dict[str, Any],
+        reason: str = "",
+        note: str = "",
+        change: Callable[[CaseState], dict[str, Any]] | None = None,
+    ) -> CaseState:
+        """One insert-only record of a case event, written with the case state like a turn (retried on a
+        race); ``change`` updates the loaded state and returns more body fields (an agent's verification)."""
 
-        def attempt() -> None:
+        def attempt() -> CaseState:
             state, version = self._load(session)
             body = {**fields, "step_before": state.step, "step_after": state.step}
+            if change is not None:
+                body.update(change(state))
             if reason:
                 body["reason"] = self.parts.scrub(state, reason)
             if note:
@@ -342,9 +381,10 @@ class CsBot:
                 case_state=state.to_dict(),
                 expected_version=version,
             )
+            return state
 
         with self.session_lock(session):
-            _retry_on_conflict(attempt)
+            return _retry_on_conflict(attempt)
 
     # --- views ---------------------------------------------------------------------------------
     def case_view(self, session: str) -> CaseView:
@@ -369,4 +409,5 @@ class CsBot:
             last_passages=tuple(last.get("sources", ())),
             turns=state.turns,
             slot_labels={k: spec.label for k, spec in self.parts.slot_specs.items()},
+            verified=dict(state.verified),
         )

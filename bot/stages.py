@@ -16,11 +16,13 @@ from bot.conversation import negotiating
 from bot.drafting.base import DraftContext
 from bot.engine import CaseState, StepOutcome
 from bot.facts import ask_text, dialogue_rules
+from bot.phone_lookup import held_back
 from bot.records.bodies import transcript
 from bot.reply_elements import Element, resolve_elements
 from bot.rights import rights_fields
 from bot.shared_parts import Parts
 from bot.types import Draft, TurnTrace
+from bot.verification import basis, how_of, summary_mark
 from guardrails.types import MaskedText, RailFlag
 from knowledge.policies import PolicyLibrary
 from knowledge.types import Passage, SearchFilters
@@ -165,8 +167,16 @@ def template_fields(parts: Parts, state: CaseState, remedies: Sequence[str]) -> 
     step = procedure.step("investigate")
     filled = [slot for slot in (*step.required_slots, *step.optional) if state.slots.get(slot)]
     told = "，".join(_told(parts.slot_specs[slot], state.slots[slot]) for slot in filled)  # what the reply says
+    by_source: dict[str, list[str]] = {}  # stated / system / agent: the basis a reply states them under
+    for slot in filled:
+        by_source.setdefault(how_of(state, slot) or "stated", []).append(
+            _told(parts.slot_specs[slot], state.slots[slot])
+        )
     wording, roles = _wording(), parts.engine.roles
-    facts = "；".join(wording["fact"].format(label=label, value=value) for label, value in _facts(parts, state))
+    facts = "；".join(
+        wording["fact"].format(label=parts.slot_specs[slot].label, value=state.slots[slot]) + summary_mark(state, slot)
+        for slot in filled
+    )
     agreed = state.slots.get(roles["agreement"]) == wording["agreed"]
     chosen = (state.slots.get(roles["chosen_remedy"]) or (remedies[0] if remedies else "")) if agreed else ""
     outcome = state.slots.get(roles["outcome"], "")
@@ -182,6 +192,8 @@ def template_fields(parts: Parts, state: CaseState, remedies: Sequence[str]) -> 
         "case_id": state.case_id,
         "procedure_name": procedure.name,
         "facts": told,
+        "basis": basis(by_source),  # 根据您提供的信息（…） for stated facts only; 经客服核对（…） for checked ones
+        "basis_lead": basis(by_source, with_facts=False),
         "remedies": "、".join(remedies),
         "summary": summary,
         "outcome": state.slots.get(roles["outcome"], ""),
@@ -196,7 +208,8 @@ def _asks(parts: Parts, state: CaseState, outcome: StepOutcome) -> tuple[str, ..
     step = parts.engine.procedures[state.procedure].step(state.step)
     if state.escalated or (step.wait and state.step in outcome.entered) or negotiating(state):
         return ()
-    asked = [slot for slot in outcome.missing if parts.slot_specs[slot].ask][:2]
+    held = held_back(state)  # while the customer picks an order found by phone (bot/phone_lookup.py)
+    asked = [slot for slot in outcome.missing if parts.slot_specs[slot].ask and slot not in held][:2]
     # state.asked already counts this reply's questions (bot.conversation.count_asks)
     return tuple(ask_text(slot, state.asked.get(slot, 1) - 1, parts.slot_specs[slot].ask) for slot in asked)
 

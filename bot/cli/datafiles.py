@@ -43,6 +43,12 @@ def _dialogue(path: Path) -> None:
     load_model(path, DialogueFile)
 
 
+def _verification(path: Path) -> None:
+    from bot.verification import VerificationFile
+
+    load_model(path, VerificationFile)
+
+
 def _company(path: Path) -> None:
     from bot.facts import CompanyFile
 
@@ -255,6 +261,7 @@ KINDS: tuple[DataKind, ...] = (
     DataKind("elements", "回复必备要素", ("bot/config/elements.yaml",), _elements),
     DataKind("classify", "开场分类规则", ("bot/config/classify.yaml",), _classify),
     DataKind("dialogue", "对话话术与追问规则", ("bot/config/dialogue.yaml",), _dialogue),
+    DataKind("verification", "事实核对与按手机号查单", ("bot/config/verification.yaml",), _verification),
     DataKind("company", "公司信息与常见问答", ("bot/config/company.yaml",), _company),
     DataKind("escalation", "转人工规则", ("bot/config/escalation.yaml",), _escalation),
     DataKind("identity", "个人信息请求的验证码核验", ("bot/config/identity.yaml",), _identity),

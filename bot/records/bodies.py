@@ -21,7 +21,8 @@ from pydantic import BaseModel, ConfigDict
 
 BODY_VERSION = 1  # 0: bodies written before the version was recorded (same keys, untyped)
 # case events (take…note: bot/ownership.py); every other kind is an exchange
-EVENT_KINDS = frozenset({"consent", "end", "erasure", "take", "release", "note", "satisfaction", "attachment"})
+VERIFY = "verify"  # an agent confirmed facts as verified (bot/verification.py)
+EVENT_KINDS = frozenset({"consent", "end", "erasure", "take", "release", "note", "satisfaction", "attachment", VERIFY})
 MessageActor = Literal["customer", "bot", "agent"]
 
 
@@ -98,7 +99,8 @@ class TurnRecord(_Body):
 
 
 class EventRecord(_Body):
-    """A case event beside the exchanges: consent to the privacy notice, an end, an erasure."""
+    """A case event beside the exchanges: consent to the privacy notice, an end, an erasure, an agent's
+    verification of facts."""
 
     notice_version: str | None = None
     channel: str | None = None
@@ -106,6 +108,7 @@ class EventRecord(_Body):
     agent_id: str | None = None
     erased_values: int | None = None
     reason: str | None = None
+    facts: list[dict[str, Any]] | None = None  # verify: key, label, value (masked) and when, per fact
 
 
 def read_body(kind: str, body: Mapping[str, Any]) -> TurnRecord | EventRecord:

@@ -44,6 +44,7 @@ class EventsFile(DataModel):
     end: EndPhrases
     erasure: str
     reason: str
+    verify: str
     channels: dict[str, str]
 
 
@@ -87,6 +88,9 @@ def _event_line(row: Mapping[str, Any]) -> str | None:
         if kind == "satisfaction":
             return satisfaction_line(str(body.get("rating", "")))
         return attachment_record_line(body)
+    if kind == "verify":
+        facts = "、".join(f"{fact.get('label', '')} {fact.get('value', '')}" for fact in body.get("facts") or ())
+        return str(phrases["verify"]).format(agent_id=body.get("agent_id", ""), facts=facts)
     if kind == "erasure":
         return str(phrases["erasure"]).format(erased_values=body.get("erased_values", 0), reason=body.get("reason", ""))
     if kind != "end":
@@ -136,6 +140,23 @@ def _interventions(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
                 what = intervention_zh(verdict["rule"], verdict["verdict"], verdict.get("reasons", ()))
                 found.append({"time": row["created_at"], "what": f"回复·{what}"})
     return found
+
+
+def _facts(
+    slots: Mapping[str, str], verified: Mapping[str, Mapping[str, Any]], labels: Mapping[str, str], zone: Any
+) -> list[tuple[str, str]]:
+    """The case's facts; a verified one says who checked it and when (经客服核对：alice，…)."""
+    from bot.verification import label_of_extra, record_mark
+
+    named = {**labels, **{key: label_of_extra(key) for key in verified if key not in labels}}
+    facts = []
+    for key, label in named.items():
+        if not slots.get(key) or key == "agreement":
+            continue
+        checked = verified.get(key)
+        mark = record_mark(checked, local_time(checked.get("at", ""), zone)) if checked else ""
+        facts.append((label, slots[key] + mark))
+    return facts
 
 
 def _who(message: Message) -> str:
@@ -189,7 +210,7 @@ def render_case(
         "opened": rows[0]["created_at"],
         "last": rows[-1]["created_at"],
         "agents": agents,
-        "facts": [(label, slots[key]) for key, label in labels.items() if slots.get(key) and key != "agreement"],
+        "facts": _facts(slots, state.get("verified") or {}, labels, zone),
         "remedies_offered": last.get("remedies", []),
         "outcome": final_outcome(slots, ends[-1] if ends else None, zone),
         "company": _company_name(),

@@ -37,6 +37,8 @@ from bot.web.schemas import (
     ReplyOut,
     SessionCreated,
     SessionIn,
+    VerifiedOut,
+    VerifyIn,
 )
 from bot.web.turns import MAX_KEY_CHARS, run_turn
 from bot.web.views import case_json, search_cases, verify_summary
@@ -411,6 +413,21 @@ def agent_note(
         raise api_error(422, "empty_note", "备注不能为空。")
     ctx.bot.add_note(session_id, user.name, body.text)
     return {"session": session_id, "noted": True}
+
+
+@router.post("/api/v1/agent/sessions/{session_id}/verify", response_model=VerifiedOut, tags=["staff"])
+def agent_verify(
+    session_id: ExistingSession, body: VerifyIn, ctx: Ctx, user: Annotated[StaffUser, require("copilot")]
+) -> dict[str, object]:
+    """The agent confirms facts as verified (by their account, now): written into the case's record as a
+    ``verify`` event; from the next turn the reply states them under 经客服核对 and lists them in ``verified``."""
+    from bot.verification import VerifyError
+
+    try:
+        verified = ctx.bot.verify_facts(session_id, user.name, body.facts, body.values)
+    except VerifyError as error:
+        raise api_error(422, "cannot_verify", str(error)) from None
+    return {"session": session_id, "verified": verified}
 
 
 @router.post("/api/v1/agent/sessions/{session_id}/escalate", response_model=ReplyOut, tags=["staff"])

@@ -86,6 +86,26 @@ class NoteIn(BaseModel):
     text: str = Field(min_length=1, max_length=500, description="An internal note (masked before it is recorded)")
 
 
+class VerifyIn(BaseModel):
+    facts: list[str] = Field(
+        default_factory=list,
+        max_length=10,
+        description="The stated facts the agent checked (slot keys: order_no, purchase_date, receipt_date, amount, "
+        "product, defect …)",
+    )
+    values: dict[str, str] = Field(
+        default_factory=dict,
+        max_length=10,
+        description="A value the agent checked where the customer stated none or another (ISO dates, amount in "
+        "yuan); masked before it is recorded",
+    )
+
+
+class VerifiedOut(BaseModel):
+    session: str
+    verified: dict[str, dict[str, str]] = Field(description="slot key → {by, how (system | agent), at}")
+
+
 class EndedOut(BaseModel):
     session: str
     ended: bool = Field(description="true once the end is in the written record (ending twice records it once)")

@@ -4,7 +4,8 @@ Every action goes through the engine: ``suggest`` drafts without sending; on sen
 *check* the agent's text (``check_agent_text``) and, when one objects, the page shows what and why
 (in Chinese) and the agent edits or confirms: ``agent_send`` then sends the text exactly as typed,
 records it masked under the agent's name with the rails' verdicts. ``escalate`` hands the case on;
-taking a case (``take_case``) makes the agent its owner (``bot.ownership.case_owner``). Internal
+taking a case (``take_case``) makes the agent its owner (``bot.ownership.case_owner``); 核对事实
+confirms stated facts as verified under the agent's account (``verify_facts``). Internal
 notes are case records the customer never sees. Revealing a masked value asks the vault, which
 records who asked and why before it answers.
 """
@@ -22,6 +23,7 @@ from bot.web.context import WebContext
 from bot.web.queue import QueueFilter
 from bot.web.quiet_choices import QuietDropdown, QuietRadio
 from bot.web.schemas import MAX_MESSAGE_CHARS, MessageIn
+from bot.web.verify_panel import entry_choices, fact_choices, verified_text
 from bot.web.views import (
     chat_messages,
     checklist,
@@ -201,6 +203,39 @@ class AgentHandlers:
             raise gr.Error("备注须为 1 到 500 字。") from None
         return workspace.notes_text(self.ctx.bot, session), "", "已添加内部备注。"
 
+    def verify_choices(self, session: str | None) -> tuple[Any, Any, str]:
+        """The 核对事实 panel of the selected case: facts to confirm, facts to enter, what is verified."""
+        if not session:
+            return gr.update(choices=[], value=[]), gr.update(choices=[], value=None), ""
+        view = self.ctx.bot.case_view(session)
+        return (
+            gr.update(choices=fact_choices(view), value=[]),
+            gr.update(choices=entry_choices(view), value=None),
+            verified_text(view),
+        )
+
+    def verify(
+        self,
+        session: str | None,
+        keys: list[str] | None,
+        entry_key: str | None,
+        entry_value: str | None,
+        request: gr.Request,
+    ) -> tuple[Any, ...]:
+        """The agent confirms the ticked facts (and a value they checked) as verified, under their account."""
+        from bot.verification import VerifyError
+
+        agent = self._agent(request)
+        if not session:
+            raise gr.Error(NO_SELECTION)
+        value = (entry_value or "").strip()
+        values = {entry_key: value} if entry_key and value else {}
+        try:
+            self.ctx.bot.verify_facts(session, agent.name, list(keys or []), values)
+        except VerifyError as error:
+            raise gr.Error(str(error)) from None
+        return (*self.verify_choices(session), "", "已记录：以上事实经客服核对（记入书面记录）。")
+
     def insert_macro(self, draft: str, title: str | None) -> str:
         if not title:
             raise gr.Error("请先选择一条快捷回复。")
@@ -320,6 +355,13 @@ def build(ctx: WebContext) -> gr.Blocks:
                 grounds = gr.Radio(label="依据（点击查看原文）", choices=[], elem_id="grounds")
                 ground_text = gr.Markdown(elem_id="ground-text")
                 insert_ground = gr.Button("在回复中引用此依据", size="sm", elem_id="insert-ground")
+                with gr.Accordion("核对事实（记入书面记录）", open=False):
+                    verified_line = gr.Markdown(elem_id="verified")
+                    verify_facts = gr.CheckboxGroup(label="已核对的事实", choices=[], elem_id="verify-facts")
+                    with gr.Row():
+                        verify_key = QuietDropdown(label="填写核对后的值", choices=[], elem_id="verify-key")
+                        verify_value = gr.Textbox(label="值（日期如 2026-11-27）", elem_id="verify-value")
+                    verify = gr.Button("确认已核对", size="sm", elem_id="verify")
                 notes = gr.Markdown(elem_id="notes")
                 note = gr.Textbox(label="内部备注（顾客看不到）", lines=2, max_length=500, elem_id="note")
                 add_note = gr.Button("添加备注", size="sm", elem_id="add-note")
@@ -343,6 +385,12 @@ def build(ctx: WebContext) -> gr.Blocks:
             control.input(handlers.refresh_queue, filters, [queue])
         opened = [*shown, suggested, variant, check, confirm, pending]
         queue.input(handlers.open, [queue], opened)  # a click only: a refresh never overwrites a draft
+        queue.input(handlers.verify_choices, [queue], [verify_facts, verify_key, verified_line])
+        verify.click(
+            handlers.verify,
+            [queue, verify_facts, verify_key, verify_value],
+            [verify_facts, verify_key, verified_line, verify_value, notice],
+        )
         regenerate.click(handlers.regenerate, [queue, variant, draft], opened)
         accept.click(handlers.accept, [queue, suggested], [*shown, *checked])
         send.click(handlers.send, [queue, draft], [*shown, *checked])

@@ -51,7 +51,7 @@ def test_when_consent_comes_before_any_message_then_the_first_turn_continues_the
 def test_the_written_record_shows_consent_and_end_in_the_timeline(csbot: CsBot, fmt: str, end_line: str) -> None:
     _, case_id = _case_with_events(csbot, "顾客已满意")
     text = csbot.records.export(case_id, fmt)  # type: ignore[arg-type]
-    timeline = text.split("步骤时间线", 1)[1].split("核实的事实", 1)[0]
+    timeline = text.split("步骤时间线", 1)[1].split("案件事实", 1)[0]
     assert CONSENT_LINE in timeline and end_line in timeline
     assert timeline.index(CONSENT_LINE) < timeline.index("受理") < timeline.index(end_line)
     assert "agent-li" in text.split("当事人", 1)[1].split("\n", 1)[0]  # the agent is named among the parties
