@@ -22,7 +22,7 @@ NOTHING = dict.fromkeys(
     ("order_no", "purchase_date", "receipt_date", "amount", "product", "remedy_wanted", "defect", "offer_reply")
 )
 _RUNS = itertools.count()
-OPENING = "我在你们店买的那台空气炸锅，三百八拿下的，现在一开就跳闸"
+OPENING = "我在你们店买的那台煮蛋器，三百八拿下的，现在一开就跳闸"  # a product not in products.yaml
 
 
 @pytest.fixture(autouse=True)
@@ -63,13 +63,13 @@ def test_the_llm_fills_facts_the_word_lists_miss_and_what_the_customer_did_not_s
 ) -> None:
     words_only, _ = _talk(llm_facts_settings.model_copy(update={"llm_facts": False}), (OPENING,))
     assert "amount" not in words_only[0].slots and "product" not in words_only[0].slots  # the word lists miss them
-    fake_openai.queue(facts(order_no="A99887766", amount=380, product="空气炸锅", defect="一开就跳闸"))
+    fake_openai.queue(facts(order_no="A99887766", amount=380, product="煮蛋器", defect="一开就跳闸"))
     replies, bodies = _talk(llm_facts_settings, (OPENING,))
     slots = replies[0].slots
-    assert slots["amount"] == 380 and slots["product"] == "空气炸锅"  # 三百八 and 空气炸锅 are in the message
+    assert slots["amount"] == 380 and slots["product"] == "煮蛋器"  # 三百八 and 煮蛋器 are in the message
     assert "order_no" not in slots  # A99887766 was never said
     assert bodies[0]["llm_facts"] == {
-        "kept": {"amount": "380", "product": "空气炸锅", "defect": "一开就跳闸"},
+        "kept": {"amount": "380", "product": "煮蛋器", "defect": "一开就跳闸"},
         "dropped": {"order_no": "not_in_text"},
         "fallback": None,
     }
