@@ -74,16 +74,6 @@ def held_turn(parts: Parts, turn: Turn, state: CaseState, version: int | None) -
     if no_repeat.repeats(notice, earlier):
         notice = str(rules()["held_reply_counted"]).format(n=no_repeat.customer_messages(parts, turn.session) + 1)
     trace.draft = Draft(text=notice, drafter="handover")
-    reply = Reply(
-        session=turn.session,
-        case_id=state.case_id,
-        procedure=state.procedure,
-        step=state.step,  # type: ignore[arg-type]
-        reply=notice,
-        escalated=state.escalated,
-        rails=recording.rails_summary(trace),
-        latency_ms=(time.perf_counter() - started) * 1000,
-        missing_slots=parts.engine.missing(state),
-    )
+    reply = recording.notice_reply(parts, turn, state, notice, trace, started)
     recording.record_turn(parts, turn, state, version, None, trace, reply, notes, kind="held")
     return reply, trace

@@ -169,6 +169,22 @@ def _stored_reply(turn: Turn, reply: Reply) -> dict[str, Any]:
     return stored
 
 
+def notice_reply(parts: Parts, turn: Turn, state: CaseState, text: str, trace: TurnTrace, started: float) -> Reply:
+    """A reply that is a fixed notice, not a draft (a blocked message, a message held for an agent):
+    the case stays where it was and the reply asks nothing."""
+    return Reply(
+        session=turn.session,
+        case_id=state.case_id,
+        procedure=state.procedure,
+        step=state.step,  # type: ignore[arg-type]
+        reply=text,
+        escalated=state.escalated,
+        rails=rails_summary(trace),
+        latency_ms=(time.perf_counter() - started) * 1000,
+        missing_slots=parts.engine.missing(state),
+    )
+
+
 def blocked_reply(
     parts: Parts,
     turn: Turn,
@@ -188,17 +204,7 @@ def blocked_reply(
     earlier = no_repeat.earlier_replies(parts, turn.session)
     if no_repeat.repeats(text, earlier):  # the same refusal again would be a loop
         text = no_repeat.fresh_line(earlier, no_repeat.customer_messages(parts, turn.session) + 1, state.case_id)
-    reply = Reply(
-        session=turn.session,
-        case_id=state.case_id,
-        procedure=state.procedure,
-        step=state.step,  # type: ignore[arg-type]
-        reply=text,
-        escalated=state.escalated,
-        rails=rails_summary(trace),
-        latency_ms=(time.perf_counter() - started) * 1000,
-        missing_slots=parts.engine.missing(state),
-    )
+    reply = notice_reply(parts, turn, state, text, trace, started)
     started_record = time.perf_counter()
     record_turn(parts, turn, state, version, None, trace, reply, notes, kind="blocked")
     trace.stage_ms["record"] = round((time.perf_counter() - started_record) * 1000, 3)
