@@ -252,15 +252,13 @@ def test_reveals_from_many_threads_keep_one_audit_chain(bot_settings: Settings) 
 
 
 @pytest.mark.postgres
-def test_on_postgresql_the_vault_audit_is_chained_and_refuses_update_and_delete(bot_settings: Settings) -> None:
-    import os
-
+def test_on_postgresql_the_vault_audit_is_chained_and_refuses_update_and_delete(
+    bot_settings: Settings, postgres_url: str
+) -> None:
     from sqlalchemy import create_engine, text
     from sqlalchemy.exc import DBAPIError
 
-    url = os.environ.get("CSBOT_TEST_PG_URL")
-    if not url:
-        pytest.skip("CSBOT_TEST_PG_URL is not set (PostgreSQL not available)")
+    url = postgres_url
     engine = create_engine(url)
     with engine.begin() as connection:
         for table in ("vault_audit", "vault_entries", "migrations"):  # the vault's migrations run again

@@ -293,14 +293,10 @@ def test_a_http_sender_without_a_url_is_refused_with_how_to_fix(bot_settings: Se
 
 
 @pytest.mark.postgres
-def test_the_code_store_works_on_postgresql() -> None:
-    import os
-
+def test_the_code_store_works_on_postgresql(postgres_url: str) -> None:
     from sqlalchemy import create_engine, text
 
-    url = os.environ.get("CSBOT_TEST_PG_URL")
-    if not url:
-        pytest.skip("CSBOT_TEST_PG_URL is not set (PostgreSQL not available)")
+    url = postgres_url
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(

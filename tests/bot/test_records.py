@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -147,10 +146,8 @@ def test_cases_lists_each_case_with_its_step(chat: Callable[[], Chat], csbot: Cs
 
 
 @pytest.mark.postgres
-def test_records_work_on_postgresql(small_index_settings: Settings, tmp_path: Path) -> None:
-    url = os.environ.get("CSBOT_TEST_PG_URL")
-    if not url:
-        pytest.skip("CSBOT_TEST_PG_URL is not set (PostgreSQL not available)")
+def test_records_work_on_postgresql(small_index_settings: Settings, tmp_path: Path, postgres_url: str) -> None:
+    url = postgres_url
     from sqlalchemy import create_engine, text
 
     from tests.fixtures.bot import home_with_index

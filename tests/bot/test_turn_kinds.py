@@ -3,7 +3,6 @@ the agents' queue and the case lookup are indexed queries, not scans over every 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -113,10 +112,8 @@ def test_the_queue_query_reads_the_open_cases_index_on_sqlite(tmp_path: Path) ->
 
 
 @pytest.mark.postgres
-def test_open_cases_and_its_index_on_postgresql() -> None:
-    url = os.environ.get("CSBOT_TEST_PG_URL")
-    if not url:
-        pytest.skip("CSBOT_TEST_PG_URL is not set (PostgreSQL not available)")
+def test_open_cases_and_its_index_on_postgresql(postgres_url: str) -> None:
+    url = postgres_url
     engine = create_engine(url)
     with engine.begin() as connection:
         for table in ("records", "chain_head", "cases", "migrations", "idempotency"):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from fastapi.testclient import TestClient
 
@@ -98,12 +96,10 @@ def test_lockout_backs_off_and_a_success_clears_it(web_app) -> None:
 
 
 @pytest.mark.postgres
-def test_pg_buckets_share_one_budget_between_stores() -> None:
+def test_pg_buckets_share_one_budget_between_stores(postgres_url: str) -> None:
     from sqlalchemy import create_engine, text
 
-    url = os.environ.get("CSBOT_TEST_PG_URL")
-    if not url:
-        pytest.skip("CSBOT_TEST_PG_URL not set")
+    url = postgres_url
     engine = create_engine(url, future=True)
     now = [5000.0]
     first, second = PgBuckets(engine, clock=lambda: now[0]), PgBuckets(engine, clock=lambda: now[0])
@@ -117,14 +113,12 @@ def test_pg_buckets_share_one_budget_between_stores() -> None:
 
 
 @pytest.mark.postgres
-def test_two_app_processes_on_postgresql_share_one_session_budget(web_settings: Settings) -> None:
+def test_two_app_processes_on_postgresql_share_one_session_budget(web_settings: Settings, postgres_url: str) -> None:
     import secrets
 
     from bot.web.app import create_app
 
-    url = os.environ.get("CSBOT_TEST_PG_URL")
-    if not url:
-        pytest.skip("CSBOT_TEST_PG_URL not set")
+    url = postgres_url
     values = {**web_settings.model_dump(), "rate_limit_per_minute": 2, "db_url": url}
     first, second = create_app(Settings(**values)), create_app(Settings(**values))
     address = f"2001:db8::{secrets.token_hex(2)}:{secrets.token_hex(2)}"  # a fresh client each run
